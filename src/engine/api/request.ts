@@ -61,12 +61,19 @@ export interface RandomSource {
   next(): number;
 }
 
-/** Cluster reads for context entries (configMap, apiCall, globalReference) and namespace labels. */
+/**
+ * Cluster reads for context entries (configMap, apiCall, globalReference) and namespace labels.
+ *
+ * The engine is synchronous: a port answers from data it already holds (values files, test mocks, an
+ * informer cache). An asynchronous adapter that does not hold the answer yet throws `PendingFetch`
+ * (src/engine/context/pending.ts); its driver fetches the data, then evaluates the policy again.
+ * A missing port means the feature is disabled (Kyverno's CLI skips such context entries).
+ */
 export interface ContextPorts {
   /** GET a ConfigMap; undefined when not found */
-  getConfigMap?(namespace: string, name: string): Promise<Resource | undefined> | Resource | undefined;
+  getConfigMap?(namespace: string, name: string): Resource | undefined;
   /** raw API server call, like `kubectl get --raw` (GET) or a POST with a JSON body */
-  apiCall?(method: 'GET' | 'POST', urlPath: string, body?: JsonValue): Promise<JsonValue> | JsonValue;
+  apiCall?(method: 'GET' | 'POST', urlPath: string, body?: JsonValue): JsonValue;
   /** call to an external service */
   serviceCall?(
     method: 'GET' | 'POST',
@@ -74,9 +81,11 @@ export interface ContextPorts {
     headers: Record<string, string>,
     body?: JsonValue,
     caBundle?: string,
-  ): Promise<JsonValue> | JsonValue;
-  /** read a global context entry (with optional projection name) */
-  globalContext?(name: string, projection?: string): Promise<JsonValue> | JsonValue;
+  ): JsonValue;
+  /** read a global context entry (with optional projection name); undefined when the entry is unknown */
+  globalContext?(name: string, projection?: string): JsonValue | undefined;
+  /** image registry data for an image reference (imageRegistry context entries) */
+  imageData?(reference: string): JsonValue;
   /** labels of a namespace, for namespaceSelector */
   namespaceLabels?(namespace: string): Record<string, string> | undefined;
 }

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+/**
+ * The `kyverno` command line (cmd/cli/kubectl-kyverno): apply, test, jp, version, serve.
+ * Errors print `Error: <message>` and exit 1; `apply --warn-exit-code N` may exit N.
+ */
+import { Command, Option } from 'commander';
+import { CliError } from './errors.ts';
+import { testCommand } from './commands/test.ts';
+import { applyCommand } from './commands/apply.ts';
+import { jpCommand } from './commands/jp.ts';
+import { VERSION } from './version.ts';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').filter((v) => v !== '')];
+}
+
+function write(s: string): void {
+  process.stdout.write(s);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('kyverno');
+  program
+    .description('Kubernetes Native Policy Management (a TypeScript implementation compatible with Kyverno v1.19)')
+    .showHelpAfterError(false)
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
+
+  program
+    .command('test')
+    .description('Run tests from a local filesystem or a remote git repository')
+    .argument('[dir...]', 'folders holding kyverno-test.yaml files')
+    .option('-f, --file-name <name>', 'Test filename', 'kyverno-test.yaml')
+    .option('-t, --test-case-selector <selector>', 'Filter test cases to run', 'policy=*,rule=*,resource=*')
+    .option('-o, --output-format <format>', 'Specifies the output format (json, yaml, markdown, junit)', '')
+    .option('-b, --git-branch <branch>', 'Test github repository branch')
+    .option('--registry', 'If set to true, access the image registry using local docker credentials to populate external data', false)
+    .option('--fail-only', 'If set to true, display all the failing test only as output for the test command', false)
+    .option('--detailed-results', 'If set to true, display detailed results', false)
+    .option('--require-tests', 'If set to true, return an error if no tests are found', false)
+    .option('--remove-color', 'Remove any color from output', false)
+    .action((dirs: string[], o: Record<string, unknown>) => {
+      testCommand(
+        dirs,
+        {
+          fileName: String(o['fileName']),
+          testCaseSelector: String(o['testCaseSelector'] ?? ''),
+          outputFormat: String(o['outputFormat'] ?? ''),
+          failOnly: Boolean(o['failOnly']),
+          detailedResults: Boolean(o['detailedResults']),
+          requireTests: Boolean(o['requireTests']),
+          removeColor: Boolean(o['removeColor']),
+        },
+        write,
+      );
+    });
+
+  program
+    .command('apply')
+    .description('Applies policies on resources')
+    .argument('[policies...]', 'policy files or folders ("-" for stdin)')
+    .option('-r, --resource <paths>', 'Path to resource files (comma separated or repeated)', collect, [])
+    .option('--resources <paths>', 'Path to resource files (comma separated or repeated)', collect, [])
+    .option('-s, --set <vars>', 'Variables that are required', collect, [])
+    .option('-f, --values-file <path>', 'File containing values for policy variables')
+    .option('-u, --userinfo <path>', 'Admission Info including Roles, Cluster Roles and Subjects')
+    .option('-e, --exception <paths>', 'Policy exception to be considered when evaluating policies against resources', collect, [])
+    .option('--exceptions <paths>', 'Policy exception to be considered when evaluating policies against resources', collect, [])
+    .option('-p, --policy-report', 'Generates policy report when passed (default policyviolation)', false)
+    .addOption(new Option('--output-format <format>', 'Specifies the policy report format (json or yaml). Default: yaml.').choices(['yaml', 'json']).default('yaml'))
+    .option('-o, --output <path>', 'Prints the mutated/generated resources in provided file/directory')
+    .option('-t, --table', 'Show results in table format', false)
+    .option('--detailed-results', 'If set to true, display detailed results', false)
+    .option('--audit-warn', 'If set to true, will flag audit policies as warnings instead of failures', false)
+    .option('--warn-exit-code <code>', 'Set the exit code for warnings; if failures or errors are found, will exit 1', (v) => parseInt(v, 10), 0)
+    .option('--warn-no-pass', 'Specify if warning exit code should be raised if no objects satisfied a policy; can be used together with --warn-exit-code flag', false)
+    .option('--remove-color', 'Remove any color from output', false)
+    .option('-i, --stdin', 'Optional mutate policy parameter to pipe directly through to kubectl', false)
+    .option('--continue-on-fail', 'If set to true, will continue to apply policies on the next resource upon failure to apply to the current resource instead of exiting out', false)
+    .option('--target-resource <paths>', 'Path to individual files containing target resources files for policies that have mutate existing', collect, [])
+    .option('--target-resources <paths>', 'Path to a directory containing target resources for policies that have mutate existing', collect, [])
+    .option('-c, --cluster', 'Checks if policies should be applied to cluster in the current context', false)
+    .action((policies: string[], o: Record<string, unknown>) => {
+      applyCommand(policies, o, write);
+    });
+
+  jpCommand(program, write);
+
+  program
+    .command('version')
+    .description('Prints the version of Kyverno CLI')
+    .option('-o, --output <format>', 'Output format (json, yaml)', '')
+    .action((o: Record<string, unknown>) => {
+      const fmt = String(o['output'] ?? '');
+      const info = { version: VERSION, time: '', gitCommitId: '' };
+      if (fmt === '') write(`Version: ${info.version}\nTime: ${info.time}\nGit commit ID: ${info.gitCommitId}\n`);
+      else if (fmt === 'json') write(JSON.stringify(info, null, 2) + '\n');
+      else if (fmt === 'yaml') write(`version: ${info.version}\ntime: ""\ngitCommitId: ""\n`);
+      else throw new CliError(`unsupported output format: ${fmt}`);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number; message?: string };
+    if (e && typeof e.code === 'string' && e.code.startsWith('commander.')) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return e.exitCode ?? 1;
+    }
+    if (err instanceof CliError) {
+      if (!err.silent) process.stderr.write(`Error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`Error: ${(err as Error)?.message ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+const isMain = process.argv[1] !== undefined && /(?:^|[\\/])(main\.[jt]s|kyverno)$/.test(process.argv[1]);
+if (isMain) {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`Error: ${String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

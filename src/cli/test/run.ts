@@ -1,0 +1,293 @@
+/**
+ * Running one test case (cmd/cli/kubectl-kyverno/commands/test/test.go runTest): load values, user info,
+ * policies, resources and exceptions relative to the test file, evaluate every resource (the default run and
+ * one run per explicit result `operation`), and collect the engine responses by resource key.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { isObject, type JsonObject, type JsonValue, type Resource } from '../../engine/api/json.ts';
+import type { KyvernoPolicy, PolicyException } from '../../engine/api/policy.ts';
+import type { ContextPorts, RequestUserInfo } from '../../engine/api/request.ts';
+import type { EngineResponse } from '../../engine/api/response.ts';
+import { Engine } from '../../engine/engine.ts';
+import { formatPolicyValidation, validateKyvernoPolicy } from '../policy-check.ts';
+import { classifyPolicies, formatProblem, parseDocuments, readSources, toResources } from '../../k8s/load.ts';
+import { checkSchema } from '../../k8s/schema.ts';
+import { parseYamlStream } from '../../k8s/yaml.ts';
+import { applyPoliciesOnResource } from '../processor.ts';
+import { Variables, type ValuesSpec } from '../values.ts';
+import { userInfoSchema, valuesSchema, type TestSpec } from './schema.ts';
+import { testDir, type TestCase } from './load.ts';
+import { systemClock } from '../clock.ts';
+
+export interface TestResponse {
+  trigger: Map<string, EngineResponse[]>;
+  triggerByOperation: Map<string, Map<string, EngineResponse[]>>;
+  target: Map<string, EngineResponse[]>;
+  /** invalid policies dropped before evaluation, by name, with the reason */
+  skippedPolicies: Map<string, string>;
+  engine: Engine;
+}
+
+export class TestRunError extends Error {}
+
+function fullPaths(paths: readonly string[] | undefined, dir: string): string[] {
+  return (paths ?? []).map((p) => (isAbsolute(p) ? p : join(dir, p)));
+}
+
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
+export function resourceKey(r: Resource): string {
+  const meta = isObject(r['metadata']) ? r['metadata'] : {};
+  return [r['apiVersion'] ?? '', r['kind'] ?? '', meta['namespace'] ?? '', meta['name'] ?? ''].map((x) => String(x)).join(',');
+}
+
+function loadYamlObject(path: string, what: string): { value: JsonObject; lineOf: (p: Array<string | number>) => number | undefined } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new TestRunError(`failed to read ${what} ${path}: ${(err as Error).message}`);
+  }
+  const { documents, errors } = parseYamlStream(text);
+  if (errors.length > 0) throw new TestRunError(`${path}:${errors[0]!.line ?? 0}: ${errors[0]!.message}`);
+  const d = documents[0];
+  if (!d || !isObject(d.value)) throw new TestRunError(`${path}: ${what} must be an object`);
+  return { value: d.value, lineOf: d.lineOf };
+}
+
+/** Loads a values file (cli.kyverno.io/v1alpha1 Values). */
+export function loadValuesFile(path: string): ValuesSpec {
+  const { value, lineOf } = loadYamlObject(path, 'values file');
+  const problems = checkSchema(value, valuesSchema);
+  if (problems.length > 0) {
+    const p = problems[0]!;
+    throw new TestRunError(`${path}:${lineOf(p.path) ?? 1}: ${p.field}: ${p.message}`);
+  }
+  if (!value['apiVersion'] || !value['kind']) {
+    throw new TestRunError(`values file ${path} uses a deprecated schema — please migrate to the latest format`);
+  }
+  return value as unknown as ValuesSpec;
+}
+
+/** Loads a user info file (cli.kyverno.io/v1alpha1 UserInfo). */
+export function loadUserInfoFile(path: string, strictSchema: boolean): RequestUserInfo {
+  const { value, lineOf } = loadYamlObject(path, 'user info file');
+  const problems = checkSchema(value, userInfoSchema);
+  if (problems.length > 0) {
+    const p = problems[0]!;
+    throw new TestRunError(`${path}:${lineOf(p.path) ?? 1}: ${p.field}: ${p.message}`);
+  }
+  if (strictSchema && (!value['apiVersion'] || !value['kind'])) {
+    throw new TestRunError(`userInfo file ${path} uses a deprecated schema — please migrate to the latest format`);
+  }
+  const ui = isObject(value['userInfo']) ? value['userInfo'] : {};
+  return {
+    roles: Array.isArray(value['roles']) ? (value['roles'] as string[]) : undefined,
+    clusterRoles: Array.isArray(value['clusterRoles']) ? (value['clusterRoles'] as string[]) : undefined,
+    userInfo: ui as RequestUserInfo['userInfo'],
+  };
+}
+
+/** Offline ports from the test's mocks (apiCallResponses, globalContextEntries). */
+export function mockPorts(test: TestSpec, engineSearch: (e: string, d: JsonValue) => JsonValue): ContextPorts {
+  const ports: ContextPorts = {};
+  const mocks = new Map<string, { statusCode: number; body: JsonValue }>();
+  for (const m of test.apiCallResponses ?? []) {
+    const url = (m.url ?? '').trim() || (m.urlPath ?? '').trim();
+    const method = (m.method ?? '').trim().toUpperCase();
+    mocks.set(method ? `${method}:${url}` : url, { statusCode: m.response?.statusCode || 200, body: (m.response?.body ?? null) as JsonValue });
+  }
+  if (mocks.size > 0) {
+    const lookup = (method: string, url: string): { statusCode: number; body: JsonValue } | undefined =>
+      mocks.get(`${method}:${url}`) ?? mocks.get(url);
+    const answer = (method: string, url: string): JsonValue => {
+      const m = lookup(method, url);
+      if (!m) throw new Error(`no apiCallResponses mock for ${method} ${url}`);
+      if (m.statusCode < 200 || m.statusCode >= 300) {
+        throw new Error(`HTTP ${m.statusCode} from apiCall mock (v1 apiCall treats non-2xx as failure)`);
+      }
+      return m.body;
+    };
+    ports.apiCall = (method, urlPath) => answer(method, urlPath);
+    ports.serviceCall = (method, url) => answer(method, url);
+  }
+  const entries = new Map<string, { value?: JsonValue; error?: string }>();
+  for (const e of test.globalContextEntries ?? []) {
+    try {
+      entries.set(e.name, { value: resolveGlobalContextMock(e, engineSearch) });
+    } catch (err) {
+      entries.set(e.name, { error: (err as Error).message });
+    }
+  }
+  if (entries.size > 0) {
+    ports.globalContext = (name, projection) => {
+      const e = entries.get(name);
+      if (!e) return undefined;
+      if (e.error !== undefined) throw new Error(e.error);
+      if (!projection) return e.value ?? null;
+      if (!isObject(e.value)) throw new Error(`global context mock: projection "${projection}" requested but value is not an object`);
+      if (!(projection in e.value)) throw new Error(`global context mock: projection "${projection}" not found`);
+      return e.value[projection] as JsonValue;
+    };
+  }
+  return ports;
+}
+
+function resolveGlobalContextMock(
+  e: NonNullable<TestSpec['globalContextEntries']>[number],
+  search: (expr: string, d: JsonValue) => JsonValue,
+): JsonValue {
+  let root: JsonValue;
+  if (e.resources !== undefined) {
+    root = e.resources as JsonValue[];
+  } else {
+    if (e.data === undefined || e.data === null) {
+      if ((e.projections ?? []).length > 0) throw new Error(`globalContextEntries "${e.name}": data is required when projections are set`);
+      return null;
+    }
+    root = e.data as JsonValue;
+  }
+  if (e.fieldPath) root = search(e.fieldPath, root);
+  if (!e.projections || e.projections.length === 0) return root;
+  const out: JsonObject = {};
+  for (const p of e.projections) out[p.name] = search(p.path, root);
+  return out;
+}
+
+export function runTest(out: (line: string) => void, tc: TestCase): TestResponse {
+  if (tc.error) throw new TestRunError(tc.error);
+  const test = tc.test!;
+  const dir = testDir(tc);
+  out(`Loading test ${test.name ?? ''} ( ${tc.path} ) ...`);
+
+  out('  Loading values/variables ...');
+  let valuesSpec: ValuesSpec | undefined = test.values;
+  if (!valuesSpec && test.variables) {
+    try {
+      valuesSpec = loadValuesFile(join(dir, test.variables));
+    } catch (err) {
+      throw new TestRunError(`failed to decode yaml (unable to load variable file: ${test.variables} (${(err as Error).message}))`);
+    }
+  }
+  const variables = new Variables(valuesSpec, undefined);
+
+  let userInfo: RequestUserInfo | undefined;
+  if (test.userinfo) {
+    out('  Loading user infos ...');
+    try {
+      userInfo = loadUserInfoFile(join(dir, test.userinfo), true);
+    } catch (err) {
+      throw new TestRunError(`error: failed to load request info (${(err as Error).message})`);
+    }
+  }
+
+  out('  Loading policies ...');
+  const policySources = readSources(fullPaths(test.policies, dir));
+  if (policySources.problems.length > 0) {
+    throw new TestRunError(`error: failed to load policies (${policySources.problems.map(formatProblem).join('; ')})`);
+  }
+  const parsedPolicies = parseDocuments(policySources.files);
+  const loaded = classifyPolicies(parsedPolicies.docs);
+  const fatal = [...parsedPolicies.problems, ...loaded.problems];
+  if (fatal.length > 0) {
+    throw new TestRunError(`error: failed to load policies (${fatal.map(formatProblem).join('; ')})`);
+  }
+
+  out('  Loading resources ...');
+  const resourceSources = readSources(fullPaths(test.resources, dir), { anyExtension: true });
+  if (resourceSources.problems.length > 0) {
+    throw new TestRunError(`error: failed to load resources (${resourceSources.problems.map(formatProblem).join('; ')})`);
+  }
+  const parsedResources = parseDocuments(resourceSources.files);
+  const res = toResources(parsedResources.docs);
+  const resourceProblems = [...parsedResources.problems, ...res.problems];
+  if (resourceProblems.length > 0) {
+    throw new TestRunError(`error: failed to load resources (${resourceProblems.map(formatProblem).join('; ')})`);
+  }
+  const uniques: Resource[] = [];
+  const seen = new Set<string>();
+  for (const r of res.resources) {
+    const key = resourceKey(r);
+    if (seen.has(key)) {
+      const meta = isObject(r['metadata']) ? r['metadata'] : {};
+      out(`  warning: found duplicated resource ${String(r['kind'])} ${String(meta['name'] ?? '')} ${String(meta['namespace'] ?? '')}`);
+      continue;
+    }
+    seen.add(key);
+    uniques.push(r);
+  }
+
+  out('  Loading exceptions ...');
+  let exceptions: PolicyException[] = [];
+  if ((test.exceptions ?? []).length > 0) {
+    const exSources = readSources(fullPaths(test.exceptions, dir));
+    const exDocs = parseDocuments(exSources.files);
+    const exLoaded = classifyPolicies(exDocs.docs);
+    const probs = [...exSources.problems, ...exDocs.problems];
+    if (probs.length > 0) throw new TestRunError(`error: failed to load exceptions (${probs.map(formatProblem).join('; ')})`);
+    exceptions = exLoaded.exceptions;
+  }
+
+  const engineHolder: { engine?: Engine } = {};
+  const search = (e: string, d: JsonValue): JsonValue => engineHolder.engine!.jp.search(e, d);
+  const ports = mockPorts(test, search);
+  const engine = new Engine({
+    clock: systemClock,
+    ports,
+    contextInitializer: variables.hasRuleValues()
+      ? (policy, rule, ctx) => {
+          for (const [k, v] of variables.ruleValues(policy.metadata?.name ?? '', rule.name)) ctx.addVariable(k, v);
+        }
+      : undefined,
+  });
+  engineHolder.engine = engine;
+
+  const policyCount = loaded.policies.length + loaded.celPolicies.filter((p) => !String(p['kind']).endsWith('Binding')).length;
+  out(
+    `  Applying ${policyCount} ${plural(policyCount, 'policy', 'policies')} to ${uniques.length} ${plural(uniques.length, 'resource', 'resources')} with ${exceptions.length} ${plural(exceptions.length, 'exception', 'exceptions')} ...`,
+  );
+
+  const skippedPolicies = new Map<string, string>();
+  const validPolicies: KyvernoPolicy[] = [];
+  for (const p of loaded.policies) {
+    const v = validateKyvernoPolicy(p);
+    if (v.errors.length > 0) {
+      skippedPolicies.set(p.metadata?.name ?? '', formatPolicyValidation(v));
+      continue;
+    }
+    validPolicies.push(p);
+  }
+
+  const explicitOperations = new Set<string>();
+  for (const r of test.results ?? []) {
+    if (r.operation && !['CREATE', 'UPDATE', 'DELETE', 'CONNECT'].includes(r.operation)) {
+      throw new TestRunError(`invalid test result for policy ${r.policy}: invalid operation "${r.operation}"`);
+    }
+    if (!r.operation) continue;
+    if (r.isDeletingPolicy) throw new TestRunError(`invalid test result for policy ${r.policy}: operation is not supported for deleting policies`);
+    explicitOperations.add(r.operation);
+  }
+
+  const response: TestResponse = {
+    trigger: new Map(),
+    triggerByOperation: new Map(),
+    target: new Map(),
+    skippedPolicies,
+    engine,
+  };
+  const evalResource = (resource: Resource, operation: string | undefined): EngineResponse[] =>
+    applyPoliciesOnResource({ engine, policies: validPolicies, exceptions, variables, userInfo, operation }, resource);
+  for (const resource of uniques) {
+    const key = resourceKey(resource);
+    response.trigger.set(key, evalResource(resource, undefined));
+    for (const op of [...explicitOperations].sort()) {
+      let m = response.triggerByOperation.get(op);
+      if (!m) response.triggerByOperation.set(op, (m = new Map()));
+      m.set(key, evalResource(resource, op));
+    }
+  }
+  return response;
+}

@@ -1,0 +1,2 @@
+/** The CLI's version (the package version). */
+export const VERSION = '0.1.0';

@@ -1,0 +1,355 @@
+/**
+ * Compile-time instrumentation of a type-checked cel-js AST. Every node that cel-go would charge gets
+ * an own `evaluate` that charges the evaluation's `CostTracker` (see `cost.ts`) and then runs the node.
+ * Calls and operators are evaluated here (arguments left to right, like cel-go) so that
+ *  - their cost can be computed from the actual argument values, as cel-go does;
+ *  - cel-js builtins whose semantics differ from cel-go's can be replaced (`CelOverride`, e.g. RE2
+ *    `matches`, ASCII-only `lowerAscii`, Go formatting of `string(double)`);
+ *  - int64 edge cases cel-js misses raise `integer overflow` (`-(-2^63)`, `-2^63 / -1`, `-2^63 % -1`).
+ *
+ * This relies on cel-js 8 AST internals (`meta`, `handle`, `left`/`right`, `receiverWithArgs`, the
+ * comprehension node produced by its macros); `instrument.test.ts` pins that behaviour.
+ */
+import { Optional } from '@marcbachmann/cel-js';
+import { CelFunctionError } from './errors.ts';
+import {
+  CALL_COSTS,
+  COST_KEY,
+  LIST_CREATE_BASE_COST,
+  MAP_CREATE_BASE_COST,
+  operatorCost,
+  type CallCostFn,
+  type CostTracker,
+  type ValueScope,
+} from './cost.ts';
+
+/** The evaluator object cel-js passes to node evaluators. */
+export interface CelJsEvaluator {
+  run(node: CelJsNode, ctx: ValueScope): unknown;
+}
+
+export type EvalFn = (ev: CelJsEvaluator, ast: CelJsNode, ctx: ValueScope) => unknown;
+
+/** The parts of a cel-js AST node the instrumentation reads. */
+export interface CelJsNode {
+  op: string;
+  args: unknown;
+  pos: number;
+  start: number;
+  end: number;
+  readonly input: string;
+  readonly meta: {
+    alternate?: CelJsNode;
+    macro?: CelJsMacro;
+    evaluate: EvalFn;
+  };
+  evaluate: EvalFn;
+  checkedType?: { name: string; kind: string };
+  handle?: (...args: unknown[]) => unknown;
+  left?: CelJsNode;
+  right?: CelJsNode;
+  receiverWithArgs?: CelJsNode[];
+  argTypes?: { name: string; kind: string }[];
+  candidates?: unknown;
+  setMeta(key: string, value: unknown): CelJsNode;
+}
+
+/** A parse-time macro object as cel-js keeps it in `meta.macro`. */
+export interface CelJsMacro {
+  evaluate: (ev: CelJsEvaluator, macro: CelJsMacro, ctx: ValueScope) => unknown;
+  typeCheck: (checker: unknown, macro: CelJsMacro, ctx: unknown) => unknown;
+  macroHasProps?: CelJsNode[];
+  [k: string]: unknown;
+}
+
+/** Returned by an override that does not apply to the runtime argument types. */
+export const NOT_APPLICABLE: unique symbol = Symbol('not applicable');
+
+/**
+ * A replacement for a cel-js builtin whose behaviour differs from cel-go. `apply` receives the
+ * evaluated arguments (receiver first for member calls) and returns the result, or `NOT_APPLICABLE`
+ * to let cel-js handle these argument types.
+ */
+export interface CelOverride {
+  /** function name; for member calls the method name */
+  readonly name: string;
+  readonly member: boolean;
+  /** number of arguments, not counting the receiver */
+  readonly argc: number;
+  apply(args: unknown[]): unknown;
+}
+
+export function overrideKey(name: string, member: boolean, argc: number): string {
+  return `${member ? '.' : ''}${name}/${argc}`;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_OVERFLOW = 2n ** 63n;
+const one: CallCostFn = () => 1;
+
+function charge(ctx: ValueScope, n: number): void {
+  if (n === 0) return;
+  const t = ctx.getValue(COST_KEY) as CostTracker | undefined;
+  if (t !== undefined) t.charge(n);
+}
+
+function isNode(v: unknown, cls: Function): v is CelJsNode {
+  return v instanceof cls;
+}
+
+/** Options of one instrumentation run. */
+export interface InstrumentOptions {
+  overrides: ReadonlyMap<string, CelOverride>;
+  /** extra per-function costs (by cel-go function name) beyond `CALL_COSTS` */
+  costs?: Readonly<Record<string, CallCostFn>>;
+  /** names of namespace constants (`math`, `sets`, `optional`...) whose methods are global functions */
+  namespaces: ReadonlySet<string>;
+}
+
+/** Per-iteration bookkeeping cel-go pays for its macro expansions (measured against cel-go 0.30). */
+const COMPREHENSION_STEP_COST: Readonly<Record<string, number>> = { all: 3, exists: 4 };
+const COMPREHENSION_RESULT_COST: Readonly<Record<string, number>> = {
+  all: 1,
+  exists: 1,
+  exists_one: 2,
+  map: 1,
+  filter: 1,
+};
+const ACCU_PUSH_COST = 12; // `@result + [elem]`: ident 1 + list add 1 + list literal 10
+const ACCU_INC_COST = 2; // `@result + 1`: ident 1 + add 1
+
+/**
+ * Installs cost accounting, builtin overrides and int64 fixes on every node of a checked AST.
+ * Idempotent per node.
+ */
+export function instrument(root: CelJsNode, opts: InstrumentOptions): void {
+  const cls = Object.getPrototypeOf(root).constructor as Function;
+  const seen = new Set<CelJsNode>();
+  const extra = new Map<CelJsNode, number>();
+
+  const visitValue = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') return;
+    if (isNode(v, cls)) visit(v);
+    else if (Array.isArray(v)) for (const x of v) visitValue(x);
+  };
+
+  const visit = (node: CelJsNode): void => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    const meta = node.meta;
+    // children first
+    const args = node.args;
+    if (node.op === 'comprehension') {
+      const c = args as Record<string, unknown>;
+      for (const k of Object.keys(c)) visitValue(c[k]);
+    } else visitValue(args);
+    if (meta.alternate) {
+      const alt = meta.alternate;
+      if (alt.op === 'comprehension' && (node.op === 'rcall' || node.op === 'call')) {
+        const name = (node.args as unknown[])[0] as string;
+        const argc = ((node.op === 'rcall' ? (node.args as unknown[])[2] : (node.args as unknown[])[1]) as unknown[]).length;
+        const kind = name === 'map' && argc === 3 ? 'filter' : name;
+        const step = (alt.args as { step?: CelJsNode }).step;
+        const stepCost = COMPREHENSION_STEP_COST[kind];
+        if (step && stepCost) extra.set(step, (extra.get(step) ?? 0) + stepCost);
+        const resultCost = COMPREHENSION_RESULT_COST[kind];
+        if (resultCost) extra.set(alt, (extra.get(alt) ?? 0) + resultCost);
+      }
+      visit(alt);
+    }
+    if (meta.macro) {
+      const m = meta.macro;
+      for (const k of Object.keys(m)) {
+        if (k === 'ast') continue;
+        visitValue(m[k]);
+      }
+    }
+    install(node);
+  };
+
+  const install = (node: CelJsNode): void => {
+    const meta = node.meta;
+    const extraCost = extra.get(node) ?? 0;
+    if (meta.alternate) {
+      const alt = meta.alternate;
+      // constants (namespaces, `cel`, registered constants) cost nothing, like cel-go constants
+      if (node.op === 'id') return;
+      setEval(node, extraCost, (ev, _ast, ctx) => alt.evaluate(ev, alt, ctx));
+      return;
+    }
+    if (meta.macro) {
+      const m = meta.macro;
+      let macroCost = extraCost;
+      if (node.op === 'call' && (node.args as unknown[])[0] === 'has') {
+        // presence tests are free (PresenceTestHasCost(false)); intermediate selections cost 1 each
+        macroCost += Math.max(0, (m.macroHasProps?.length ?? 2) - 2);
+      } else if (node.op === 'rcall') {
+        const name = (node.args as unknown[])[0] as string;
+        if (name === 'or' || name === 'orValue') macroCost += 1;
+      }
+      setEval(node, macroCost, (ev, _ast, ctx) => m.evaluate(ev, m, ctx));
+      return;
+    }
+    switch (node.op) {
+      case 'value':
+      case 'accuValue':
+      case '&&':
+      case '||':
+      case '?:':
+        if (extraCost) setEval(node, extraCost, meta.evaluate);
+        return;
+      case 'accuPush':
+        setEval(node, extraCost + ACCU_PUSH_COST, meta.evaluate);
+        return;
+      case 'accuInc':
+        setEval(node, extraCost + ACCU_INC_COST, meta.evaluate);
+        return;
+      case 'id':
+      case '.':
+      case '.?':
+      case '[]':
+      case '[?]':
+        setEval(node, extraCost + 1, meta.evaluate);
+        return;
+      case 'list': {
+        const constant = (node.args as CelJsNode[]).every((n) => n.op === 'value');
+        setEval(node, extraCost + (constant ? 0 : LIST_CREATE_BASE_COST), meta.evaluate);
+        return;
+      }
+      case 'map': {
+        const constant = (node.args as [CelJsNode, CelJsNode][]).every((e) => e[0].op === 'value' && e[1].op === 'value');
+        setEval(node, extraCost + (constant ? 0 : MAP_CREATE_BASE_COST), meta.evaluate);
+        return;
+      }
+      case 'comprehension':
+        setEval(node, extraCost, meta.evaluate);
+        return;
+      case '!_':
+      case '-_':
+        installUnary(node, extraCost);
+        return;
+      case 'call':
+      case 'rcall':
+        installCall(node, extraCost, opts);
+        return;
+      case '==':
+      case '!=':
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '%':
+      case 'in':
+        installBinary(node, extraCost);
+        return;
+      default:
+        if (extraCost) setEval(node, extraCost, meta.evaluate);
+    }
+  };
+
+  visit(root);
+}
+
+function setEval(node: CelJsNode, cost: number, inner: EvalFn): void {
+  if (cost === 0) {
+    node.evaluate = inner;
+    return;
+  }
+  node.evaluate = (ev, ast, ctx) => {
+    charge(ctx, cost);
+    return inner(ev, ast, ctx);
+  };
+}
+
+function installUnary(node: CelJsNode, extraCost: number): void {
+  const operand = node.args as CelJsNode;
+  const neg = node.op === '-_';
+  const finish = (v: unknown, ev: CelJsEvaluator, ctx: ValueScope): unknown => {
+    const r = node.handle!(v, node, ev);
+    if (neg && r === INT64_OVERFLOW) throw new CelFunctionError('integer overflow');
+    charge(ctx, extraCost + 1);
+    return r;
+  };
+  node.evaluate = (ev, _ast, ctx) => {
+    const v = ev.run(operand, ctx);
+    if (v instanceof Promise) return v.then((x) => finish(x, ev, ctx));
+    return finish(v, ev, ctx);
+  };
+}
+
+function installBinary(node: CelJsNode, extraCost: number): void {
+  const op = node.op;
+  const left = node.left!;
+  const right = node.right!;
+  const divmod = op === '/' || op === '%';
+  const finish = (l: unknown, r: unknown, ev: CelJsEvaluator, ctx: ValueScope): unknown => {
+    if (divmod && l === INT64_MIN && r === -1n) throw new CelFunctionError('integer overflow');
+    const res = node.handle!(l, r, node, ev);
+    charge(ctx, extraCost + operatorCost(op, l, r));
+    return res;
+  };
+  node.evaluate = (ev, _ast, ctx) => {
+    const l = ev.run(left, ctx);
+    const r = ev.run(right, ctx);
+    if (l instanceof Promise || r instanceof Promise) {
+      return Promise.all([l, r]).then(([a, b]) => finish(a, b, ev, ctx));
+    }
+    return finish(l, r, ev, ctx);
+  };
+}
+
+function installCall(node: CelJsNode, extraCost: number, opts: InstrumentOptions): void {
+  const member = node.op === 'rcall';
+  const a = node.args as unknown[];
+  const name = a[0] as string;
+  const argNodes: CelJsNode[] = member ? node.receiverWithArgs! : (a[1] as CelJsNode[]);
+  const argc = member ? argNodes.length - 1 : argNodes.length;
+  // namespaced functions (`math.abs(x)`): cel-go sees a global function `math.abs` without receiver
+  let costName = name;
+  let dropReceiver = false;
+  if (member) {
+    const recv = a[1] as CelJsNode;
+    if (recv.op === 'id' && recv.meta.alternate && opts.namespaces.has(recv.args as string)) {
+      costName = `${recv.args as string}.${name}`;
+      dropReceiver = true;
+    }
+  }
+  const costFn = opts.costs?.[costName] ?? CALL_COSTS[costName] ?? one;
+  const override = opts.overrides.get(overrideKey(dropReceiver ? costName : name, member && !dropReceiver, argc));
+  const handle = node.handle!;
+  const finish = (vals: unknown[], ev: CelJsEvaluator, ctx: ValueScope): unknown => {
+    let r: unknown = NOT_APPLICABLE;
+    if (override) r = override.apply(dropReceiver ? vals.slice(1) : vals);
+    if (r === NOT_APPLICABLE) r = member ? handle(vals, ev, node) : handle(vals, node, ev);
+    const costArgs = dropReceiver ? vals.slice(1) : vals;
+    if (r instanceof Promise) {
+      return r.then((res: unknown) => {
+        charge(ctx, extraCost + costFn(costArgs, res));
+        return res;
+      });
+    }
+    charge(ctx, extraCost + costFn(costArgs, r));
+    return r;
+  };
+  node.evaluate = (ev, _ast, ctx) => {
+    const n = argNodes.length;
+    const vals = new Array<unknown>(n);
+    let pending = false;
+    for (let i = 0; i < n; i++) {
+      const v = ev.run(argNodes[i]!, ctx);
+      if (v instanceof Promise) pending = true;
+      vals[i] = v;
+    }
+    if (pending) return Promise.all(vals).then((vs) => finish(vs, ev, ctx));
+    return finish(vals, ev, ctx);
+  };
+}
+
+/** True when `v` is an optional value. */
+export function isOptional(v: unknown): v is Optional {
+  return v instanceof Optional;
+}

@@ -1,0 +1,383 @@
+/**
+ * The engine: applies classic Kyverno policies to a resource (kyverno/pkg/engine/engine.go,
+ * validation.go, mutation.go, background.go). Pure and synchronous; the outside world comes in through
+ * `EngineOptions` ports. One Engine holds the compiled state (JMESPath cache, autogen rules) for many
+ * evaluations.
+ */
+import { isObject, type JsonObject, type JsonValue, type Resource } from './api/json.ts';
+import type { AdmissionOperation, ContextEntry, KyvernoPolicy, PolicyException, Rule } from './api/policy.ts';
+import type { Clock, ContextPorts, GroupVersionKind, RandomSource, RequestUserInfo } from './api/request.ts';
+import { ruleError, ruleSkip, type EngineResponse, type RuleResponse, type RuleType } from './api/response.ts';
+import { computeRules } from './autogen/index.ts';
+import { evaluateConditions } from './conditions/evaluate.ts';
+import { JsonContext, DEFAULT_MAX_CONTEXT_SIZE, type QueryEngine } from './context/context.ts';
+import { extractImages, imagesToContext, type ImageExtractorConfig } from './context/images.ts';
+import { addContextEntries } from './context/loaders.ts';
+import { isPendingFetch } from './context/pending.ts';
+import { findExceptions } from './exceptions.ts';
+import type { RuleRuntime } from './handlers/runtime.ts';
+import { validateResource } from './handlers/validate-resource.ts';
+import { validatePodSecurityRule } from './handlers/validate-pss.ts';
+import { createJmesPath, type JmesPath } from './jmespath/index.ts';
+import { isExcludedUser, policyGate, type RequestFilterConfig } from './rule-match.ts';
+import { compileMatch, type MatchInfo, type RuleMatcher } from './match/index.ts';
+import { gvkOf, resourceKind, type PolicyContext } from './policy-context.ts';
+import { defaultImageConfig, type ImageConfig } from './utils/image.ts';
+import { policyKey } from './api/policy.ts';
+import { substituteAll as substituteAllImpl } from './variables/substitute.ts';
+
+export interface EngineConfig {
+  imageConfig: ImageConfig;
+  maxContextSize: number;
+  /** Kyverno ConfigMap filters (resourceFilters, excluded users/groups/roles); admission only */
+  requestFilters?: RequestFilterConfig;
+}
+
+export interface EngineOptions {
+  clock: Clock;
+  random?: RandomSource;
+  ports?: ContextPorts;
+  config?: Partial<EngineConfig>;
+  /**
+   * Called whenever a rule's (or foreach element's) context is loaded, before its entries: the CLI
+   * injects values from its values file here (Kyverno's context loader initializer).
+   */
+  contextInitializer?: (policy: KyvernoPolicy, rule: Rule, ctx: JsonContext) => void;
+  /** DNS lookups for `is_external_url` (absent: names are resolved as not found) */
+  lookupHost?: (host: string) => string[];
+}
+
+export interface PolicyContextInput {
+  policy: KyvernoPolicy;
+  operation?: AdmissionOperation;
+  newResource: Resource | null;
+  oldResource?: Resource | null;
+  admissionInfo?: RequestUserInfo;
+  namespaceLabels?: Record<string, string>;
+  gvk?: GroupVersionKind;
+  subresource?: string;
+  admissionOperation?: boolean;
+  exceptions?: readonly PolicyException[];
+  /** the full AdmissionRequest JSON, when evaluating an admission request */
+  admissionRequest?: JsonObject;
+  /** variables to add to the context (dotted keys), e.g. values for the CLI */
+  variables?: Record<string, JsonValue>;
+}
+
+export class Engine implements RuleRuntime {
+  readonly jp: JmesPath;
+  readonly config: EngineConfig;
+  private readonly ports: ContextPorts;
+  private readonly rulesCache = new WeakMap<KyvernoPolicy, Map<string, Rule[]>>();
+  private readonly matcherCache = new WeakMap<Rule, RuleMatcher>();
+
+  constructor(private readonly options: EngineOptions) {
+    this.jp = createJmesPath({ clock: options.clock, random: options.random, lookupHost: options.lookupHost });
+    this.config = {
+      imageConfig: options.config?.imageConfig ?? defaultImageConfig,
+      maxContextSize: options.config?.maxContextSize ?? DEFAULT_MAX_CONTEXT_SIZE,
+      requestFilters: options.config?.requestFilters,
+    };
+    this.ports = options.ports ?? {};
+  }
+
+  /** The query engine contexts use. */
+  get queryEngine(): QueryEngine {
+    return this.jp;
+  }
+
+  /** Rules after autogen, cached per policy object and kind. */
+  computeRules(policy: KyvernoPolicy, kind: string): Rule[] {
+    let byKind = this.rulesCache.get(policy);
+    if (!byKind) {
+      byKind = new Map();
+      this.rulesCache.set(policy, byKind);
+    }
+    let rules = byKind.get(kind);
+    if (!rules) {
+      rules = computeRules(policy, kind);
+      byKind.set(kind, rules);
+    }
+    return rules;
+  }
+
+  /** Builds a policy context (NewPolicyContext / NewPolicyContextFromAdmissionRequest). */
+  newPolicyContext(input: PolicyContextInput): PolicyContext {
+    const operation = input.operation ?? 'CREATE';
+    const ctx = new JsonContext(this.jp, {}, this.config.maxContextSize);
+    let newResource = input.newResource;
+    let oldResource = input.oldResource ?? null;
+    if (input.admissionRequest) {
+      ctx.addRequest(input.admissionRequest);
+      if (newResource) ctx.addResource(newResource);
+      if (oldResource) ctx.addOldResource(oldResource);
+    } else {
+      if (operation !== 'DELETE') ctx.addResource(newResource);
+      else ctx.addOldResource(oldResource ?? newResource);
+      if (operation === 'UPDATE' && oldResource) ctx.addOldResource(oldResource);
+      const r = operation === 'DELETE' ? (oldResource ?? newResource) : newResource;
+      ctx.addNamespace(metaString(r, 'namespace'));
+    }
+    const imageSource = newResource ?? oldResource;
+    if (imageSource) this.addImagesLoader(ctx, imageSource);
+    if (input.admissionInfo) {
+      ctx.addUserInfo({
+        roles: input.admissionInfo.roles ?? null,
+        clusterRoles: input.admissionInfo.clusterRoles ?? null,
+        userInfo: (input.admissionInfo.userInfo ?? {}) as JsonObject,
+      });
+      ctx.addServiceAccount(input.admissionInfo.userInfo?.username ?? '');
+    }
+    if (!input.admissionRequest) ctx.addOperation(operation);
+    if (operation === 'DELETE' && !input.admissionRequest) {
+      oldResource = oldResource ?? newResource;
+      newResource = null;
+    }
+    if (input.variables) {
+      for (const [k, v] of Object.entries(input.variables)) ctx.addVariable(k, v);
+      // values may overwrite parts of the objects: read them back (Kyverno's CLI does the same)
+      const doc = ctx.document()['request'];
+      if (isObject(doc)) {
+        if (operation !== 'DELETE') newResource = isObject(doc['object']) ? (doc['object'] as Resource) : null;
+        if (operation === 'UPDATE' || operation === 'DELETE') {
+          oldResource = isObject(doc['oldObject']) ? (doc['oldObject'] as Resource) : null;
+        }
+      }
+    }
+    return {
+      policy: input.policy,
+      newResource,
+      oldResource,
+      element: null,
+      operation,
+      admissionInfo: input.admissionInfo,
+      admissionOperation: input.admissionOperation ?? false,
+      namespaceLabels: input.namespaceLabels ?? {},
+      gvk: input.gvk ?? { group: '', version: '', kind: '' },
+      subresource: input.subresource ?? '',
+      jsonContext: ctx,
+      exceptions: input.exceptions ?? [],
+      admissionRequest: input.admissionRequest,
+    };
+  }
+
+  private addImagesLoader(ctx: JsonContext, resource: Resource): void {
+    let loaded = false;
+    ctx.addDeferredLoader({
+      name: 'images',
+      hasLoaded: () => loaded,
+      load: () => {
+        const images = extractImages(resource, this.config.imageConfig, undefined, (e, d) => this.jp.search(e, d));
+        loaded = true;
+        if (Object.keys(images).length > 0) ctx.addToContext(imagesToContext(images), false, 'images');
+      },
+    });
+  }
+
+  // --- RuleRuntime -------------------------------------------------------------------------------
+
+  loadContext(pc: PolicyContext, rule: Rule, entries: readonly ContextEntry[] | undefined): void {
+    this.options.contextInitializer?.(pc.policy, rule, pc.jsonContext);
+    addContextEntries(pc.jsonContext, entries, {
+      jp: this.jp,
+      ports: this.ports,
+      policyNamespace: pc.policy.kind === 'Policy' ? (pc.policy.metadata.namespace ?? '') : '',
+    });
+  }
+
+  evaluateList(pc: PolicyContext, list: string): JsonValue[] {
+    const v = pc.jsonContext.query(list);
+    return Array.isArray(v) ? v : [v];
+  }
+
+  matchOldResource(pc: PolicyContext, rule: Rule, oldResource: Resource): boolean {
+    if (rule.preconditions !== undefined && rule.preconditions !== null) {
+      try {
+        if (!evaluateConditions(pc.jsonContext, rule.preconditions).result) return false;
+      } catch (err) {
+        this.rethrowPending(err);
+        return false;
+      }
+    }
+    return this.ruleMatches(rule, oldResource, {
+      gvk: gvkOf(oldResource),
+      subresource: '',
+      operation: 'CREATE',
+      namespaceLabels: pc.namespaceLabels,
+      admissionInfo: {
+        roles: ['kyverno:invalidrole'],
+        clusterRoles: ['kyverno:invalidrole'],
+        userInfo: { username: 'kyverno:kyverno-invalid-controller', uid: 'kyverno:invaliduid', groups: ['kyverno:invalidgroup'] },
+      },
+      policyNamespace: pc.policy.metadata.namespace ?? '',
+    });
+  }
+
+  rethrowPending(err: unknown): void {
+    if (isPendingFetch(err)) throw err;
+  }
+
+  // --- evaluation ---------------------------------------------------------------------------------
+
+  private response(pc: PolicyContext, rules: RuleResponse[], patched?: Resource): EngineResponse {
+    const resource = pc.newResource ?? pc.oldResource ?? {};
+    return {
+      resource,
+      patchedResource: patched ?? resource,
+      policy: pc.policy as unknown as EngineResponse['policy'],
+      namespaceLabels: pc.namespaceLabels,
+      policyResponse: { rules },
+    };
+  }
+
+  /** Validate rules (validate.pattern/anyPattern/deny/foreach/podSecurity/cel). */
+  validate(pc: PolicyContext): EngineResponse {
+    const out: RuleResponse[] = [];
+    if (!policyGate(pc, this.config.requestFilters)) return this.response(pc, out);
+    const applyOne = pc.policy.spec.applyRules === 'One';
+    const ctx = pc.jsonContext;
+    ctx.checkpoint();
+    try {
+      const { gvk } = resourceKind(pc);
+      for (const rule of this.computeRules(pc.policy, gvk.kind)) {
+        const hasValidate = isObject(rule.validate) && Object.keys(rule.validate).length > 0;
+        if (!hasValidate) continue;
+        const resps = this.invokeRule(pc, rule, 'Validation', (exceptions) => {
+          const v = rule.validate!;
+          if (v.manifests && Array.isArray(v.manifests['attestors']) && v.manifests['attestors'].length > 0) {
+            return [ruleError(rule.name, 'Validation', 'verifying signed manifests is not supported offline')];
+          }
+          if (v.podSecurity && Object.keys(v.podSecurity).length > 0) {
+            const r = validatePodSecurityRule(this, pc, rule, exceptions);
+            return r ? [r] : [];
+          }
+          if (v.cel && Object.keys(v.cel).length > 0) {
+            return [ruleError(rule.name, 'Validation', 'validate.cel is not supported yet')];
+          }
+          const r = validateResource(this, pc, rule, exceptions);
+          return r ? [r] : [];
+        });
+        out.push(...resps);
+        if (applyOne && out.some((r) => r.status === 'pass' || r.status === 'fail')) break;
+      }
+    } finally {
+      ctx.restore();
+    }
+    return this.response(pc, out);
+  }
+
+  /** Mutate rules (patchStrategicMerge, patchesJson6902, foreach); mutate-existing outside admission. */
+  mutate(pc: PolicyContext): EngineResponse {
+    // Mutation lands with the mutate/generate issue; until then no rule is evaluated.
+    return this.response(pc, [], pc.newResource ?? undefined);
+  }
+
+  /** Generate rules (background / admission filtering). */
+  generate(pc: PolicyContext): EngineResponse {
+    // Generation lands with the mutate/generate issue; until then no rule is evaluated.
+    return this.response(pc, []);
+  }
+
+  /**
+   * invokeRuleHandler: match (new object, else old for DELETE), rule context, preconditions,
+   * reportProperties, then the handler with the exceptions naming this rule.
+   */
+  invokeRule(
+    pc: PolicyContext,
+    rule: Rule,
+    ruleType: RuleType,
+    handler: (exceptions: PolicyException[]) => RuleResponse[],
+  ): RuleResponse[] {
+    if (!this.matches(pc, rule)) return [];
+    const ctx = pc.jsonContext;
+    ctx.checkpoint();
+    try {
+      try {
+        this.loadContext(pc, rule, rule.context);
+      } catch (err) {
+        this.rethrowPending(err);
+        return [ruleError(rule.name, ruleType, 'failed to load context', err)];
+      }
+      let pre;
+      try {
+        pre = evaluateConditions(ctx, rule.preconditions);
+      } catch (err) {
+        this.rethrowPending(err);
+        return [ruleError(rule.name, ruleType, 'failed to evaluate preconditions', err)];
+      }
+      if (!pre.result) {
+        const msg = ['preconditions not met', pre.message].filter((s) => s !== '').join('; ');
+        return [withProperties(ruleSkip(rule.name, ruleType, msg), undefined)];
+      }
+      const properties = this.substituteProperties(pc, rule);
+      const exceptions = findExceptions(pc.exceptions, policyKey(pc.policy), rule.name);
+      const responses = handler(exceptions);
+      for (const r of responses) withProperties(r, properties);
+      return responses;
+    } finally {
+      ctx.restore();
+    }
+  }
+
+  private substituteProperties(pc: PolicyContext, rule: Rule): Record<string, string> | undefined {
+    const props = rule.reportProperties;
+    if (!props || Object.keys(props).length === 0) return undefined;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(props)) {
+      try {
+        const s = this.substitute(pc, v);
+        out[k] = typeof s === 'string' ? s : JSON.stringify(s);
+      } catch (err) {
+        this.rethrowPending(err);
+        out[k] = v;
+      }
+    }
+    return out;
+  }
+
+  private substitute(pc: PolicyContext, v: JsonValue): JsonValue {
+    return substituteAllImpl(pc.jsonContext, v);
+  }
+
+  /** Match/exclude of one rule against one object (compiled once per rule object). */
+  ruleMatches(rule: Rule, resource: Resource, info: MatchInfo): boolean {
+    let m = this.matcherCache.get(rule);
+    if (!m) {
+      m = compileMatch(rule.match, rule.exclude);
+      this.matcherCache.set(rule, m);
+    }
+    return m.matches(resource, info).matched;
+  }
+
+  /** Rule match on the new object, retried on the old object when the new one is absent. */
+  matches(pc: PolicyContext, rule: Rule): boolean {
+    if (pc.admissionOperation && isExcludedUser(this.config.requestFilters, pc.admissionInfo)) return false;
+    const { gvk, subresource } = resourceKind(pc);
+    const info = {
+      gvk,
+      subresource,
+      operation: pc.operation,
+      namespaceLabels: pc.namespaceLabels,
+      admissionInfo: pc.admissionInfo,
+      policyNamespace: pc.policy.kind === 'Policy' ? (pc.policy.metadata.namespace ?? '') : '',
+    };
+    const resource = pc.newResource;
+    if (resource && this.ruleMatches(rule, resource, info)) return true;
+    if (!resource && pc.oldResource) return this.ruleMatches(rule, pc.oldResource, info);
+    return false;
+  }
+}
+
+
+function withProperties(r: RuleResponse, props: Record<string, string> | undefined): RuleResponse {
+  if (props) r.properties = props;
+  return r;
+}
+
+function metaString(r: Resource | null | undefined, field: string): string {
+  const m = r?.['metadata'];
+  if (isObject(m) && typeof m[field] === 'string') return m[field];
+  return '';
+}
+
+export type { ImageExtractorConfig };

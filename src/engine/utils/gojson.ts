@@ -1,0 +1,95 @@
+/**
+ * JSON encoding as Go's encoding/json (and jsoniter's standard-compatible config) produces it for
+ * decoded JSON values: map keys sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped, float64 numbers in
+ * Go's shortest form (`1e+21`, `1e-07`).
+ */
+import type { JsonValue } from '../api/json.ts';
+
+/** A float64 as encoding/json writes it. */
+export function goJsonNumber(n: number): string {
+  if (!Number.isFinite(n)) return 'null';
+  if (Object.is(n, -0)) return '-0';
+  const s = String(n);
+  const e = s.indexOf('e');
+  if (e < 0) return s;
+  // JS: 1e-7, 1.5e+21 ; Go: 1e-07, 1.5e+21 (exponent has at least two digits)
+  const mant = s.slice(0, e);
+  const sign = s[e + 1] === '-' ? '-' : '+';
+  let digits = s.slice(e + 1).replace(/^[+-]/, '');
+  if (digits.length < 2) digits = '0' + digits;
+  return `${mant}e${sign}${digits}`;
+}
+
+const escapes: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+};
+
+/** A string as encoding/json writes it (HTML-safe). */
+export function goJsonString(s: string): string {
+  let out = '"';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let rep: string | undefined;
+    if (c < 0x20) {
+      rep = escapes[s[i] as string] ?? `\\u00${c.toString(16).padStart(2, '0')}`;
+    } else if (c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) {
+      rep = escapes[s[i] as string];
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      // lone surrogates become U+FFFD like Go's invalid UTF-8 handling
+      const isHigh = c <= 0xdbff;
+      const next = s.charCodeAt(i + 1);
+      if (isHigh && next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      rep = '\\ufffd';
+    }
+    if (rep !== undefined) {
+      out += s.slice(start, i) + rep;
+      start = i + 1;
+    }
+  }
+  return out + s.slice(start) + '"';
+}
+
+/** Go json.Marshal of a decoded JSON value (sorted keys, compact). */
+export function goJsonMarshal(v: JsonValue | undefined): string {
+  if (v === null || v === undefined) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      return goJsonNumber(v);
+    case 'string':
+      return goJsonString(v);
+    default:
+      break;
+  }
+  if (Array.isArray(v)) return '[' + v.map((x) => goJsonMarshal(x)).join(',') + ']';
+  const keys = Object.keys(v).sort(compareGoStrings);
+  return '{' + keys.map((k) => goJsonString(k) + ':' + goJsonMarshal((v as Record<string, JsonValue>)[k])).join(',') + '}';
+}
+
+/** Byte-wise (UTF-8) string order, as Go's sort.Strings. */
+export function compareGoStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  // For BMP-only strings without surrogates, UTF-16 code unit order equals UTF-8 byte order.
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.codePointAt(i) as number;
+    const cb = b.codePointAt(i) as number;
+    if (ca !== cb) return ca < cb ? -1 : 1;
+    if (ca > 0xffff) i++;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}

@@ -1,0 +1,21 @@
+/**
+ * Suites skipped by the conformance runner, each with its reason. The table only shrinks: an entry is
+ * removed as soon as the feature it waits for lands. Skipped suites are still listed in the summary.
+ */
+
+/** Categories whose engine support belongs to a later issue. */
+const pendingCategories: Array<{ match: (category: string) => boolean; reason: string }> = [
+  { match: (c) => c.startsWith('cel-kinds:'), reason: 'CEL policy kinds (issue 4: CEL) are not implemented yet' },
+  { match: (c) => c.includes('validate.cel'), reason: 'validate.cel (issue 4: CEL) is not implemented yet' },
+  { match: (c) => c.includes('mutate'), reason: 'mutate rules (issue 3: mutate and generate) are not implemented yet' },
+  { match: (c) => c.includes('generate'), reason: 'generate rules (issue 3: mutate and generate) are not implemented yet' },
+];
+
+/** Individual suites that need something unavailable offline. */
+const suites: Record<string, string> = {};
+
+export function skipReason(suite: string, category: string): string | undefined {
+  if (suites[suite]) return suites[suite];
+  for (const p of pendingCategories) if (p.match(category)) return p.reason;
+  return undefined;
+}
