@@ -7,16 +7,19 @@
 import { isObject, type JsonObject, type JsonValue, type Resource } from './api/json.ts';
 import type { AdmissionOperation, ContextEntry, KyvernoPolicy, PolicyException, Rule } from './api/policy.ts';
 import type { Clock, ContextPorts, GroupVersionKind, RandomSource, RequestUserInfo } from './api/request.ts';
-import { ruleError, ruleSkip, type EngineResponse, type RuleResponse, type RuleType } from './api/response.ts';
+import { ruleError, rulePass, ruleResponse, ruleSkip, type EngineResponse, type RuleResponse, type RuleType } from './api/response.ts';
 import { computeRules } from './autogen/index.ts';
 import { evaluateConditions } from './conditions/evaluate.ts';
 import { JsonContext, DEFAULT_MAX_CONTEXT_SIZE, type QueryEngine } from './context/context.ts';
 import { extractImages, imagesToContext, type ImageExtractorConfig } from './context/images.ts';
 import { addContextEntries } from './context/loaders.ts';
 import { isPendingFetch } from './context/pending.ts';
-import { findExceptions } from './exceptions.ts';
+import { exceptionKey, findExceptions, matchingExceptions } from './exceptions.ts';
 import type { RuleRuntime } from './handlers/runtime.ts';
 import { validateResource } from './handlers/validate-resource.ts';
+import { mutateResource } from './handlers/mutate-resource.ts';
+import { mutateExisting } from './handlers/mutate-existing.ts';
+import type { TargetResolver } from './handlers/targets.ts';
 import { validatePodSecurityRule } from './handlers/validate-pss.ts';
 import { createJmesPath, type JmesPath } from './jmespath/index.ts';
 import { isExcludedUser, policyGate, type RequestFilterConfig } from './rule-match.ts';
@@ -43,6 +46,8 @@ export interface EngineOptions {
    * injects values from its values file here (Kyverno's context loader initializer).
    */
   contextInitializer?: (policy: KyvernoPolicy, rule: Rule, ctx: JsonContext) => void;
+  /** mutate targets and clone sources */
+  targets?: TargetResolver;
   /** DNS lookups for `is_external_url` (absent: names are resolved as not found) */
   lookupHost?: (host: string) => string[];
 }
@@ -68,6 +73,8 @@ export class Engine implements RuleRuntime {
   readonly jp: JmesPath;
   readonly config: EngineConfig;
   private readonly ports: ContextPorts;
+  /** resolves mutate targets and generate/clone sources (offline: the CLI's resources; in-cluster: the API) */
+  readonly targets: TargetResolver;
   private readonly rulesCache = new WeakMap<KyvernoPolicy, Map<string, Rule[]>>();
   private readonly matcherCache = new WeakMap<Rule, RuleMatcher>();
 
@@ -79,6 +86,7 @@ export class Engine implements RuleRuntime {
       requestFilters: options.config?.requestFilters,
     };
     this.ports = options.ports ?? {};
+    this.targets = options.targets ?? { list: () => [], get: () => undefined };
   }
 
   /** The query engine contexts use. */
@@ -242,7 +250,7 @@ export class Engine implements RuleRuntime {
       for (const rule of this.computeRules(pc.policy, gvk.kind)) {
         const hasValidate = isObject(rule.validate) && Object.keys(rule.validate).length > 0;
         if (!hasValidate) continue;
-        const resps = this.invokeRule(pc, rule, 'Validation', (exceptions) => {
+        const resps = this.invokeRule(pc, rule, 'Validation', pc.newResource, (exceptions) => {
           const v = rule.validate!;
           if (v.manifests && Array.isArray(v.manifests['attestors']) && v.manifests['attestors'].length > 0) {
             return [ruleError(rule.name, 'Validation', 'verifying signed manifests is not supported offline')];
@@ -266,16 +274,120 @@ export class Engine implements RuleRuntime {
     return this.response(pc, out);
   }
 
-  /** Mutate rules (patchStrategicMerge, patchesJson6902, foreach); mutate-existing outside admission. */
+  /** Mutate rules (patchStrategicMerge, patchesJson6902, foreach); later rules see earlier mutations. */
   mutate(pc: PolicyContext): EngineResponse {
-    // Mutation lands with the mutate/generate issue; until then no rule is evaluated.
-    return this.response(pc, [], pc.newResource ?? undefined);
+    const out: RuleResponse[] = [];
+    let matched = pc.newResource;
+    if (!policyGate(pc, this.config.requestFilters)) return this.response(pc, out, matched ?? undefined);
+    const applyOne = pc.policy.spec.applyRules === 'One';
+    const ctx = pc.jsonContext;
+    ctx.checkpoint();
+    try {
+      for (const rule of this.computeRules(pc.policy, '')) {
+        const m = rule.mutate;
+        if (!isObject(m) || Object.keys(m).length === 0) continue;
+        const isExisting = m.targets !== undefined && m.targets !== null;
+        if (isExisting && pc.admissionOperation) continue;
+        if (isExisting) {
+          out.push(...this.invokeRule(pc, rule, 'Mutation', matched, (exceptions) => mutateExisting(this, pc, rule, exceptions, this.targets)));
+          continue;
+        }
+        let patched: Resource | null = matched;
+        const resps = this.invokeRule(pc, rule, 'Mutation', matched, (exceptions) => {
+          const r = mutateResource(this, pc, rule, matched ?? {}, exceptions);
+          patched = r.patched;
+          return r.response ? [r.response] : [];
+        });
+        if (patched !== matched && patched) {
+          matched = patched;
+          ctx.addResource(patched);
+        }
+        out.push(...resps);
+        if (applyOne && out.some((r) => r.status === 'pass' || r.status === 'fail')) break;
+      }
+    } finally {
+      ctx.restore();
+    }
+    if (matched) ctx.addResource(matched);
+    return this.response(pc, out, matched ?? undefined);
   }
 
-  /** Generate rules (background / admission filtering). */
+  /**
+   * Generate rules and mutate-existing filtering (ApplyBackgroundChecks / filterRule): the status of each
+   * generate rule for this trigger; the generated objects are added by the generate controller.
+   */
   generate(pc: PolicyContext): EngineResponse {
-    // Generation lands with the mutate/generate issue; until then no rule is evaluated.
-    return this.response(pc, []);
+    const out: RuleResponse[] = [];
+    if (!policyGate(pc, this.config.requestFilters)) return this.response(pc, out);
+    const applyOne = pc.policy.spec.applyRules === 'One';
+    for (const rule of this.computeRules(pc.policy, '')) {
+      const r = this.filterRule(pc, rule);
+      if (!r) continue;
+      out.push(r);
+      if (applyOne && r.status !== 'skip') break;
+    }
+    return this.response(pc, out);
+  }
+
+  private filterRule(pc: PolicyContext, rule: Rule): RuleResponse | undefined {
+    const hasGenerate = isObject(rule.generate) && Object.keys(rule.generate).length > 0;
+    const hasMutateExisting = isObject(rule.mutate) && rule.mutate.targets !== undefined && rule.mutate.targets !== null;
+    if (!hasGenerate && !hasMutateExisting) return undefined;
+    const ruleType: RuleType = hasGenerate ? 'Generation' : 'Mutation';
+    const exceptions = findExceptions(pc.exceptions, policyKey(pc.policy), rule.name);
+    const matchedEx = matchingExceptions(exceptions, pc);
+    if (matchedEx.length > 0) {
+      const keys = matchedEx.map(exceptionKey);
+      const r = ruleSkip(rule.name, ruleType, 'rule is skipped due to policy exception ' + keys.join(', '));
+      r.exceptions = keys;
+      return r;
+    }
+    const { gvk, subresource } = resourceKind(pc);
+    const info = {
+      gvk,
+      subresource,
+      operation: pc.operation,
+      namespaceLabels: pc.namespaceLabels,
+      admissionInfo: pc.admissionInfo,
+      policyNamespace: pc.policy.kind === 'Policy' ? (pc.policy.metadata.namespace ?? '') : '',
+    };
+    if (!pc.newResource || !this.ruleMatches(rule, pc.newResource, info)) {
+      if (ruleType === 'Generation' && pc.oldResource && this.ruleMatches(rule, pc.oldResource, info)) {
+        return ruleResponse(rule.name, ruleType, 'fail', '');
+      }
+      return undefined;
+    }
+    const ctx = pc.jsonContext;
+    ctx.checkpoint();
+    try {
+      try {
+        this.loadContext(pc, rule, rule.context);
+      } catch (err) {
+        this.rethrowPending(err);
+        return undefined;
+      }
+      let pre;
+      try {
+        pre = evaluateConditions(ctx, rule.preconditions);
+      } catch (err) {
+        this.rethrowPending(err);
+        return ruleError(rule.name, ruleType, 'failed to evaluate conditions', err);
+      }
+      if (pre.result) return rulePass(rule.name, ruleType, '');
+      if (pc.oldResource) {
+        ctx.addResource(pc.oldResource);
+        try {
+          const old = evaluateConditions(ctx, rule.preconditions);
+          if (old.result) return ruleResponse(rule.name, ruleType, 'fail', old.message);
+        } catch (err) {
+          this.rethrowPending(err);
+          return ruleError(rule.name, ruleType, 'failed to evaluate conditions for old resource', err);
+        }
+      }
+      return ruleSkip(rule.name, ruleType, '');
+    } finally {
+      ctx.restore();
+    }
   }
 
   /**
@@ -286,9 +398,10 @@ export class Engine implements RuleRuntime {
     pc: PolicyContext,
     rule: Rule,
     ruleType: RuleType,
+    resource: Resource | null,
     handler: (exceptions: PolicyException[]) => RuleResponse[],
   ): RuleResponse[] {
-    if (!this.matches(pc, rule)) return [];
+    if (!this.matches(pc, rule, resource)) return [];
     const ctx = pc.jsonContext;
     ctx.checkpoint();
     try {
@@ -350,7 +463,7 @@ export class Engine implements RuleRuntime {
   }
 
   /** Rule match on the new object, retried on the old object when the new one is absent. */
-  matches(pc: PolicyContext, rule: Rule): boolean {
+  matches(pc: PolicyContext, rule: Rule, resource: Resource | null = pc.newResource): boolean {
     if (pc.admissionOperation && isExcludedUser(this.config.requestFilters, pc.admissionInfo)) return false;
     const { gvk, subresource } = resourceKind(pc);
     const info = {
@@ -361,7 +474,6 @@ export class Engine implements RuleRuntime {
       admissionInfo: pc.admissionInfo,
       policyNamespace: pc.policy.kind === 'Policy' ? (pc.policy.metadata.namespace ?? '') : '',
     };
-    const resource = pc.newResource;
     if (resource && this.ruleMatches(rule, resource, info)) return true;
     if (!resource && pc.oldResource) return this.ruleMatches(rule, pc.oldResource, info);
     return false;

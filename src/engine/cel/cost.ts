@@ -69,6 +69,11 @@ export function chargeCtx(ctx: ValueScope, n: number): void {
   if (t !== undefined) t.charge(n);
 }
 
+/** cel-go ext's `actualSize`: like `actualSize` but optionals count 1. */
+export function extActualSize(v: unknown): number {
+  return v instanceof Optional ? 1 : actualSize(v);
+}
+
 /** cel-go `actualSize`: runes of a string, bytes, list/map entries, an optional's value; 1 otherwise. */
 export function actualSize(v: unknown): number {
   if (typeof v === 'string') return runeCount(v);
@@ -270,7 +275,8 @@ export const CALL_COSTS: Readonly<Record<string, CallCostFn>> = {
   distinct: (a) => selfCompare(a[0]),
   sort: (a) => selfCompare(a[0]),
   '@sortByAssociatedKeys': (a) => selfCompare(a[1]),
-  flatten: (_a, r) => allocatingList(1, actualSize(r)),
+  // lists v3 keeps the legacy flatten tracker: depth x input size
+  flatten: (a) => Math.floor(actualSize(a[0]) * (a.length > 1 ? Number(a[1] as bigint) : 1)) + 1 + LIST_CREATE_BASE_COST,
   'math.@max': (a) => (a.length === 1 && Array.isArray(a[0]) ? actualSize(a[0]) + 1 : 1),
   'math.@min': (a) => (a.length === 1 && Array.isArray(a[0]) ? actualSize(a[0]) + 1 : 1),
   'base64.encode': (a) => strCost(a[0]) + 1,

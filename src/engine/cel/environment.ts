@@ -18,6 +18,7 @@ import { CelCompileError, CelEvalError, CelFunctionError } from './errors.ts';
 import { COST_KEY, CostLimitExceededError, CostTracker, PER_CALL_LIMIT, type CallCostFn } from './cost.ts';
 import {
   instrument,
+  InstrumentError,
   overrideKey,
   type CelJsEvaluator,
   type CelJsMacro,
@@ -27,6 +28,7 @@ import {
 import { anchorOffset, celGoTypeName, compileMessage, formatCompileMessage, runtimeMessage } from './messages.ts';
 import type { CelLibrary, CelLibraryContext } from './library.ts';
 import { defaultCelLibraries } from './libs/index.ts';
+import { validateFormatLiteral, type FormatArgInfo } from './libs/string-format.ts';
 
 /** An object type the type checker knows field by field (Kubernetes `DeclType` objects). */
 export interface CelObjectType {
@@ -73,6 +75,7 @@ interface Shared {
   readonly costs: Readonly<Record<string, CallCostFn>>;
   readonly namespaces: ReadonlySet<string>;
   readonly asyncFunctions: ReadonlySet<string>;
+  readonly impure: ReadonlySet<string>;
   readonly costLimit: number;
 }
 
@@ -101,6 +104,7 @@ export function createCelEnvironment(options: CelEnvironmentOptions = {}): CelEn
     costs,
     namespaces,
     asyncFunctions,
+    impure: new Set(['time.now', 'random', 'random.random', ...asyncFunctions]),
     costLimit: options.costLimit ?? PER_CALL_LIMIT,
   };
   declare(env, options.objectTypes ?? [], options.variables ?? {});
@@ -216,11 +220,18 @@ export class CelEnvironment {
     if (!checked.valid) return compileFailure('CEL_TYPE', path, expression, checked.error);
     const strict = strictChecks(root, expression);
     if (strict) return new CelCompileError('CEL_TYPE', path, expression, strict);
-    instrument(root, {
-      overrides: this.shared.overrides,
-      costs: this.shared.costs,
-      namespaces: this.shared.namespaces,
-    });
+    try {
+      instrument(root, {
+        overrides: this.shared.overrides,
+        costs: this.shared.costs,
+        namespaces: this.shared.namespaces,
+        impure: this.shared.impure,
+      });
+    } catch (e) {
+      if (!(e instanceof InstrumentError)) throw e;
+      const msg = e.raw ? e.message : formatCompileMessage(expression, anchorOffset(e.node, expression), e.message);
+      return new CelCompileError('CEL_TYPE', path, expression, msg);
+    }
     const outputType = celGoTypeName(root.checkedType?.name ?? 'dyn');
     if (options.outputType !== undefined) {
       const wanted = typeof options.outputType === 'string' ? [options.outputType] : options.outputType;
@@ -257,8 +268,6 @@ function compileFailure(
   return new CelCompileError(code, path, expression, formatCompileMessage(expression, 0, text));
 }
 
-const AST_NODE_KEYS = ['receiver', 'arg', 'val', 'exp', 'iterable', 'init', 'step', 'args'] as const;
-
 /** Walks every node of a (possibly macro-expanded) AST. */
 function walk(root: CelJsNode, visit: (n: CelJsNode) => void): void {
   const cls = Object.getPrototypeOf(root).constructor as Function;
@@ -280,7 +289,7 @@ function walk(root: CelJsNode, visit: (n: CelJsNode) => void): void {
     } else go(n.args);
     if (n.meta.alternate) go(n.meta.alternate);
     const m = n.meta.macro as Record<string, unknown> | undefined;
-    if (m) for (const k of AST_NODE_KEYS) go(m[k]);
+    if (m) for (const k of Object.keys(m)) if (k !== 'ast') go(m[k]);
   };
   go(root);
 }
@@ -292,6 +301,19 @@ function walk(root: CelJsNode, visit: (n: CelJsNode) => void): void {
  */
 function rewriteMacros(root: CelJsNode): void {
   walk(root, (n) => {
+    if (n.op === 'rcall' && (n.args as unknown[])[0] === 'format') {
+      // cel-go exempts the arguments of string.format from homogeneous-literal checks
+      const args = (n.args as unknown[])[2] as CelJsNode[];
+      if (args.length === 1) exemptLiterals(args[0]!);
+    }
+    if ((n.op === 'rcall' && (n.meta.alternate || n.meta.macro)) || n.op === 'comprehension') {
+      // an empty literal as comprehension range: list(dyn) / map(dyn, dyn), as cel-go types it
+      const recv = n.op === 'comprehension' ? (n.args as { iterable?: CelJsNode }).iterable : ((n.args as unknown[])[1] as CelJsNode);
+      if (recv && (recv.op === 'list' || recv.op === 'map') && (recv.args as unknown[]).length === 0) {
+        const t = recv.op === 'list' ? 'list' : 'map';
+        recv.setMeta('check', (chk: { getType(n: string): unknown }) => chk.getType(t));
+      }
+    }
     if (n.op !== 'rcall' || !n.meta.macro) return;
     const a = n.args as unknown[];
     if (a[0] !== 'orValue' || (a[2] as unknown[]).length !== 1) return;
@@ -299,6 +321,55 @@ function rewriteMacros(root: CelJsNode): void {
     const arg = (a[2] as CelJsNode[])[0]!;
     n.setMeta('macro', orValueCompat(n, receiver, arg));
   });
+}
+
+interface ListChecker {
+  check(n: CelJsNode, ctx: unknown): { unify(r: unknown, o: unknown): unknown };
+  getType(name: string): unknown;
+  registry: { getListType(t: unknown): unknown };
+}
+
+/** Marks list/map literals (recursively) as exempt from the homogeneous-literal rule. */
+function exemptLiterals(n: CelJsNode): void {
+  if (n.op === 'list') {
+    n.setMeta('check', heterogeneousListCheck);
+    for (const e of n.args as CelJsNode[]) exemptLiterals(e);
+  } else if (n.op === 'map') {
+    n.setMeta('check', heterogeneousMapCheck);
+    for (const [k, v] of n.args as [CelJsNode, CelJsNode][]) {
+      exemptLiterals(k);
+      exemptLiterals(v);
+    }
+  }
+}
+
+interface MapChecker extends ListChecker {
+  registry: ListChecker['registry'] & { getMapType(k: unknown, v: unknown): unknown };
+}
+
+/** A map literal whose keys/values may have different types. */
+function heterogeneousMapCheck(chk: MapChecker, ast: CelJsNode, ctx: unknown): unknown {
+  const entries = ast.args as [CelJsNode, CelJsNode][];
+  if (entries.length === 0) return chk.getType('map<K, V>');
+  let k = chk.check(entries[0]![0], ctx);
+  let v = chk.check(entries[0]![1], ctx);
+  for (let i = 1; i < entries.length; i++) {
+    k = (k.unify(chk.registry, chk.check(entries[i]![0], ctx)) ?? chk.getType('dyn')) as typeof k;
+    v = (v.unify(chk.registry, chk.check(entries[i]![1], ctx)) ?? chk.getType('dyn')) as typeof v;
+  }
+  return chk.registry.getMapType(k, v);
+}
+
+/** A list literal whose elements may have different types (`list(dyn)` then). */
+function heterogeneousListCheck(chk: ListChecker, ast: CelJsNode, ctx: unknown): unknown {
+  const items = ast.args as CelJsNode[];
+  if (items.length === 0) return chk.getType('list<T>');
+  let t = chk.check(items[0]!, ctx);
+  for (let i = 1; i < items.length; i++) {
+    const u = t.unify(chk.registry, chk.check(items[i]!, ctx));
+    t = (u ?? chk.getType('dyn')) as typeof t;
+  }
+  return chk.registry.getListType(t);
 }
 
 function orValueCompat(node: CelJsNode, receiver: CelJsNode, arg: CelJsNode): CelJsMacro {
@@ -332,6 +403,12 @@ function orValueCompat(node: CelJsNode, receiver: CelJsNode, arg: CelJsNode): Ce
 function strictChecks(root: CelJsNode, input: string): string | undefined {
   let problem: string | undefined;
   walk(root, (n) => {
+    if (problem) return;
+    const f = formatProblem(n, input);
+    if (f) {
+      problem = f;
+      return;
+    }
     if (problem || n.op !== 'rcall' || n.meta.macro || n.meta.alternate) return;
     const recv = (n.args as unknown[])[1] as CelJsNode;
     if (recv.checkedType?.kind !== 'dyn') return;
@@ -341,6 +418,25 @@ function strictChecks(root: CelJsNode, input: string): string | undefined {
     problem = formatCompileMessage(input, anchorOffset(n, input), compileMessage('no_matching_overload', '', n));
   });
   return problem;
+}
+
+function formatArgInfo(n: CelJsNode): FormatArgInfo<CelJsNode> {
+  const t = n.checkedType ?? { kind: 'dyn', name: 'dyn' };
+  let children: FormatArgInfo<CelJsNode>[] | undefined;
+  if (n.op === 'list') children = (n.args as CelJsNode[]).map(formatArgInfo);
+  else if (n.op === 'map') children = (n.args as [CelJsNode, CelJsNode][]).flat().map(formatArgInfo);
+  return children ? { kind: t.kind, name: t.name, node: n, children } : { kind: t.kind, name: t.name, node: n };
+}
+
+/** cel-go's compile-time check of `"literal".format([literal list])`. */
+function formatProblem(n: CelJsNode, input: string): string | undefined {
+  if (n.op !== 'rcall' || (n.args as unknown[])[0] !== 'format') return undefined;
+  const recv = (n.args as unknown[])[1] as CelJsNode;
+  const args = (n.args as unknown[])[2] as CelJsNode[];
+  if (recv.op !== 'value' || typeof recv.args !== 'string' || args.length !== 1 || args[0]!.op !== 'list') return undefined;
+  const r = validateFormatLiteral(recv.args, (args[0]!.args as CelJsNode[]).map(formatArgInfo));
+  if (!r) return undefined;
+  return formatCompileMessage(input, r.node ? anchorOffset(r.node, input) : anchorOffset(n, input), r.message);
 }
 
 function usesAsync(root: CelJsNode, asyncFunctions: ReadonlySet<string>): boolean {

@@ -77,6 +77,46 @@ export interface CelOverride {
   /** number of arguments, not counting the receiver */
   readonly argc: number;
   apply(args: unknown[]): unknown;
+  /**
+   * Optional compile-time specialisation: receives the literal arguments (`NOT_CONSTANT` for the
+   * others) and may return a faster `apply` (e.g. with a precompiled regex), or throw
+   * `CelLiteralError` to reject a bad literal at compile time, as cel-go's literal validators do.
+   */
+  prepare?(consts: readonly unknown[]): ((args: unknown[]) => unknown) | undefined;
+  /**
+   * When all arguments are literals, evaluate at compile time and report a failure then, as cel-go's
+   * constant folding does at program creation (`int("x")`: `type conversion error ...`).
+   */
+  readonly foldErrors?: boolean;
+}
+
+/** Marks a non-literal argument in `CelOverride.prepare`. */
+export const NOT_CONSTANT: unique symbol = Symbol('not constant');
+
+/** Thrown by `CelOverride.prepare` for an invalid literal (reported as a compile error). */
+export class CelLiteralError extends Error {
+  constructor(
+    message: string,
+    /** index (in `consts`) of the offending argument */
+    readonly argIndex?: number,
+    /** report `message` as is (a program-creation error in cel-go), not as an `ERROR: <input>...` issue */
+    readonly raw = false,
+  ) {
+    super(message);
+    this.name = 'CelLiteralError';
+  }
+}
+
+/** A compile-time problem found while instrumenting, anchored at `node`. */
+export class InstrumentError extends Error {
+  constructor(
+    readonly node: CelJsNode,
+    message: string,
+    readonly raw = false,
+  ) {
+    super(message);
+    this.name = 'InstrumentError';
+  }
 }
 
 export function overrideKey(name: string, member: boolean, argc: number): string {
@@ -104,6 +144,31 @@ export interface InstrumentOptions {
   costs?: Readonly<Record<string, CallCostFn>>;
   /** names of namespace constants (`math`, `sets`, `optional`...) whose methods are global functions */
   namespaces: ReadonlySet<string>;
+  /** functions (cel-go names) that must not be folded: time-, randomness- or port-dependent */
+  impure?: ReadonlySet<string>;
+}
+
+/**
+ * What cel-go's `OptOptimize` turns into constants at program creation, so they cost nothing at run
+ * time: literal lists and maps, type conversions of literals (`int("1")`, `timestamp("...")`,
+ * `type(1)`), negative number literals, and `in` over a literal list.
+ */
+const FOLDABLE_CALLS: ReadonlySet<string> = new Set([
+  'int',
+  'uint',
+  'double',
+  'string',
+  'bytes',
+  'bool',
+  'dyn',
+  'type',
+  'timestamp',
+  'duration',
+]);
+
+function isConstNode(n: CelJsNode, folded: ReadonlySet<CelJsNode>): boolean {
+  if (n.op === 'value' || folded.has(n)) return true;
+  return n.op === 'id' && n.meta.alternate !== undefined;
 }
 
 /** Per-iteration bookkeeping cel-go pays for its macro expansions (measured against cel-go 0.30). */
@@ -126,6 +191,9 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): void {
   const cls = Object.getPrototypeOf(root).constructor as Function;
   const seen = new Set<CelJsNode>();
   const extra = new Map<CelJsNode, number>();
+  const folded = new Set<CelJsNode>();
+  const impure = opts.impure ?? new Set<string>();
+  const allConst = (nodes: readonly CelJsNode[]): boolean => nodes.every((n) => isConstNode(n, folded));
 
   const visitValue = (v: unknown): void => {
     if (v === null || typeof v !== 'object') return;
@@ -212,12 +280,14 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): void {
         setEval(node, extraCost + 1, meta.evaluate);
         return;
       case 'list': {
-        const constant = (node.args as CelJsNode[]).every((n) => n.op === 'value');
+        const constant = allConst(node.args as CelJsNode[]);
+        if (constant) folded.add(node);
         setEval(node, extraCost + (constant ? 0 : LIST_CREATE_BASE_COST), meta.evaluate);
         return;
       }
       case 'map': {
-        const constant = (node.args as [CelJsNode, CelJsNode][]).every((e) => e[0].op === 'value' && e[1].op === 'value');
+        const constant = allConst((node.args as [CelJsNode, CelJsNode][]).flat());
+        if (constant) folded.add(node);
         setEval(node, extraCost + (constant ? 0 : MAP_CREATE_BASE_COST), meta.evaluate);
         return;
       }
@@ -225,12 +295,15 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): void {
         setEval(node, extraCost, meta.evaluate);
         return;
       case '!_':
-      case '-_':
-        installUnary(node, extraCost);
+      case '-_': {
+        const constant = node.op === '-_' && (node.args as CelJsNode).op === 'value';
+        if (constant) folded.add(node);
+        installUnary(node, extraCost, constant);
         return;
+      }
       case 'call':
       case 'rcall':
-        installCall(node, extraCost, opts);
+        if (installCall(node, extraCost, opts, allConst, impure)) folded.add(node);
         return;
       case '==':
       case '!=':
@@ -243,9 +316,14 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): void {
       case '*':
       case '/':
       case '%':
-      case 'in':
-        installBinary(node, extraCost);
+        installBinary(node, extraCost, false);
         return;
+      case 'in': {
+        const constant = node.right!.op === 'list' && allConst([node.left!, node.right!]);
+        if (constant) folded.add(node);
+        installBinary(node, extraCost, constant);
+        return;
+      }
       default:
         if (extraCost) setEval(node, extraCost, meta.evaluate);
     }
@@ -265,13 +343,13 @@ function setEval(node: CelJsNode, cost: number, inner: EvalFn): void {
   };
 }
 
-function installUnary(node: CelJsNode, extraCost: number): void {
+function installUnary(node: CelJsNode, extraCost: number, constant: boolean): void {
   const operand = node.args as CelJsNode;
   const neg = node.op === '-_';
   const finish = (v: unknown, ev: CelJsEvaluator, ctx: ValueScope): unknown => {
     const r = node.handle!(v, node, ev);
     if (neg && r === INT64_OVERFLOW) throw new CelFunctionError('integer overflow');
-    charge(ctx, extraCost + 1);
+    charge(ctx, extraCost + (constant ? 0 : 1));
     return r;
   };
   node.evaluate = (ev, _ast, ctx) => {
@@ -281,7 +359,7 @@ function installUnary(node: CelJsNode, extraCost: number): void {
   };
 }
 
-function installBinary(node: CelJsNode, extraCost: number): void {
+function installBinary(node: CelJsNode, extraCost: number, constant: boolean): void {
   const op = node.op;
   const left = node.left!;
   const right = node.right!;
@@ -289,7 +367,7 @@ function installBinary(node: CelJsNode, extraCost: number): void {
   const finish = (l: unknown, r: unknown, ev: CelJsEvaluator, ctx: ValueScope): unknown => {
     if (divmod && l === INT64_MIN && r === -1n) throw new CelFunctionError('integer overflow');
     const res = node.handle!(l, r, node, ev);
-    charge(ctx, extraCost + operatorCost(op, l, r));
+    charge(ctx, extraCost + (constant ? 0 : operatorCost(op, l, r)));
     return res;
   };
   node.evaluate = (ev, _ast, ctx) => {
@@ -302,7 +380,14 @@ function installBinary(node: CelJsNode, extraCost: number): void {
   };
 }
 
-function installCall(node: CelJsNode, extraCost: number, opts: InstrumentOptions): void {
+/** Installs a call evaluator; returns true when the call is constant (folded). */
+function installCall(
+  node: CelJsNode,
+  extraCost: number,
+  opts: InstrumentOptions,
+  allConst: (nodes: readonly CelJsNode[]) => boolean,
+  impure: ReadonlySet<string>,
+): boolean {
   const member = node.op === 'rcall';
   const a = node.args as unknown[];
   const name = a[0] as string;
@@ -318,12 +403,38 @@ function installCall(node: CelJsNode, extraCost: number, opts: InstrumentOptions
       dropReceiver = true;
     }
   }
-  const costFn = opts.costs?.[costName] ?? CALL_COSTS[costName] ?? one;
+  const constant = !member && FOLDABLE_CALLS.has(name) && !impure.has(costName) && allConst(argNodes);
+  const costFn = constant ? () => 0 : (opts.costs?.[costName] ?? CALL_COSTS[costName] ?? one);
   const override = opts.overrides.get(overrideKey(dropReceiver ? costName : name, member && !dropReceiver, argc));
   const handle = node.handle!;
+  let apply = override ? override.apply.bind(override) : undefined;
+  if (override?.prepare) {
+    const nodes = dropReceiver ? argNodes.slice(1) : argNodes;
+    const consts = nodes.map((n) => (n.op === 'value' ? (n.args as unknown) : NOT_CONSTANT));
+    try {
+      apply = override.prepare(consts) ?? apply;
+    } catch (e) {
+      if (e instanceof CelLiteralError) {
+        const at = e.argIndex !== undefined ? nodes[e.argIndex] : undefined;
+        throw new InstrumentError(at ?? node, e.message, e.raw);
+      }
+      throw e;
+    }
+  }
+  const literal = (n: CelJsNode): unknown =>
+    n.op === 'value' ? n.args : n.op === '-_' && (n.args as CelJsNode).op === 'value' ? negate((n.args as CelJsNode).args) : NOT_CONSTANT;
+  const literals = argNodes.map(literal);
+  if (constant && override?.foldErrors && !literals.includes(NOT_CONSTANT)) {
+    try {
+      override.apply(literals);
+    } catch (e) {
+      if (e instanceof CelFunctionError) throw new InstrumentError(node, e.message, true);
+      throw e;
+    }
+  }
   const finish = (vals: unknown[], ev: CelJsEvaluator, ctx: ValueScope): unknown => {
     let r: unknown = NOT_APPLICABLE;
-    if (override) r = override.apply(dropReceiver ? vals.slice(1) : vals);
+    if (apply) r = apply(dropReceiver ? vals.slice(1) : vals);
     if (r === NOT_APPLICABLE) r = member ? handle(vals, ev, node) : handle(vals, node, ev);
     const costArgs = dropReceiver ? vals.slice(1) : vals;
     if (r instanceof Promise) {
@@ -347,6 +458,13 @@ function installCall(node: CelJsNode, extraCost: number, opts: InstrumentOptions
     if (pending) return Promise.all(vals).then((vs) => finish(vs, ev, ctx));
     return finish(vals, ev, ctx);
   };
+  return constant;
+}
+
+function negate(v: unknown): unknown {
+  if (typeof v === 'bigint') return -v;
+  if (typeof v === 'number') return -v;
+  return NOT_CONSTANT;
 }
 
 /** True when `v` is an optional value. */

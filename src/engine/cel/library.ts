@@ -43,6 +43,7 @@ export class CelNamespaceValue {
  */
 export function defineNamespace(env: Environment, ns: string): string {
   const typeName = `${ns}.ns`;
+  if (env.hasVariable(ns)) return typeName;
   const Marker = class extends CelNamespaceValue {};
   Object.defineProperty(Marker, 'name', { value: typeName });
   env.registerType(typeName, Marker);

@@ -25,8 +25,9 @@ const OPERATOR_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** cel-go spelling of a cel-js type name: `list<int>` -> `list(int)`, `optional<T>` -> `optional_type(T)`. */
-export function celGoTypeName(name: string): string {
-  return name
+export function celGoTypeName(name: string, short = false): string {
+  const n = short ? name.replace(/google\.protobuf\.Duration/g, 'duration').replace(/google\.protobuf\.Timestamp/g, 'timestamp') : name;
+  return n
     .replace(/dyn<([^<>]*)>/g, '$1')
     .replace(/optional</g, 'optional_type<')
     .replace(/</g, '(')
@@ -122,15 +123,15 @@ export function compileMessage(code: string, summary: string, node: CelJsNode | 
       const decls = (node.candidates as { declarations?: unknown[] } | undefined)?.declarations;
       const { name, receiver } = callName(node);
       if (decls !== undefined && decls.length === 0) return `undeclared reference to '${name}' (in container '')`;
-      const argTypes = (node.argTypes ?? []).map((t) => celGoTypeName(t.name)).join(', ');
-      const recv = receiver ? `${celGoTypeName(receiver.name)}.` : '';
+      const argTypes = (node.argTypes ?? []).map((t) => celGoTypeName(t.name, true)).join(', ');
+      const recv = receiver ? `${celGoTypeName(receiver.name, true)}.` : '';
       return `found no matching overload for '${name}' applied to '${recv}(${argTypes})'`;
     }
     case 'no_such_overload': {
       if (!node) return summary;
       const opName = OPERATOR_NAMES[node.op] ?? node.op;
       const operands = (Array.isArray(node.args) ? (node.args as CelJsNode[]) : [node.args as CelJsNode])
-        .map((n) => celGoTypeName(n.checkedType?.name ?? 'dyn'))
+        .map((n) => celGoTypeName(n.checkedType?.name ?? 'dyn', true))
         .join(', ');
       return `found no matching overload for '${opName}' applied to '(${operands})'`;
     }
@@ -177,6 +178,9 @@ export function runtimeMessage(code: string, summary: string): string {
       const m = /for '(?:[^.']*\.)?([^.(']+)\(/.exec(summary);
       return m ? `no such overload: ${m[1]}` : 'no such overload';
     }
+    case 'invalid_condition_type':
+    case 'invalid_logical_operand':
+      return 'no such overload';
     case 'optional_value_missing':
       return 'optional.none() dereference';
     case 'unknown_variable':

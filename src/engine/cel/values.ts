@@ -48,6 +48,19 @@ export function jsonToCel(v: JsonValue | undefined): CelValue {
   }
 }
 
+/**
+ * Like `jsonToCel` but every number stays a double: what Go's `json.Unmarshal` into `any` gives
+ * (HTTP bodies, `json.unmarshal`, `yaml.parse`). `jsonToCelDoubles({a: 1})` = `{a: 1}` (a double).
+ */
+export function jsonToCelDoubles(v: JsonValue | undefined): CelValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => jsonToCelDoubles(x));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) setOwn(out, k, jsonToCelDoubles((v as JsonObject)[k]));
+  return out;
+}
+
 /** Objects of library types know their JSON form (quantity, url, ip, cidr, semver, image ...). */
 export interface CelJsonable {
   toJSON(): JsonValue;

@@ -340,7 +340,8 @@ export interface SubresourceMapping {
  * What the CLI matches an offline resource as: its own GVK and no subresource, unless a values-file
  * mapping's subresource GVK equals the resource's GVK; then the parent's GVK and the part of the
  * subresource name after `/`. As in the CLI's loop, every mapping is compared with the GVK as rewritten
- * so far (the loop does not stop at the first hit).
+ * so far (the loop does not stop at the first hit). A subresource name without `/` gives `''` (the Go
+ * CLI would crash on it).
  * Example: a `autoscaling/v1 Scale` with mapping `deployments/scale` -> parent `apps/v1 Deployment`,
  * subresource `scale`.
  */

@@ -33,7 +33,7 @@ export const PARSE_CASES: Array<[string, [string, string, string, string]]> = [
   ['apps/v1/Deployment.scale', ['apps', 'v1', 'Deployment', 'scale']],
   ['apps/v1/Deployment/scale/extra', ['', '', '', '']],
   ['apps.v1', ['*', '*', 'apps', 'v1']],
-  ['a.b.c', ['*', '*', 'a', 'b']],
+  ['a.b.c', ['a', 'b', 'c', '']],
   ['a.b.c.d', ['a', 'b', 'c', 'd']],
   ['a.b.c.d.e', ['', '', '', '']],
   ['Pod*', ['*', '*', 'Pod*', '']],

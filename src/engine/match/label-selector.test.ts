@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LabelSelector } from '../api/policy.ts';
 import { checkSelector, compileLabelSelector, matchesLabelSelector } from './label-selector.ts';
-import { isLabelKey, isLabelValue } from './label-validation.ts';
+import { isLabelKey, isLabelValue, isValidLabelPair, validateRequirement } from './label-validation.ts';
 
 export interface SelectorCase {
   name: string;
@@ -71,6 +71,7 @@ export const SELECTOR_CASES: SelectorCase[] = [
   { name: 'too long value', selector: { matchLabels: { app: 'a'.repeat(64) } }, labels: web, want: 'error' },
   { name: 'uppercase prefix is invalid', selector: { matchLabels: { 'Example.com/app': 'x' } }, labels: web, want: 'error' },
   { name: 'valid prefixed key', selector: { matchExpressions: [{ key: 'example.com/app', operator: 'DoesNotExist' }] }, labels: web, want: 'match' },
+  { name: 'operator names are not object properties', selector: { matchExpressions: [{ key: 'app', operator: 'constructor' }] }, labels: web, want: 'error', error: '"constructor" is not a valid label selector operator' },
   { name: 'error wins over no match', selector: { matchLabels: { app: 'db' }, matchExpressions: [{ key: 'x', operator: 'Nope' }] }, labels: web, want: 'error', error: '"Nope" is not a valid label selector operator' },
   { name: 'wildcard resolved to an invalid object label', selector: { matchLabels: { '*': '*' } }, labels: { 'Bad Key': 'v' }, want: 'error' },
   { name: 'unresolved wildcard stays valid', selector: { matchLabels: { 'team-*': '*' } }, labels: web, want: 'no match' },
@@ -116,4 +117,12 @@ test('label key and value validation', () => {
     ['a'.repeat(64), false],
   ];
   for (const [v, valid] of values) assert.equal(isLabelValue(v).length === 0, valid, v);
+});
+
+test('fast label pair check agrees with full validation', () => {
+  const keys = ['app', 'app.kubernetes.io/name', 'a'.repeat(63), 'a'.repeat(64), `${'a'.repeat(253)}/x`, `${'a'.repeat(254)}/x`, 'A.com/x', '-a', 'a/b/c', '', 'x/', '/x', 'é', 'a_b', 'a..b/c', 'a.-b/x', 'a-.b/x', '1.2/x', 'a.b./x', '.a/x', 'ab-/x', 'a-b.c-d/E_f', 'x/a'.padEnd(70, 'b')];
+  const values = ['', 'v', 'a'.repeat(63), 'a'.repeat(64), '-v', 'v v', 'é', 'V_1.x'];
+  for (const k of keys) {
+    for (const v of values) assert.equal(isValidLabelPair(k, v), validateRequirement(k, '=', [v]) === '', `${k}=${v}`);
+  }
 });

@@ -19,7 +19,7 @@ import type { LabelSelector } from '../api/policy.ts';
 import { hasWildcard } from '../utils/wildcard.ts';
 import { compileWildcard } from './wildcard-matcher.ts';
 import type { WildcardMatcher } from './wildcard-matcher.ts';
-import { quote, validateRequirement } from './label-validation.ts';
+import { isValidLabelPair, quote, validateRequirement } from './label-validation.ts';
 import type { SelectorOperator } from './label-validation.ts';
 
 /** Outcome of one selector evaluation: `error` non-empty means the selector could not be built. */
@@ -98,7 +98,7 @@ export function compileLabelSelector(selector: LabelSelector): CompiledLabelSele
   }
   const expressions: Expression[] = [];
   for (const e of matchExpressions) {
-    const op = OPERATORS[e.operator];
+    const op = typeof e.operator === 'string' && Object.hasOwn(OPERATORS, e.operator) ? OPERATORS[e.operator] : undefined;
     if (op === undefined) {
       staticError ||= `${quote(String(e.operator))} is not a valid label selector operator`;
       continue;
@@ -124,8 +124,7 @@ export function compileLabelSelector(selector: LabelSelector): CompiledLabelSele
             if (!Object.hasOwn(labels, k1)) continue;
             const v1 = labels[k1] as string;
             if (w.key(k1) && w.value(v1)) {
-              const err = validateRequirement(k1, '=', [v1]);
-              if (err) return failed(err);
+              if (!isValidLabelPair(k1, v1)) return failed(validateRequirement(k1, '=', [v1]));
               found = true;
               break;
             }

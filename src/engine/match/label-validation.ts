@@ -20,7 +20,7 @@ const DNS1123_SUBDOMAIN_MSG =
 
 function regexError(msg: string, re: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${re}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${re}')`;
+  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${re}')`;
 }
 
 function maxLenError(n: number): string {
@@ -95,6 +95,53 @@ export function quote(s: string): string {
 
 /** The `operator` values of a `LabelSelectorRequirement`, mapped to selector operators. */
 export type SelectorOperator = 'in' | 'notin' | 'exists' | '!' | '=';
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]` over s[from, to), without a regex. */
+function isQualifiedNamePart(s: string, from: number, to: number): boolean {
+  if (to <= from || !isAlnum(s.charCodeAt(from)) || !isAlnum(s.charCodeAt(to - 1))) return false;
+  for (let i = from + 1; i < to - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (!isAlnum(c) && c !== 45 && c !== 95 && c !== 46) return false;
+  }
+  return true;
+}
+
+/** Lower-case RFC 1123 subdomain over s[0, to), without a regex. */
+function isSubdomainPrefix(s: string, to: number): boolean {
+  if (to === 0 || to > 253) return false;
+  let labelStart = 0;
+  for (let i = 0; i <= to; i++) {
+    const c = i < to ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (i === labelStart) return false;
+      const first = s.charCodeAt(labelStart);
+      const last = s.charCodeAt(i - 1);
+      if (!((first >= 48 && first <= 57) || (first >= 97 && first <= 122))) return false;
+      if (!((last >= 48 && last <= 57) || (last >= 97 && last <= 122))) return false;
+      labelStart = i + 1;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 45)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * True when an Equals requirement `key=value` is valid; the same answer as
+ * `validateRequirement(key, '=', [value]) === ''`, without building messages (used for labels read
+ * from objects on the hot path).
+ */
+export function isValidLabelPair(key: string, value: string): boolean {
+  if (value.length > 63 || (value.length > 0 && !isQualifiedNamePart(value, 0, value.length))) return false;
+  const slash = key.indexOf('/');
+  if (slash < 0) return key.length <= 63 && isQualifiedNamePart(key, 0, key.length);
+  if (key.indexOf('/', slash + 1) >= 0) return false;
+  return key.length - slash - 1 <= 63 && isQualifiedNamePart(key, slash + 1, key.length) && isSubdomainPrefix(key, slash);
+}
 
 /**
  * Validates one requirement like `labels.NewRequirement(key, op, values)`; returns the error text

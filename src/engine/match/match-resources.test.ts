@@ -480,15 +480,15 @@ test('match/exclude: rule cases', async (t) => {
 
 test('match/exclude: a compiled matcher is reusable and agrees with the one-shot form', () => {
   const m = compileMatch({ any: [{ resources: { kinds: ['Pod'], namespaces: ['prod'] } }] }, { any: [{ resources: { names: ['skip-*'] } }] });
-  const info = (ns: string): MatchInfo => ({ gvk: { group: '', version: 'v1', kind: 'Pod' }, subresource: '', operation: 'CREATE', namespaceLabels: undefined, policyNamespace: '' });
+  const info = (): MatchInfo => ({ gvk: { group: '', version: 'v1', kind: 'Pod' }, subresource: '', operation: 'CREATE', namespaceLabels: undefined, policyNamespace: '' });
   const cases: Array<[Resource, boolean]> = [
     [pod({ name: 'a', namespace: 'prod' }), true],
     [pod({ name: 'skip-a', namespace: 'prod' }), false],
     [pod({ name: 'a', namespace: 'dev' }), false],
   ];
   for (const [r, want] of cases) {
-    assert.equal(m.matches(r, info('')).matched, want);
-    assert.equal(matchesResources(r, { any: [{ resources: { kinds: ['Pod'], namespaces: ['prod'] } }] }, { any: [{ resources: { names: ['skip-*'] } }] }, info('')).matched, want);
+    assert.equal(m.matches(r, info()).matched, want);
+    assert.equal(matchesResources(r, { any: [{ resources: { kinds: ['Pod'], namespaces: ['prod'] } }] }, { any: [{ resources: { names: ['skip-*'] } }] }, info()).matched, want);
   }
 });
 

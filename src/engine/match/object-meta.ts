@@ -29,7 +29,6 @@ function str(v: JsonValue | undefined): string {
  */
 export function readStringMap(v: JsonValue | undefined): Record<string, string> | undefined {
   if (!isObject(v)) return undefined;
-  let out: Record<string, string> | undefined;
   let copy = false;
   for (const k in v) {
     const x = v[k];
@@ -41,7 +40,7 @@ export function readStringMap(v: JsonValue | undefined): Record<string, string> 
     return undefined;
   }
   if (!copy) return v as Record<string, string>;
-  out = {};
+  const out: Record<string, string> = {};
   for (const k in v) {
     const x = v[k];
     out[k] = typeof x === 'string' ? x : '';

@@ -300,3 +300,53 @@ export function utf8Bytes(s: string): number[] {
   }
   return out;
 }
+
+/** Go `unicode.IsSpace`. */
+export function goIsSpace(cp: number): boolean {
+  switch (cp) {
+    case 0x09:
+    case 0x0a:
+    case 0x0b:
+    case 0x0c:
+    case 0x0d:
+    case 0x20:
+    case 0x85:
+    case 0xa0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000:
+      return true;
+    default:
+      return cp >= 0x2000 && cp <= 0x200a;
+  }
+}
+
+/** Go `strings.TrimSpace` (Unicode white space per `unicode.IsSpace`; unlike JS `trim`, U+FEFF is kept). */
+export function goTrimSpace(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && goIsSpace(s.charCodeAt(start))) start++;
+  while (end > start && goIsSpace(s.charCodeAt(end - 1))) end--;
+  return s.slice(start, end);
+}
+
+/** Number of UTF-8 bytes of a string. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}

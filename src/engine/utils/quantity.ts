@@ -110,7 +110,7 @@ export class Quantity {
 
   /** @internal int64Amount{value, scale} (Kubernetes scale = -inf scale). */
   static fromInt(value: bigint, k8sScale: number, format: QuantityFormat, cached = ''): Quantity {
-    return new Quantity(value, -k8sScale, false, format, cached);
+    return new Quantity(value, 0 - k8sScale, false, format, cached);
   }
 
   /** `resource.NewQuantity(v, format)`: an integer quantity. `Quantity.fromInt64(3n, 'DecimalSI').toString()` = `3`. */
@@ -164,7 +164,7 @@ export class Quantity {
   add(other: Quantity): Quantity {
     if (!this.isDec && !other.isDec) {
       const format = this.unscaled === 0n ? other.format : this.format;
-      const r = int64AmountAdd(this.unscaled, -this.scale, other.unscaled, -other.scale);
+      const r = int64AmountAdd(this.unscaled, 0 - this.scale, other.unscaled, 0 - other.scale);
       if (r) return Quantity.fromInt(r.value, r.scale, format);
       return decAdd(this, other, format);
     }
@@ -175,7 +175,7 @@ export class Quantity {
   sub(other: Quantity): Quantity {
     const format = this.isZero() ? other.format : this.format;
     if (!this.isDec && !other.isDec) {
-      const r = int64AmountAdd(this.unscaled, -this.scale, -other.unscaled, -other.scale);
+      const r = int64AmountAdd(this.unscaled, 0 - this.scale, -other.unscaled, 0 - other.scale);
       if (r) return Quantity.fromInt(r.value, r.scale, format);
     }
     const neg = new Quantity(-other.unscaled, other.scale, true, other.format, '');

@@ -5,10 +5,17 @@
  * RFC 3339 with nanoseconds, trailing zeros dropped, always UTC (`2024-01-01T00:00:00Z`).
  */
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** cel-go's strict RFC 3339 gate (grammar ranges only; calendar checks come later). */
+const STRICT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/** True when `s` passes cel-go's strict RFC 3339 pattern. */
+export function isStrictRfc3339(s: string): boolean {
+  return STRICT.test(s);
+}
 
 /** Smallest and largest instants cel-go accepts (milliseconds since the epoch). */
-export const MIN_TIMESTAMP_MS = Date.UTC(1, 0, 1) - 1900 * 0; // placeholder adjusted below
 const MIN_MS = (() => {
   const d = new Date(0);
   d.setUTCFullYear(1, 0, 1);
@@ -17,14 +24,18 @@ const MIN_MS = (() => {
 })();
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(2000, month, 0)).getUTCDate() === 29 && month === 2
-    ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28)
-    : new Date(Date.UTC(2001, month, 0)).getUTCDate();
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return MONTH_DAYS[month - 1]!;
 }
 
-/** Parses an RFC 3339 timestamp like Go's `time.Parse(time.RFC3339, s)`; `undefined` when invalid. */
-export function parseTimestamp(s: string): Date | undefined {
+/**
+ * Parses an RFC 3339 timestamp like Go's `time.Parse(time.RFC3339, s)`; `undefined` when invalid,
+ * `'range'` when outside years 0001-9999.
+ */
+export function parseTimestamp(s: string): Date | 'range' | undefined {
   const m = RFC3339.exec(s);
   if (!m) return undefined;
   const year = Number(m[1]);
@@ -37,7 +48,7 @@ export function parseTimestamp(s: string): Date | undefined {
   if (hour > 23 || min > 59 || sec > 59) return undefined;
   let offsetMin = 0;
   const z = m[8]!;
-  if (z !== 'Z') {
+  if (z !== 'Z' && z !== 'z') {
     const oh = Number(z.slice(1, 3));
     const om = Number(z.slice(4, 6));
     if (oh > 23 || om > 59) return undefined;
@@ -48,7 +59,7 @@ export function parseTimestamp(s: string): Date | undefined {
   d.setUTCFullYear(year, month - 1, day);
   d.setUTCHours(hour, min, sec, Math.floor(frac * 1000));
   const ms = d.getTime() - offsetMin * 60_000;
-  if (ms < MIN_MS || ms > MAX_MS) return undefined;
+  if (ms < MIN_MS || ms > MAX_MS) return 'range';
   return new Date(ms);
 }
 

@@ -2,10 +2,39 @@
  * The function table: go-jmespath's built-ins plus Kyverno's functions (Kyverno's `sum` replaces the
  * built-in one), and the declaration table printed by `kyverno jp function`.
  */
+import { arithmeticFunctions } from './arithmetic.ts';
 import { builtinFunctions } from './builtins.ts';
+import { collectionFunctions } from './collections.ts';
+import { encodingFunctions } from './encoding.ts';
+import { hashFunctions } from './hash.ts';
+import { imageFunctions } from './images.ts';
+import { networkFunctions } from './network.ts';
+import { pathFunctions } from './paths.ts';
+import { randomFunctions } from './random.ts';
+import { regexFunctions } from './regex.ts';
+import { semverFunctions } from './semver.ts';
+import { stringFunctions } from './strings.ts';
+import { timeFunctions } from './time.ts';
+import { x509Functions } from './x509.ts';
 import type { FunctionDef, FunctionEnv, FunctionFamily, JpType } from './types.ts';
 
-const families: readonly FunctionFamily[] = [builtinFunctions];
+/** Built-ins first: Kyverno's functions (its `sum`) override them. */
+const families: readonly FunctionFamily[] = [
+  builtinFunctions,
+  stringFunctions,
+  regexFunctions,
+  collectionFunctions,
+  arithmeticFunctions,
+  encodingFunctions,
+  timeFunctions,
+  pathFunctions,
+  hashFunctions,
+  imageFunctions,
+  networkFunctions,
+  randomFunctions,
+  semverFunctions,
+  x509Functions,
+];
 
 /** All functions bound to an environment, by name (later families override earlier ones). */
 export function buildFunctionTable(env: FunctionEnv): Map<string, FunctionDef> {

@@ -13,7 +13,8 @@
  * Go nil `*RNode`.
  */
 import type { JsonObject, JsonValue } from '../../api/json.ts';
-import { goJsonNumber } from '../../utils/gojson.ts';
+import { compareGoStrings, goJsonNumber } from '../../utils/gojson.ts';
+import { defineKey } from './own-property.ts';
 import { PatchError } from './patch-error.ts';
 
 export type ScalarTag = '!!str' | '!!int' | '!!float' | '!!bool' | '!!null' | '';
@@ -56,7 +57,11 @@ function scalarText(v: string | number | boolean | null): string {
   return String(v);
 }
 
-/** Parses a JSON value the way `yaml.Parse(json.Marshal(v))` would. */
+/**
+ * Parses a JSON value the way `yaml.Parse(json.Marshal(v))` would. Kyverno only ever hands kyaml JSON
+ * produced from Go maps, so object keys come in Go's sorted order (this decides, for instance, which of
+ * two keys an anchor renaming makes equal is seen first).
+ */
 export function nodeFromJson(v: JsonValue): YNode {
   if (v === null) return { kind: 'scalar', tag: '!!null', value: 'null', quoted: false };
   if (Array.isArray(v)) return { kind: 'seq', content: v.map(nodeFromJson) };
@@ -71,7 +76,7 @@ export function nodeFromJson(v: JsonValue): YNode {
     }
     default: {
       const content: MapEntry[] = [];
-      for (const k of Object.keys(v)) content.push({ key: k, value: nodeFromJson(v[k] as JsonValue) });
+      for (const k of Object.keys(v).sort(compareGoStrings)) content.push({ key: k, value: nodeFromJson(v[k] as JsonValue) });
       return { kind: 'map', content };
     }
   }
@@ -87,7 +92,7 @@ export function nodeToJson(n: YNode): JsonValue {
   switch (n.kind) {
     case 'map': {
       const out: JsonObject = {};
-      for (const e of n.content) out[e.key] = nodeToJson(e.value);
+      for (const e of n.content) defineKey(out, e.key, nodeToJson(e.value));
       return out;
     }
     case 'seq':
@@ -345,7 +350,7 @@ export function setField(n: YNode, name: string, value: YNode | undefined): void
  */
 export function setScalarInPlace(target: YNode, value: YScalar): void {
   errorIfInvalid(target, 'scalar');
-  if (isMissingOrNull(value)) return;
+  if (value.tag === '!!null') return;
   const t = target as YScalar;
   const quoted = t.quoted;
   t.tag = value.tag;

@@ -45,6 +45,7 @@ import {
   schemaForResourceType,
   type Schema,
 } from './merge-keys.ts';
+import { compareGoStrings } from '../../utils/gojson.ts';
 import { PatchError } from './patch-error.ts';
 import { determineSmpDirective, determineSmpDirectiveLenient } from './smp-directive.ts';
 
@@ -140,22 +141,6 @@ function walkMap(sources: Sources, schema: Schema | undefined): YNode | undefine
     setField(dest, key, val);
   }
   return dest;
-}
-
-/** Go's sort.Strings order (UTF-8 bytes), which for our purposes is code point order. */
-function compareGoStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done) return y.done ? 0 : -1;
-    if (y.done) return 1;
-    const cx = (x.value as string).codePointAt(0) as number;
-    const cy = (y.value as string).codePointAt(0) as number;
-    if (cx !== cy) return cx < cy ? -1 : 1;
-  }
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -352,7 +337,7 @@ function setKeyOnElement(val: YNode, key: string, value: string): void {
 }
 
 function appendListNode(dst: YNode, src: YNode, keys: readonly string[]): YNode {
-  const elems = src.kind === 'scalar' ? [] : [...src.content];
+  const elems = src.kind === 'seq' ? [...src.content] : [];
   for (const elem of elems) {
     if (keys[0] === '' || keys[0] === undefined) {
       if (keys[0] === undefined) throw new PatchError('PANIC', 'runtime error: index out of range [0] with length 0');

@@ -15,6 +15,8 @@ export type PatchErrorReason =
   | 'NO_PATCH_STRATEGY'
   /** kyaml: ElementMatcher misuse (mismatched key/value lists) */
   | 'ELEMENT_MATCHER'
+  /** kyaml: the merged document cannot be decoded (a map with a duplicate key) */
+  | 'YAML_DECODE'
   /** kustomize: the merge deleted the whole object (`$patch: delete` at the root) */
   | 'OBJECT_DELETED'
   /** Kyverno preprocessing failure that is not an anchor condition */

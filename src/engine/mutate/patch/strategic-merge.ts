@@ -37,9 +37,37 @@ export function mergePatchNode(resource: JsonObject, patch: YNode): JsonObject {
   const result = mergeNodes(patch, dest);
   if (result === undefined) throw new PatchError('OBJECT_DELETED', 'filter cannot create or delete objects');
   errorIfInvalid(result, 'map');
+  const dup = firstDuplicateKey(result);
+  if (dup !== undefined) {
+    // the result is decoded from its YAML text, and yaml.v3 refuses duplicate keys
+    // (line numbers are approximated: Kyverno's documents are single-line flow YAML)
+    throw new PatchError('YAML_DECODE', `yaml: unmarshal errors:\n  line 1: mapping key "${dup}" already defined at line 1`);
+  }
   const out = nodeToJson(result);
   // ApplyToJSON decodes the result into a map; a null document decodes to an empty map
   return out !== null && typeof out === 'object' && !Array.isArray(out) ? out : {};
+}
+
+/** A key that occurs twice in one map (anchor preprocessing can produce them), depth first. */
+function firstDuplicateKey(n: YNode): string | undefined {
+  if (n.kind === 'scalar') return undefined;
+  if (n.kind === 'map') {
+    const seen = new Set<string>();
+    for (const e of n.content) {
+      if (seen.has(e.key)) return e.key;
+      seen.add(e.key);
+    }
+    for (const e of n.content) {
+      const d = firstDuplicateKey(e.value);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  for (const e of n.content) {
+    const d = firstDuplicateKey(e);
+    if (d !== undefined) return d;
+  }
+  return undefined;
 }
 
 /** Result of `processStrategicMergePatch`. */

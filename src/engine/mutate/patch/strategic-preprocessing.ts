@@ -26,6 +26,7 @@ import {
   fieldNames,
   isMissingOrNull,
   isNilOrEmpty,
+  nodeFromJson,
   nodeToJson,
   setField,
   type YNode,
@@ -97,8 +98,10 @@ export function preprocessPatchNode(pattern: YNode, resource: YNode, matcher: Co
     return { patch: pattern, skipped: false };
   } catch (err) {
     if (err instanceof ConditionFailure) return { patch: { kind: 'map', content: [] }, skipped: true, reason: err.message };
+    // a Go runtime panic is not an error Kyverno reports: it aborts the request (or crashes the CLI)
+    if (err instanceof PatchError && err.reason === 'PANIC') throw err;
     const msg = err instanceof Error ? err.message : String(err);
-    throw new PatchError(err instanceof PatchError && err.reason === 'PANIC' ? 'PANIC' : 'PREPROCESS', `failed to preProcess rule: ${msg}`);
+    throw new PatchError('PREPROCESS', `failed to preProcess rule: ${msg}`);
   }
 }
 
@@ -358,4 +361,21 @@ function deleteListElement(list: YNode, i: number): void {
     throw new PatchError('PANIC', `runtime error: slice bounds out of range [${i + 1}:${content.length}]`);
   }
   content.splice(i, 1);
+}
+
+/**
+ * JSON-level preprocessing (Kyverno `preProcessStrategicMergePatch`): the overlay after anchor handling,
+ * `{}` with `skipped` when a condition failed. Inputs are not modified.
+ *
+ * Example: overlay `{metadata: {labels: {'+(team)': 'a'}}}` on a resource whose labels have no `team`
+ * -> `{patch: {metadata: {labels: {team: 'a'}}}, skipped: false}`.
+ */
+export function preprocessStrategicMergePatch(
+  overlay: JsonValue,
+  resource: JsonValue,
+  matcher: ConditionMatcher,
+): { patch: JsonValue; skipped: boolean; reason?: string } {
+  const r = preprocessPatchNode(nodeFromJson(overlay), nodeFromJson(resource), matcher);
+  const patch = nodeToJson(r.patch);
+  return r.skipped ? { patch, skipped: true, reason: r.reason as string } : { patch, skipped: false };
 }
