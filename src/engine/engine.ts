@@ -79,12 +79,18 @@ export class Engine implements RuleRuntime {
   private readonly matcherCache = new WeakMap<Rule, RuleMatcher>();
 
   constructor(private readonly options: EngineOptions) {
-    this.jp = createJmesPath({ clock: options.clock, random: options.random, lookupHost: options.lookupHost });
     this.config = {
       imageConfig: options.config?.imageConfig ?? defaultImageConfig,
       maxContextSize: options.config?.maxContextSize ?? DEFAULT_MAX_CONTEXT_SIZE,
       requestFilters: options.config?.requestFilters,
     };
+    this.jp = createJmesPath({
+      clock: options.clock,
+      random: options.random,
+      lookupHost: options.lookupHost,
+      defaultRegistry: this.config.imageConfig.defaultRegistry,
+      enableDefaultRegistryMutation: this.config.imageConfig.enableDefaultRegistryMutation,
+    });
     this.ports = options.ports ?? {};
     this.targets = options.targets ?? { list: () => [], get: () => undefined };
   }

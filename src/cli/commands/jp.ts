@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { JsonValue } from '../../engine/api/json.ts';
-import { createJmesPath, functionDeclarations } from '../../engine/jmespath/index.ts';
+import { createJmesPath, formatAst, functionDeclarations, functionSignature } from '../../engine/jmespath/index.ts';
+import { goJsonMarshal } from '../../engine/utils/gojson.ts';
 import { parseYamlStream } from '../../k8s/yaml.ts';
 import { systemClock, systemRandom } from '../clock.ts';
 import { CliError } from '../errors.ts';
@@ -16,11 +17,32 @@ export function jpCommand(program: Command, write: (s: string) => void): void {
     .description('Provides function informations')
     .argument('[names...]', 'function names')
     .action((names: string[]) => {
-      const decls = functionDeclarations.filter((f) => names.length === 0 || names.includes(f.name));
-      for (const f of decls) {
-        write(`Name: ${f.name}\nArguments: ${f.arguments}\nReturn type: ${f.returnType}\n`);
-        if (f.note) write(`Note: ${f.note}\n`);
+      const decls = functionDeclarations
+        .filter((f) => f.kyverno && (names.length === 0 || names.includes(f.name)))
+        .map((f) => ({ f, sig: functionSignature(f) }))
+        .sort((a, b) => (a.sig < b.sig ? -1 : a.sig > b.sig ? 1 : 0));
+      for (const { f, sig } of decls) {
+        write(`Name: ${f.name}\n  Signature: ${sig}\n`);
+        if (f.note) write(`  Note:      ${f.note}\n`);
         write('\n');
+      }
+    });
+  jp.command('parse')
+    .description('Parses jmespath expression and prints corresponding AST')
+    .argument('[expressions...]', 'JMESPath expressions')
+    .option('-f, --file <files>', 'Read input from a JSON or YAML file instead of stdin', (v: string, p: string[]) => [...p, v], [])
+    .action((exprs: string[], o: { file: string[] }) => {
+      const expressions = [...exprs, ...o.file.map((f) => readFileSync(f, 'utf8').trim())];
+      if (expressions.length === 0) expressions.push(readFileSync(0, 'utf8').trim());
+      for (const e of expressions) {
+        let ast: string;
+        try {
+          ast = formatAst(e);
+        } catch (err) {
+          const hl = (err as { highlight?: string }).highlight;
+          throw new CliError(`${(err as Error).message}${hl ? `\n${hl}` : ''}`);
+        }
+        write(`# ${e}\n${ast}\n`);
       }
     });
   jp.command('query')
@@ -47,7 +69,42 @@ export function jpCommand(program: Command, write: (s: string) => void): void {
           throw new CliError(`failed to evaluate query: ${(err as Error).message}`);
         }
         if (o.unquoted && typeof result === 'string') write(result + '\n');
-        else write((o.compact ? JSON.stringify(result) : JSON.stringify(result, null, 2)) + '\n');
+        else write((o.compact ? goJsonMarshal(result) : indentGoJson(goJsonMarshal(result))) + '\n');
       }
     });
+}
+
+/** json.MarshalIndent-style indentation of compact JSON text (two spaces). */
+function indentGoJson(compact: string): string {
+  let out = '';
+  let depth = 0;
+  let inStr = false;
+  for (let i = 0; i < compact.length; i++) {
+    const c = compact[i] as string;
+    if (inStr) {
+      out += c;
+      if (c === '\\') out += compact[++i] ?? '';
+      else if (c === '"') inStr = false;
+      continue;
+    }
+    if (c === '"') {
+      inStr = true;
+      out += c;
+    } else if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      if (compact[i + 1] === close) {
+        out += c + close;
+        i++;
+      } else {
+        depth++;
+        out += c + '\n' + '  '.repeat(depth);
+      }
+    } else if (c === '}' || c === ']') {
+      depth--;
+      out += '\n' + '  '.repeat(depth) + c;
+    } else if (c === ',') out += ',\n' + '  '.repeat(depth);
+    else if (c === ':') out += ': ';
+    else out += c;
+  }
+  return out;
 }

@@ -229,7 +229,7 @@ const exclusion: Array<[string | undefined, boolean]> = [
 ];
 for (const [value, want] of exclusion) {
   test(`podControllerAutoGenExclusion ${JSON.stringify(value)}`, () => {
-    const annotations = value === undefined ? {} : { 'pod-policies.kyverno.io/autogen-controllers': value };
+    const annotations: Record<string, string> = value === undefined ? {} : { 'pod-policies.kyverno.io/autogen-controllers': value };
     assert.equal(podControllerAutoGenExclusion({ metadata: { name: 'p', annotations } }), want);
   });
 }

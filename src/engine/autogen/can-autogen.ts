@@ -107,6 +107,23 @@ export function canAutoGen(spec: PolicySpec): AutoGenSupport {
 }
 
 /**
+ * The controllers autogen works with for this policy (`actualControllers` in Kyverno): `['none']` when
+ * the policy is not eligible; else the annotation split on `,` (duplicates removed; values kept as
+ * written, so `none`, unknown names or `all` may appear) when it is set; else the default controllers.
+ * Sorted in Go string order.
+ * Example: annotation `Deployment,CronJob` -> `['CronJob', 'Deployment']`.
+ */
+export function getAutogenControllers(policy: KyvernoPolicy): string[] {
+  const { applyAutoGen, controllers } = canAutoGen(policy.spec ?? {});
+  const annotation = policy.metadata?.annotations?.[AUTOGEN_CONTROLLERS_ANNOTATION];
+  let actual: Iterable<string>;
+  if (!applyAutoGen) actual = ['none'];
+  else if (annotation === undefined) actual = controllers;
+  else actual = String(annotation).split(',');
+  return [...new Set(actual)].sort(compareGoStrings);
+}
+
+/**
  * `ValidateAutogenAnnotation`: the annotation may not be `all` any more. Returns the error messages
  * (field `metadata.annotations`), empty when valid.
  * Example: `{'pod-policies.kyverno.io/autogen-controllers': 'all'}` -> one "Forbidden" message.

@@ -118,7 +118,7 @@ export function kindFromGvk(str: string): string {
 }
 
 /** `kubeutils.SplitSubresource`, kind part: `Pod/status` -> `Pod`; anything but exactly one `/` is kept. */
-export function kindWithoutSubresource(s: string): string {
+function kindWithoutSubresource(s: string): string {
   const parts = s.split('/');
   return parts.length === 2 ? (parts[0] as string) : s;
 }

@@ -125,8 +125,3 @@ export function truncateGoBytes(s: string, n: number): string {
   const b = toGoBytes(s);
   return b.length > n ? fromGoBytes(b.slice(0, n)) : s;
 }
-
-/** Byte length of a Go string. */
-export function goByteLength(s: string): number {
-  return toGoBytes(s).length;
-}

@@ -9,6 +9,7 @@ import type { JsonValue } from '../api/json.ts';
 import type { KyvernoPolicy, Rule } from '../api/policy.ts';
 import {
   AutogenReferenceShiftError,
+  canAutoGen,
   computeRules,
   generateRules,
   getAutogenControllers,
@@ -37,6 +38,7 @@ function goEquivalent(v: JsonValue, parent = ''): JsonValue {
 interface TableCase {
   name: string;
   policy: KyvernoPolicy;
+  canAutoGen: { applyAutoGen: boolean; controllers: string[] };
   want: Record<string, Array<string | JsonValue> | { panic: string }>;
 }
 
@@ -44,6 +46,10 @@ interface TableCase {
 const table = parse(readFileSync(join(here, 'testdata', 'compute-rules.yaml'), 'utf8')) as TableCase[];
 
 for (const c of table) {
+  test(`canAutoGen: ${c.name}`, () => {
+    const { applyAutoGen, controllers } = canAutoGen(c.policy.spec);
+    assert.deepEqual({ applyAutoGen, controllers: [...controllers].sort() }, c.canAutoGen);
+  });
   for (const [kind, want] of Object.entries(c.want)) {
     test(`computeRules: ${c.name} [kind ${JSON.stringify(kind)}]`, () => {
       const policy = c.policy;

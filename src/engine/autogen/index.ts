@@ -5,13 +5,17 @@
  */
 import type { JsonObject } from '../api/json.ts';
 import type { KyvernoPolicy, Rule } from '../api/policy.ts';
-import { canAutoGen } from './can-autogen.ts';
-import { AUTOGEN_CONTROLLERS_ANNOTATION, compareGoStrings } from './controllers.ts';
+import { getAutogenControllers } from './can-autogen.ts';
 import { convertRule } from './convert-rule.ts';
 import { generateCronJobRule, generateRuleForControllers, getMatchKinds, stripCronJob } from './generate-rule.ts';
 import { isAutogenRuleName } from './rule-name.ts';
 
-export { canAutoGen, podControllerAutoGenExclusion, validateAutogenAnnotation } from './can-autogen.ts';
+export {
+  canAutoGen,
+  getAutogenControllers,
+  podControllerAutoGenExclusion,
+  validateAutogenAnnotation,
+} from './can-autogen.ts';
 export type { AutoGenSupport } from './can-autogen.ts';
 export {
   AUTOGEN_CONTROLLERS_ANNOTATION,
@@ -21,23 +25,6 @@ export {
 } from './controllers.ts';
 export { AUTOGEN_CRONJOB_PREFIX, AUTOGEN_PREFIX, getAutogenRuleName, isAutogenRuleName } from './rule-name.ts';
 export { AutogenReferenceShiftError } from './shift-references.ts';
-
-/**
- * The controllers autogen works with for this policy (`actualControllers` in Kyverno): `['none']` when
- * the policy is not eligible; else the annotation split on `,` (duplicates removed; values kept as
- * written, so `none`, unknown names or `all` may appear) when it is set; else the default controllers.
- * Sorted in Go string order.
- * Example: annotation `Deployment,CronJob` -> `['CronJob', 'Deployment']`.
- */
-export function getAutogenControllers(policy: KyvernoPolicy): string[] {
-  const { applyAutoGen, controllers } = canAutoGen(policy.spec ?? {});
-  const annotation = policy.metadata?.annotations?.[AUTOGEN_CONTROLLERS_ANNOTATION];
-  let actual: Iterable<string>;
-  if (!applyAutoGen) actual = ['none'];
-  else if (annotation === undefined) actual = controllers;
-  else actual = String(annotation).split(',');
-  return [...new Set(actual)].sort(compareGoStrings);
-}
 
 /** `generateRules`: for each rule, its controllers rule then its CronJob rule, when generated. */
 function generateFor(rules: readonly Rule[], controllers: string): Rule[] {

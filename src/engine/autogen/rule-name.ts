@@ -8,7 +8,7 @@ export const AUTOGEN_PREFIX = 'autogen';
 /** Prefix of the rule generated for CronJob. */
 export const AUTOGEN_CRONJOB_PREFIX = 'autogen-cronjob';
 /** Maximum rule name length, in bytes. */
-export const MAX_RULE_NAME_BYTES = 63;
+const MAX_RULE_NAME_BYTES = 63;
 
 /**
  * `<prefix>-<name>`, cut to 63 bytes (a multi-byte character cut in half keeps its leading bytes, which

@@ -82,6 +82,8 @@ export function actualSize(v: unknown): number {
   if (v instanceof Uint8Array) return v.length;
   if (v instanceof Map || v instanceof Set) return v.size;
   if (v instanceof Optional) return v.hasValue() ? actualSize(v.value()) : 1;
+  const sized = (v as { celSize?: () => number }).celSize;
+  if (typeof sized === 'function') return sized.call(v);
   const proto = Object.getPrototypeOf(v) as unknown;
   if (proto === Object.prototype || proto === null) return Object.keys(v).length;
   return 1;

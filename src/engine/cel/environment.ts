@@ -24,11 +24,11 @@ import {
   type CelJsMacro,
   type CelJsNode,
   type CelOverride,
+  type CostSlot,
 } from './instrument.ts';
 import { anchorOffset, celGoTypeName, compileMessage, formatCompileMessage, runtimeMessage } from './messages.ts';
-import type { CelLibrary, CelLibraryContext } from './library.ts';
+import type { CelLibrary, CelLibraryContext, CelValidator } from './library.ts';
 import { defaultCelLibraries } from './libs/index.ts';
-import { validateFormatLiteral, type FormatArgInfo } from './libs/string-format.ts';
 
 /** An object type the type checker knows field by field (Kubernetes `DeclType` objects). */
 export interface CelObjectType {
@@ -76,6 +76,7 @@ interface Shared {
   readonly namespaces: ReadonlySet<string>;
   readonly asyncFunctions: ReadonlySet<string>;
   readonly impure: ReadonlySet<string>;
+  readonly validators: readonly CelValidator[];
   readonly costLimit: number;
 }
 
@@ -92,12 +93,14 @@ export function createCelEnvironment(options: CelEnvironmentOptions = {}): CelEn
   const costs: Record<string, CallCostFn> = {};
   const namespaces = new Set<string>(['optional', 'cel']);
   const asyncFunctions = new Set<string>();
+  const validators: CelValidator[] = [];
   const recording = recordAsync(env, asyncFunctions);
   for (const lib of libraries) {
     lib.register(recording, ctx);
     for (const o of lib.overrides ?? []) overrides.set(overrideKey(o.name, o.member, o.argc), o);
     Object.assign(costs, lib.costs ?? {});
     for (const ns of lib.namespaces ?? []) namespaces.add(ns);
+    validators.push(...(lib.validators ?? []));
   }
   const shared: Shared = {
     overrides,
@@ -105,6 +108,7 @@ export function createCelEnvironment(options: CelEnvironmentOptions = {}): CelEn
     namespaces,
     asyncFunctions,
     impure: new Set(['time.now', 'random', 'random.random', ...asyncFunctions]),
+    validators,
     costLimit: options.costLimit ?? PER_CALL_LIMIT,
   };
   declare(env, options.objectTypes ?? [], options.variables ?? {});
@@ -217,11 +221,12 @@ export class CelEnvironment {
     const root = parsed.ast as unknown as CelJsNode;
     rewriteMacros(root);
     const checked = parsed.check();
-    if (!checked.valid) return compileFailure('CEL_TYPE', path, expression, checked.error);
-    const strict = strictChecks(root, expression);
+    if (!checked.valid) return compileFailure('CEL_TYPE', path, expression, checked.error, root);
+    const strict = strictChecks(root, expression, this.shared.validators);
     if (strict) return new CelCompileError('CEL_TYPE', path, expression, strict);
+    let slot: CostSlot;
     try {
-      instrument(root, {
+      slot = instrument(root, {
         overrides: this.shared.overrides,
         costs: this.shared.costs,
         namespaces: this.shared.namespaces,
@@ -244,7 +249,7 @@ export class CelEnvironment {
       }
     }
     const async = usesAsync(root, this.shared.asyncFunctions);
-    return new CompiledCel(expression, path, outputType, async, parsed as unknown as (ctx: object) => unknown, this.shared.costLimit);
+    return new CompiledCel(expression, path, outputType, async, parsed as unknown as (ctx: object) => unknown, this.shared.costLimit, slot);
   }
 }
 
@@ -253,11 +258,27 @@ function compileFailure(
   path: string,
   expression: string,
   err: unknown,
+  root?: CelJsNode,
 ): CelCompileError {
   const e = err as { name?: string; code?: string; summary?: string; node?: CelJsNode; range?: { start: number }; message?: string };
   if (e?.name === 'ParseError') {
     const offset = e.range?.start ?? e.node?.pos ?? 0;
-    return new CelCompileError('CEL_SYNTAX', path, expression, formatCompileMessage(expression, offset, `Syntax error: ${e.summary ?? e.message ?? ''}`));
+    // macro argument problems are reported by cel-go's macro expanders, without "Syntax error"
+    const msg = e.code === 'invalid_macro_argument' ? compileMessage(e.code, e.summary ?? '', e.node) : `Syntax error: ${e.summary ?? e.message ?? ''}`;
+    return new CelCompileError('CEL_SYNTAX', path, expression, formatCompileMessage(expression, offset, msg));
+  }
+  if (e?.name === 'TypeError' && e.code === 'invalid_condition_type' && root) {
+    // a non-bool ternary condition: cel-go has no overload of `_?_:_` for those operand types
+    const cond = e.node;
+    let ternary: CelJsNode | undefined;
+    walk(root, (n) => {
+      if (n.op === '?:' && (n.args as CelJsNode[])[0] === cond) ternary = n;
+    });
+    if (ternary) {
+      const types = (ternary.args as CelJsNode[]).map((n) => celGoTypeName(n.checkedType?.name ?? literalTypeName(n), true)).join(', ');
+      const q = expression.indexOf('?', cond!.end);
+      return new CelCompileError(code, path, expression, formatCompileMessage(expression, q >= 0 ? q : 0, `found no matching overload for '_?_:_' applied to '(${types})'`));
+    }
   }
   if (e?.name === 'TypeError' || e?.name === 'EvaluationError') {
     const node = e.node;
@@ -306,7 +327,7 @@ function rewriteMacros(root: CelJsNode): void {
       const args = (n.args as unknown[])[2] as CelJsNode[];
       if (args.length === 1) exemptLiterals(args[0]!);
     }
-    if ((n.op === 'rcall' && (n.meta.alternate || n.meta.macro)) || n.op === 'comprehension') {
+    if (n.op === 'rcall' || n.op === 'comprehension') {
       // an empty literal as comprehension range: list(dyn) / map(dyn, dyn), as cel-go types it
       const recv = n.op === 'comprehension' ? (n.args as { iterable?: CelJsNode }).iterable : ((n.args as unknown[])[1] as CelJsNode);
       if (recv && (recv.op === 'list' || recv.op === 'map') && (recv.args as unknown[]).length === 0) {
@@ -321,6 +342,19 @@ function rewriteMacros(root: CelJsNode): void {
     const arg = (a[2] as CelJsNode[])[0]!;
     n.setMeta('macro', orValueCompat(n, receiver, arg));
   });
+}
+
+/** Type name of a literal node that was not type-checked (cel-js stops at the first error). */
+function literalTypeName(n: CelJsNode): string {
+  if (n.op !== 'value') return 'dyn';
+  const v = n.args;
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'number') return 'double';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (v === null) return 'null_type';
+  if (v instanceof Uint8Array) return 'bytes';
+  return 'uint';
 }
 
 interface ListChecker {
@@ -400,14 +434,16 @@ function orValueCompat(node: CelJsNode, receiver: CelJsNode, arg: CelJsNode): Ce
  * Checks cel-js leaves to run time but cel-go rejects at compile time: a member call on a `dyn`
  * receiver whose arguments match no overload (`x.s.startsWith(1)`), or an unknown member function.
  */
-function strictChecks(root: CelJsNode, input: string): string | undefined {
+function strictChecks(root: CelJsNode, input: string, validators: readonly CelValidator[]): string | undefined {
   let problem: string | undefined;
   walk(root, (n) => {
     if (problem) return;
-    const f = formatProblem(n, input);
-    if (f) {
-      problem = f;
-      return;
+    for (const v of validators) {
+      const r = v(n);
+      if (r) {
+        problem = formatCompileMessage(input, anchorOffset(r.at, input), r.message);
+        return;
+      }
     }
     if (problem || n.op !== 'rcall' || n.meta.macro || n.meta.alternate) return;
     const recv = (n.args as unknown[])[1] as CelJsNode;
@@ -418,25 +454,6 @@ function strictChecks(root: CelJsNode, input: string): string | undefined {
     problem = formatCompileMessage(input, anchorOffset(n, input), compileMessage('no_matching_overload', '', n));
   });
   return problem;
-}
-
-function formatArgInfo(n: CelJsNode): FormatArgInfo<CelJsNode> {
-  const t = n.checkedType ?? { kind: 'dyn', name: 'dyn' };
-  let children: FormatArgInfo<CelJsNode>[] | undefined;
-  if (n.op === 'list') children = (n.args as CelJsNode[]).map(formatArgInfo);
-  else if (n.op === 'map') children = (n.args as [CelJsNode, CelJsNode][]).flat().map(formatArgInfo);
-  return children ? { kind: t.kind, name: t.name, node: n, children } : { kind: t.kind, name: t.name, node: n };
-}
-
-/** cel-go's compile-time check of `"literal".format([literal list])`. */
-function formatProblem(n: CelJsNode, input: string): string | undefined {
-  if (n.op !== 'rcall' || (n.args as unknown[])[0] !== 'format') return undefined;
-  const recv = (n.args as unknown[])[1] as CelJsNode;
-  const args = (n.args as unknown[])[2] as CelJsNode[];
-  if (recv.op !== 'value' || typeof recv.args !== 'string' || args.length !== 1 || args[0]!.op !== 'list') return undefined;
-  const r = validateFormatLiteral(recv.args, (args[0]!.args as CelJsNode[]).map(formatArgInfo));
-  if (!r) return undefined;
-  return formatCompileMessage(input, r.node ? anchorOffset(r.node, input) : anchorOffset(n, input), r.message);
 }
 
 function usesAsync(root: CelJsNode, asyncFunctions: ReadonlySet<string>): boolean {
@@ -467,6 +484,7 @@ export class CompiledCel {
     readonly async: boolean,
     private readonly run: (ctx: object) => unknown,
     private readonly costLimit: number,
+    private readonly slot: CostSlot,
   ) {}
 
   /**
@@ -493,10 +511,14 @@ export class CompiledCel {
     const frame = Object.create(activation) as Record<string, unknown>;
     frame[COST_KEY] = tracker;
     let r: unknown;
+    const previous = this.slot.current;
+    this.slot.current = tracker;
     try {
       r = this.run(frame);
     } catch (e) {
       throw this.toEvalError(e, tracker);
+    } finally {
+      this.slot.current = previous;
     }
     if (r instanceof Promise) {
       return r.then(

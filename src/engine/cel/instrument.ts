@@ -19,6 +19,7 @@ import {
   MAP_CREATE_BASE_COST,
   operatorCost,
   type CallCostFn,
+  CostLimitExceededError,
   type CostTracker,
   type ValueScope,
 } from './cost.ts';
@@ -127,9 +128,21 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_OVERFLOW = 2n ** 63n;
 const one: CallCostFn = () => 1;
 
-function charge(ctx: ValueScope, n: number): void {
+/** Local copies of imports used on the hot path (plain constants are cheaper than import bindings). */
+const KEY: string = COST_KEY;
+const opCost = operatorCost;
+
+/**
+ * The tracker of the evaluation running synchronously on this program; `evaluateWithCost` sets it
+ * for the synchronous part. Asynchronous continuations find their tracker in the activation.
+ */
+export interface CostSlot {
+  current: CostTracker | undefined;
+}
+
+function charge(slot: CostSlot, ctx: ValueScope, n: number): void {
   if (n === 0) return;
-  const t = ctx.getValue(COST_KEY) as CostTracker | undefined;
+  const t = slot.current ?? (ctx.getValue(KEY) as CostTracker | undefined);
   if (t !== undefined) t.charge(n);
 }
 
@@ -153,6 +166,8 @@ export interface InstrumentOptions {
  * time: literal lists and maps, type conversions of literals (`int("1")`, `timestamp("...")`,
  * `type(1)`), negative number literals, and `in` over a literal list.
  */
+const VARIABLE_RECEIVERS: ReadonlySet<string> = new Set(['json.marshal', 'json.unmarshal', 'yaml.parse']);
+
 const FOLDABLE_CALLS: ReadonlySet<string> = new Set([
   'int',
   'uint',
@@ -180,6 +195,8 @@ const COMPREHENSION_RESULT_COST: Readonly<Record<string, number>> = {
   map: 1,
   filter: 1,
 };
+/** The loop condition cel-go evaluates once more when `all`/`exists` stop early. */
+const COMPREHENSION_EXIT_COST: Readonly<Record<string, number>> = { all: 2, exists: 3 };
 const ACCU_PUSH_COST = 12; // `@result + [elem]`: ident 1 + list add 1 + list literal 10
 const ACCU_INC_COST = 2; // `@result + 1`: ident 1 + add 1
 
@@ -187,11 +204,13 @@ const ACCU_INC_COST = 2; // `@result + 1`: ident 1 + add 1
  * Installs cost accounting, builtin overrides and int64 fixes on every node of a checked AST.
  * Idempotent per node.
  */
-export function instrument(root: CelJsNode, opts: InstrumentOptions): void {
+export function instrument(root: CelJsNode, opts: InstrumentOptions): CostSlot {
+  const slot: CostSlot = { current: undefined };
   const cls = Object.getPrototypeOf(root).constructor as Function;
   const seen = new Set<CelJsNode>();
   const extra = new Map<CelJsNode, number>();
   const folded = new Set<CelJsNode>();
+  const earlyExit = new Map<CelJsNode, { step: CelJsNode; cost: number }>();
   const impure = opts.impure ?? new Set<string>();
   const allConst = (nodes: readonly CelJsNode[]): boolean => nodes.every((n) => isConstNode(n, folded));
 
@@ -222,6 +241,8 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): void {
         if (step && stepCost) extra.set(step, (extra.get(step) ?? 0) + stepCost);
         const resultCost = COMPREHENSION_RESULT_COST[kind];
         if (resultCost) extra.set(alt, (extra.get(alt) ?? 0) + resultCost);
+        const exitCost = COMPREHENSION_EXIT_COST[kind];
+        if (exitCost && step) earlyExit.set(alt, { step, cost: exitCost });
       }
       visit(alt);
     }
@@ -242,7 +263,7 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): void {
       const alt = meta.alternate;
       // constants (namespaces, `cel`, registered constants) cost nothing, like cel-go constants
       if (node.op === 'id') return;
-      setEval(node, extraCost, (ev, _ast, ctx) => alt.evaluate(ev, alt, ctx));
+      setEval(slot, node, extraCost, (ev, _ast, ctx) => alt.evaluate(ev, alt, ctx));
       return;
     }
     if (meta.macro) {
@@ -253,9 +274,9 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): void {
         macroCost += Math.max(0, (m.macroHasProps?.length ?? 2) - 2);
       } else if (node.op === 'rcall') {
         const name = (node.args as unknown[])[0] as string;
-        if (name === 'or' || name === 'orValue') macroCost += 1;
+        if (name === 'orValue') macroCost += 1;
       }
-      setEval(node, macroCost, (ev, _ast, ctx) => m.evaluate(ev, m, ctx));
+      setEval(slot, node, macroCost, (ev, _ast, ctx) => m.evaluate(ev, m, ctx));
       return;
     }
     switch (node.op) {
@@ -264,46 +285,58 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): void {
       case '&&':
       case '||':
       case '?:':
-        if (extraCost) setEval(node, extraCost, meta.evaluate);
+        if (extraCost) setEval(slot, node, extraCost, meta.evaluate);
         return;
       case 'accuPush':
-        setEval(node, extraCost + ACCU_PUSH_COST, meta.evaluate);
+        setEval(slot, node, extraCost + ACCU_PUSH_COST, meta.evaluate);
         return;
       case 'accuInc':
-        setEval(node, extraCost + ACCU_INC_COST, meta.evaluate);
+        setEval(slot, node, extraCost + ACCU_INC_COST, meta.evaluate);
         return;
       case 'id':
-      case '.':
-      case '.?':
-      case '[]':
-      case '[?]':
-        setEval(node, extraCost + 1, meta.evaluate);
+        setEval(slot, node, extraCost + 1, meta.evaluate);
         return;
+      case '.':
+      case '[]':
+      case '.?':
+      case '[?]': {
+        // cel-go: a qualifier costs 1; selecting from something that is not an attribute
+        // (a literal, a call result) adds 1 for the attribute; an absent optional selection is free
+        const operand = (node.args as CelJsNode[])[0]!;
+        const attr = isAttribute(operand);
+        const base = extraCost + (attr ? 0 : 1);
+        if (node.op === '.' || node.op === '[]') setEval(slot, node, base + 1, meta.evaluate);
+        else installOptionalSelect(slot, node, base);
+        return;
+      }
       case 'list': {
         const constant = allConst(node.args as CelJsNode[]);
         if (constant) folded.add(node);
-        setEval(node, extraCost + (constant ? 0 : LIST_CREATE_BASE_COST), meta.evaluate);
+        setEval(slot, node, extraCost + (constant ? 0 : LIST_CREATE_BASE_COST), meta.evaluate);
         return;
       }
       case 'map': {
         const constant = allConst((node.args as [CelJsNode, CelJsNode][]).flat());
         if (constant) folded.add(node);
-        setEval(node, extraCost + (constant ? 0 : MAP_CREATE_BASE_COST), meta.evaluate);
+        setEval(slot, node, extraCost + (constant ? 0 : MAP_CREATE_BASE_COST), meta.evaluate);
         return;
       }
-      case 'comprehension':
-        setEval(node, extraCost, meta.evaluate);
+      case 'comprehension': {
+        setEval(slot, node, extraCost, meta.evaluate);
+        const exit = earlyExit.get(node);
+        if (exit) installEarlyExit(slot, node, exit.step, exit.cost);
         return;
+      }
       case '!_':
       case '-_': {
         const constant = node.op === '-_' && (node.args as CelJsNode).op === 'value';
         if (constant) folded.add(node);
-        installUnary(node, extraCost, constant);
+        installUnary(slot, node, extraCost, constant);
         return;
       }
       case 'call':
       case 'rcall':
-        if (installCall(node, extraCost, opts, allConst, impure)) folded.add(node);
+        if (installCall(slot, node, extraCost, opts, allConst, impure)) folded.add(node);
         return;
       case '==':
       case '!=':
@@ -316,40 +349,104 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): void {
       case '*':
       case '/':
       case '%':
-        installBinary(node, extraCost, false);
+        installBinary(slot, node, extraCost, false);
         return;
       case 'in': {
         const constant = node.right!.op === 'list' && allConst([node.left!, node.right!]);
         if (constant) folded.add(node);
-        installBinary(node, extraCost, constant);
+        installBinary(slot, node, extraCost, constant);
         return;
       }
       default:
-        if (extraCost) setEval(node, extraCost, meta.evaluate);
+        if (extraCost) setEval(slot, node, extraCost, meta.evaluate);
     }
   };
 
   visit(root);
+  return slot;
 }
 
-function setEval(node: CelJsNode, cost: number, inner: EvalFn): void {
+function isAttribute(n: CelJsNode): boolean {
+  switch (n.op) {
+    case 'id':
+      return n.meta.alternate === undefined;
+    case '.':
+    case '[]':
+    case '.?':
+    case '[?]':
+      return isAttribute((n.args as CelJsNode[])[0]!);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Counts the steps of an `all`/`exists` comprehension; when it stops before the end of the range,
+ * charges the loop condition cel-go evaluates once more.
+ */
+function installEarlyExit(slot: CostSlot, comp: CelJsNode, step: CelJsNode, cost: number): void {
+  const iterable = (comp.args as { iterable: CelJsNode }).iterable;
+  const state = { len: 0, steps: 0 };
+  const evalIterable = iterable.evaluate;
+  const size = (v: unknown): number => {
+    state.steps = 0;
+    state.len = Array.isArray(v) ? v.length : v instanceof Map ? v.size : v !== null && typeof v === 'object' ? Object.keys(v).length : 0;
+    return state.len;
+  };
+  iterable.evaluate = (ev, ast, ctx) => {
+    const v = evalIterable(ev, ast, ctx);
+    if (v instanceof Promise) return v.then((x: unknown) => (size(x), x));
+    size(v);
+    return v;
+  };
+  const evalStep = step.evaluate;
+  step.evaluate = (ev, ast, ctx) => {
+    state.steps++;
+    return evalStep(ev, ast, ctx);
+  };
+  const evalComp = comp.evaluate;
+  const finish = (r: unknown, ctx: ValueScope): unknown => {
+    if (state.steps < state.len) charge(slot, ctx, cost);
+    return r;
+  };
+  comp.evaluate = (ev, ast, ctx) => {
+    const r = evalComp(ev, ast, ctx);
+    if (r instanceof Promise) return r.then((x: unknown) => finish(x, ctx));
+    return finish(r, ctx);
+  };
+}
+
+function installOptionalSelect(slot: CostSlot, node: CelJsNode, base: number): void {
+  const inner = node.meta.evaluate;
+  const finish = (r: unknown, ctx: ValueScope): unknown => {
+    charge(slot, ctx, base + (r instanceof Optional && !r.hasValue() ? 0 : 1));
+    return r;
+  };
+  node.evaluate = (ev, ast, ctx) => {
+    const r = inner(ev, ast, ctx);
+    if (r instanceof Promise) return r.then((x: unknown) => finish(x, ctx));
+    return finish(r, ctx);
+  };
+}
+
+function setEval(slot: CostSlot, node: CelJsNode, cost: number, inner: EvalFn): void {
   if (cost === 0) {
     node.evaluate = inner;
     return;
   }
   node.evaluate = (ev, ast, ctx) => {
-    charge(ctx, cost);
+    charge(slot, ctx, cost);
     return inner(ev, ast, ctx);
   };
 }
 
-function installUnary(node: CelJsNode, extraCost: number, constant: boolean): void {
+function installUnary(slot: CostSlot, node: CelJsNode, extraCost: number, constant: boolean): void {
   const operand = node.args as CelJsNode;
   const neg = node.op === '-_';
   const finish = (v: unknown, ev: CelJsEvaluator, ctx: ValueScope): unknown => {
+    charge(slot, ctx, extraCost + (constant ? 0 : 1));
     const r = node.handle!(v, node, ev);
     if (neg && r === INT64_OVERFLOW) throw new CelFunctionError('integer overflow');
-    charge(ctx, extraCost + (constant ? 0 : 1));
     return r;
   };
   node.evaluate = (ev, _ast, ctx) => {
@@ -359,16 +456,17 @@ function installUnary(node: CelJsNode, extraCost: number, constant: boolean): vo
   };
 }
 
-function installBinary(node: CelJsNode, extraCost: number, constant: boolean): void {
+function installBinary(slot: CostSlot, node: CelJsNode, extraCost: number, constant: boolean): void {
   const op = node.op;
   const left = node.left!;
   const right = node.right!;
   const divmod = op === '/' || op === '%';
+  // cel-go charges `@in` by the list size only when the operand is statically a list
+  const staticList = op !== 'in' || right.checkedType?.kind === 'list';
   const finish = (l: unknown, r: unknown, ev: CelJsEvaluator, ctx: ValueScope): unknown => {
+    charge(slot, ctx, extraCost + (constant ? 0 : staticList ? opCost(op, l, r) : 1));
     if (divmod && l === INT64_MIN && r === -1n) throw new CelFunctionError('integer overflow');
-    const res = node.handle!(l, r, node, ev);
-    charge(ctx, extraCost + (constant ? 0 : operatorCost(op, l, r)));
-    return res;
+    return node.handle!(l, r, node, ev);
   };
   node.evaluate = (ev, _ast, ctx) => {
     const l = ev.run(left, ctx);
@@ -382,6 +480,7 @@ function installBinary(node: CelJsNode, extraCost: number, constant: boolean): v
 
 /** Installs a call evaluator; returns true when the call is constant (folded). */
 function installCall(
+  slot: CostSlot,
   node: CelJsNode,
   extraCost: number,
   opts: InstrumentOptions,
@@ -403,7 +502,9 @@ function installCall(
       dropReceiver = true;
     }
   }
-  const constant = !member && FOLDABLE_CALLS.has(name) && !impure.has(costName) && allConst(argNodes);
+  const constant = (!member || dropReceiver) && FOLDABLE_CALLS.has(costName) && !impure.has(costName) && allConst(dropReceiver ? argNodes.slice(1) : argNodes);
+  // Kyverno's `json` and `yaml` are variables: reading them costs 1
+  if (VARIABLE_RECEIVERS.has(costName)) extraCost += 1;
   const costFn = constant ? () => 0 : (opts.costs?.[costName] ?? CALL_COSTS[costName] ?? one);
   const override = opts.overrides.get(overrideKey(dropReceiver ? costName : name, member && !dropReceiver, argc));
   const handle = node.handle!;
@@ -433,17 +534,23 @@ function installCall(
     }
   }
   const finish = (vals: unknown[], ev: CelJsEvaluator, ctx: ValueScope): unknown => {
-    let r: unknown = NOT_APPLICABLE;
-    if (apply) r = apply(dropReceiver ? vals.slice(1) : vals);
-    if (r === NOT_APPLICABLE) r = member ? handle(vals, ev, node) : handle(vals, node, ev);
     const costArgs = dropReceiver ? vals.slice(1) : vals;
+    let r: unknown = NOT_APPLICABLE;
+    try {
+      if (apply) r = apply(costArgs);
+      if (r === NOT_APPLICABLE) r = member ? handle(vals, ev, node) : handle(vals, node, ev);
+    } catch (e) {
+      // a failing call still costs what cel-go charges for it
+      if (!(e instanceof CostLimitExceededError)) charge(slot, ctx, extraCost + costFn(costArgs, undefined));
+      throw e;
+    }
     if (r instanceof Promise) {
       return r.then((res: unknown) => {
-        charge(ctx, extraCost + costFn(costArgs, res));
+        charge(slot, ctx, extraCost + costFn(costArgs, res));
         return res;
       });
     }
-    charge(ctx, extraCost + costFn(costArgs, r));
+    charge(slot, ctx, extraCost + costFn(costArgs, r));
     return r;
   };
   node.evaluate = (ev, _ast, ctx) => {

@@ -9,7 +9,13 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import type { Clock, RandomSource } from '../api/request.ts';
 import type { CallCostFn } from './cost.ts';
-import type { CelOverride } from './instrument.ts';
+import type { CelJsNode, CelOverride } from './instrument.ts';
+
+/**
+ * A compile-time check cel-go performs that cel-js does not (a macro's argument rules, literal
+ * validators): returns the problem and the node to report it at, or undefined.
+ */
+export type CelValidator = (node: CelJsNode) => { message: string; at: CelJsNode } | undefined;
 
 /** What libraries may read while registering: ports fixed for the environment's lifetime. */
 export interface CelLibraryContext {
@@ -29,6 +35,8 @@ export interface CelLibrary {
   readonly costs?: Readonly<Record<string, CallCostFn>>;
   /** namespace constants the library defines (`math`, `sets`...) */
   readonly namespaces?: readonly string[];
+  /** compile-time checks run on every node of a type-checked expression */
+  readonly validators?: readonly CelValidator[];
 }
 
 /** Base class of namespace marker values (`math`, `sets`, `lists`...). */

@@ -146,6 +146,10 @@ export function compileMessage(code: string, summary: string, node: CelJsNode | 
         ((node?.args as CelJsNode[] | undefined)?.[1]?.checkedType?.name) ?? 'dyn',
       )})'`;
     }
+    case 'invalid_macro_argument':
+      if (/has\(\)/.test(summary)) return 'invalid argument to has() macro';
+      if (/iteration variable|invalid variable/.test(summary)) return 'argument must be a simple name';
+      return summary;
     case 'heterogeneous_list_element':
     case 'heterogeneous_map_key':
     case 'heterogeneous_map_value': {

@@ -40,12 +40,22 @@ export class JmesPathError extends Error {
   constructor(
     readonly code: JmesPathErrorCode,
     message: string,
-    /** for syntax errors: the expression and the offset (UTF-16 index) of the error */
+    /** for syntax errors: the expression and the offset (UTF-8 byte offset, as Go reports it) */
     readonly expression?: string,
     readonly offset?: number,
   ) {
     super(message);
     this.name = 'JmesPathError';
+  }
+
+  /**
+   * Go's `SyntaxError.HighlightLocation()` for lexer/parser errors (`kyverno jp` prints it under the
+   * message): the expression, then a caret under the error offset. Undefined for other errors (JSON
+   * literal and index errors are not go-jmespath SyntaxErrors).
+   */
+  get highlight(): string | undefined {
+    if (this.code !== 'JMESPATH_SYNTAX' || !this.message.startsWith('SyntaxError: ') || this.expression === undefined) return undefined;
+    return `${this.expression}\n${' '.repeat(this.offset ?? 0)}^`;
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { goStringCompare } from '../utils/goconv.ts';
 import { goSprintFloat } from '../utils/gofmt.ts';
-import type { Node } from './ast.ts';
+import { NodeType, type Node } from './ast.ts';
 import type { JpType } from './functions/types.ts';
 import { ExpRef, GoInt, GoValue, MapSlice, type ObjectValue, type Value } from './values.ts';
 
@@ -26,8 +26,10 @@ function formatMap(m: ObjectValue): string {
 function formatNode(n: Node): string {
   let value: string;
   if (n.value === undefined || n.value === null) value = '<nil>';
-  else if (Array.isArray(n.value)) value = '[' + n.value.map((p) => (p === null ? '<nil>' : '0xc000000000')).join(' ') + ']';
-  else value = formatV(n.value as Value);
+  else if (n.type === NodeType.Slice) {
+    // []*int: Go prints the pointers' addresses, which cannot be reproduced
+    value = '[' + (n.value as (number | null)[]).map((p) => (p === null ? '<nil>' : '0xc000000000')).join(' ') + ']';
+  } else value = formatV(n.value as Value);
   return `{${n.type} ${value} [${n.children.map(formatNode).join(' ')}]}`;
 }
 

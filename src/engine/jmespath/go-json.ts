@@ -361,17 +361,21 @@ function scan(text: string): number[] | undefined {
   return wide;
 }
 
-const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+
+function fixString(s: string): string {
+  return s.replace(new RegExp(LONE_SURROGATE, 'g'), '\ufffd');
+}
 
 function fixStrings(v: JsonValue): JsonValue {
-  if (typeof v === 'string') return v.replace(loneSurrogate, '\ufffd');
+  if (typeof v === 'string') return fixString(v);
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) v[i] = fixStrings(v[i] as JsonValue);
     return v;
   }
   if (v !== null && typeof v === 'object') {
     const out: Record<string, JsonValue> = {};
-    for (const k of Object.keys(v)) out[k.replace(loneSurrogate, '\ufffd')] = fixStrings(v[k] as JsonValue);
+    for (const k of Object.keys(v)) out[fixString(k)] = fixStrings(v[k] as JsonValue);
     return out;
   }
   return v;

@@ -3,7 +3,7 @@
  * go-jmespath's built-ins and Kyverno's 51 functions, byte-compatible results and error texts.
  *
  * ```ts
- * const jp = createJmesPath({ clock: { now: () => new Date() } });
+ * const jp = createJmesPath({ clock: systemClock });   // any Clock port
  * jp.search('request.object.metadata.name', ctx);            // 'nginx'
  * jp.search("to_upper(request.object.kind)", ctx);           // 'POD'
  * jp.search('request.object.metadata.labels.app', ctx);      // throws NotFoundError (labels missing)
@@ -18,6 +18,7 @@ import type { Clock, RandomSource } from '../api/request.ts';
 import { JmesPathError, NotFoundError } from './errors.ts';
 import { buildFunctionTable } from './functions/index.ts';
 import { compileNode } from './interpreter.ts';
+import { prettyPrintAst } from './ast-print.ts';
 import { parse } from './parser.ts';
 import { Missing, toJson, type Value } from './values.ts';
 
@@ -95,6 +96,14 @@ export function createJmesPath(env: JmesPathEnv): JmesPath {
     compile,
     search: (expression, data) => compile(expression).search(data),
   };
+}
+
+/**
+ * The AST of an expression as `kyverno jp parse` prints it (go-jmespath's `ASTNode.String()`).
+ * Throws JmesPathError (JMESPATH_SYNTAX); its `highlight` is what Kyverno prints under the message.
+ */
+export function formatAst(expression: string): string {
+  return prettyPrintAst(parse(expression));
 }
 
 /** True for a JMESPath error of any kind (syntax, function, not found). */

@@ -47,6 +47,19 @@ export class CompiledExpRef extends ExpRef {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * A map field or the NotFound marker. JSON data never holds undefined or functions, so a single
+ * property read decides for existing keys; only misses (or `__proto__`) pay for the own-property check.
+ */
+function readField(m: ObjectValue, key: string, miss: Missing): Result {
+  const v = m[key];
+  if (v === undefined || typeof v === 'function' || key === '__proto__') {
+    // an own `undefined` (not JSON, but possible in caller-built objects) counts as absent
+    return v !== undefined && hasOwn.call(m, key) ? (v as Value) : miss;
+  }
+  return v;
+}
+
 function swallow(r: Result): Value {
   return r instanceof Missing ? null : r;
 }
@@ -182,7 +195,7 @@ export function compileNode(root: Node, lookup: FunctionLookup): Compiled {
       case NodeType.Field: {
         const key = n.value as string;
         const miss = new Missing(key);
-        return (v) => (isMap(v) ? (hasOwn.call(v, key) ? (v[key] as Value) : miss) : null);
+        return (v) => (isMap(v) ? readField(v, key, miss) : null);
       }
       case NodeType.FilterProjection:
         return compileFilter(n);
@@ -344,12 +357,11 @@ export function compileNode(root: Node, lookup: FunctionLookup): Compiled {
       const misses = keys.map((k) => new Missing(k));
       const count = keys.length;
       return (v) => {
-        let r: Value = v;
+        let r: Result = v;
         for (let i = 0; i < count; i++) {
           if (!isMap(r)) return null;
-          const k = keys[i] as string;
-          if (!hasOwn.call(r, k)) return misses[i] as Missing;
-          r = r[k] as Value;
+          r = readField(r, keys[i] as string, misses[i] as Missing);
+          if (r instanceof Missing) return r;
         }
         return r;
       };

@@ -40,9 +40,24 @@ function isIdentTrailing(r: number): boolean {
   return isIdentStart(r) || (r >= 0x30 && r <= 0x39);
 }
 
-/** A syntax error as go-jmespath reports it: `SyntaxError: <msg>`. */
-export function syntaxError(msg: string, expression: string, offset: number): JmesPathError {
-  return new JmesPathError('JMESPATH_SYNTAX', `SyntaxError: ${msg}`, expression, offset);
+/** UTF-8 length of the first `utf16Index` code units of `s` (Go offsets are byte offsets). */
+export function byteOffset(s: string, utf16Index: number): number {
+  let n = 0;
+  for (let i = 0; i < utf16Index && i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** A syntax error as go-jmespath reports it: `SyntaxError: <msg>`, with Go's byte offset. */
+export function syntaxError(msg: string, expression: string, utf16Offset: number): JmesPathError {
+  return new JmesPathError('JMESPATH_SYNTAX', `SyntaxError: ${msg}`, expression, byteOffset(expression, utf16Offset));
 }
 
 /** Go's strconv.QuoteRuneToASCII. */
@@ -138,7 +153,13 @@ class Lexer {
       } else if (r === 0x20 || r === 0x09 || r === 0x0a || r === 0x0d) {
         // whitespace
       } else {
-        throw syntaxError(`Unknown char: ${quoteRuneToASCII(r)}`, this.expr, this.pos - 1);
+        // Go reports the byte before the end of the offending rune
+        throw new JmesPathError(
+          'JMESPATH_SYNTAX',
+          `SyntaxError: Unknown char: ${quoteRuneToASCII(r)}`,
+          this.expr,
+          byteOffset(this.expr, this.pos) - 1,
+        );
       }
     }
     tokens.push({ type: TokType.EOF, value: '', position: this.expr.length });
@@ -210,7 +231,7 @@ class Lexer {
     try {
       value = goJsonUnmarshal(`"${raw}"`) as string;
     } catch (err) {
-      throw new JmesPathError('JMESPATH_SYNTAX', (err as Error).message, this.expr, start - 1);
+      throw new JmesPathError('JMESPATH_SYNTAX', (err as Error).message, this.expr, byteOffset(this.expr, start - 1));
     }
     return { type: TokType.QuotedIdentifier, value, position: start - 1 };
   }

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JmesPathError, createJmesPath } from './index.ts';
+import { JmesPathError, createJmesPath, formatAst } from './index.ts';
 import { parse } from './parser.ts';
 import { NodeType } from './ast.ts';
 import { runRows, fixedEnv, type Row } from './rows.test.ts';
@@ -157,3 +157,34 @@ test('parser: syntax errors carry the expression and an offset', () => {
     assert.equal(err.offset, 5);
   }
 });
+
+// `kyverno jp parse`: go-jmespath's ASTNode.String() and SyntaxError.HighlightLocation() (from Go).
+const printed: { expr: string; ast?: string; error?: string; highlight?: string }[] = [
+  { expr: "a.b", ast: "ASTSubexpression {\n  children: {\n    ASTField {\n      value: \"a\"\n    }\n    ASTField {\n      value: \"b\"\n    }\n}\n" },
+  { expr: "foo[?a == `1.5`].b", ast: "ASTFilterProjection {\n  children: {\n    ASTField {\n      value: \"foo\"\n    }\n    ASTField {\n      value: \"b\"\n    }\n    ASTComparator {\n      value: tEQ\n      children: {\n        ASTField {\n          value: \"a\"\n        }\n        ASTLiteral {\n          value: 1.5\n        }\n    }\n}\n" },
+  { expr: "`[1, \"a\", {\"b\": null}, 1e21, 123456789, true]`", ast: "ASTLiteral {\n  value: []interface {}{1, \"a\", map[string]interface {}{\"b\":interface {}(nil)}, 1e+21, 1.23456789e+08, true}\n}\n" },
+  { expr: "`null`", ast: "ASTLiteral {\n}\n" },
+  { expr: "sort_by(@, &a)[-1] || !b && c | d", ast: "ASTPipe {\n  children: {\n    ASTOrExpression {\n      children: {\n        ASTIndexExpression {\n          children: {\n            ASTFunctionExpression {\n              value: \"sort_by\"\n              children: {\n                ASTCurrentNode {\n                }\n                ASTExpRef {\n                  children: {\n                    ASTField {\n                      value: \"a\"\n                    }\n                }\n            }\n            ASTIndex {\n              value: -1\n            }\n        }\n        ASTAndExpression {\n          children: {\n            ASTNotExpression {\n              children: {\n                ASTField {\n                  value: \"b\"\n                }\n            }\n            ASTField {\n              value: \"c\"\n            }\n        }\n    }\n    ASTField {\n      value: \"d\"\n    }\n}\n" },
+  { expr: "*.c", ast: "ASTValueProjection {\n  children: {\n    ASTIdentity {\n    }\n    ASTField {\n      value: \"c\"\n    }\n}\n" },
+  { expr: "é", error: "SyntaxError: Unknown char: '\\u00e9'", highlight: "é\n ^" },
+  { expr: "aé + b", error: "SyntaxError: Unknown char: '\\u00e9'", highlight: "aé + b\n  ^" },
+  { expr: "foo[1.5]", error: "SyntaxError: Expected tRbracket, received: tDot", highlight: "foo[1.5]\n     ^" },
+  { expr: "'abc", error: "SyntaxError: Unclosed delimiter: '", highlight: "'abc\n    ^" },
+  { expr: "`1e400`", error: "json: cannot unmarshal number 1e400 into Go value of type float64" },
+];
+for (const [i, row] of printed.entries()) {
+  test(`formatAst #${i}: ${row.expr}`, () => {
+    if (row.ast !== undefined) {
+      assert.equal(formatAst(row.expr), row.ast);
+      return;
+    }
+    try {
+      formatAst(row.expr);
+      assert.fail('expected an error');
+    } catch (err) {
+      assert.ok(err instanceof JmesPathError);
+      assert.equal(err.message, row.error);
+      assert.equal(err.highlight, row.highlight);
+    }
+  });
+}

@@ -15,7 +15,7 @@ import type { JsonValue } from '../api/json.ts';
 import { NodeType, TokType, node, tokName, type Node } from './ast.ts';
 import { JmesPathError } from './errors.ts';
 import { GoJsonError, goJsonUnmarshal } from './go-json.ts';
-import { syntaxError, tokenize, type Token } from './lexer.ts';
+import { byteOffset, syntaxError, tokenize, type Token } from './lexer.ts';
 
 const bindingPowers: Partial<Record<TokType, number>> = {
   [TokType.EOF]: 0,
@@ -226,7 +226,7 @@ class Parser {
           parsed = goJsonUnmarshal(token.value);
         } catch (err) {
           if (err instanceof GoJsonError) {
-            throw new JmesPathError('JMESPATH_SYNTAX', err.message, this.expression, token.position);
+            throw new JmesPathError('JMESPATH_SYNTAX', err.message, this.expression, byteOffset(this.expression, token.position));
           }
           throw err;
         }

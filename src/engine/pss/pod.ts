@@ -165,6 +165,8 @@ interface StructNode {
   readonly fields: ReadonlyMap<string, StructField>;
   /** lower-cased name -> field, for Go's case-insensitive fallback */
   readonly folded: ReadonlyMap<string, StructField>;
+  /** lengths of the field names (a key of another length cannot match, even case-insensitively) */
+  readonly lengths: ReadonlySet<number>;
 }
 
 const BOOL: Node = { t: 'bool' };
@@ -186,8 +188,12 @@ function struct(name: string, fields: Record<string, Node>, embedded?: Record<st
     }
   }
   const folded = new Map<string, StructField>();
-  for (const f of map.values()) folded.set(f.name.toLowerCase(), f);
-  return { t: 'struct', name, fields: map, folded };
+  const lengths = new Set<number>();
+  for (const f of map.values()) {
+    folded.set(f.name.toLowerCase(), f);
+    lengths.add(f.name.length);
+  }
+  return { t: 'struct', name, fields: map, folded, lengths };
 }
 
 /** Go type string of a node as `reflect.Type.String()` prints it. */
@@ -309,7 +315,12 @@ export class GoJsonTypeError extends Error {
 interface Ctx {
   struct: string;
   fields: string[];
+  /** visit object keys in Go's (sorted) order; the fast pass does not and restarts when order matters */
+  sorted: boolean;
 }
+
+/** Thrown by the fast pass when key order matters (a case-insensitive match); the decode restarts sorted. */
+const RESTART_SORTED = new Error('restart sorted');
 
 /** Go's `Value` description of a JSON value that could not be stored. */
 function jsonKind(v: JsonValue): string {
@@ -357,7 +368,7 @@ function decode(v: JsonValue | undefined, node: Node, prev: unknown, ctx: Ctx): 
       // null prototype: annotation keys such as `__proto__` are plain keys, as in a Go map
       const out: Record<string, string> =
         prev && typeof prev === 'object' ? (prev as Record<string, string>) : (Object.create(null) as Record<string, string>);
-      for (const k of sortedKeys(v)) {
+      for (const k of ctx.sorted ? sortedKeys(v) : Object.keys(v)) {
         const e = v[k];
         if (e === null || e === undefined) out[k] = '';
         else if (typeof e !== 'string') fail(ctx, jsonKind(e), STRING);
@@ -371,21 +382,88 @@ function decode(v: JsonValue | undefined, node: Node, prev: unknown, ctx: Ctx): 
       const out: Record<string, unknown> =
         prev && typeof prev === 'object' ? (prev as Record<string, unknown>) : {};
       const outerStruct = ctx.struct;
-      const depth = ctx.fields.length;
-      for (const k of sortedKeys(v)) {
-        const f = node.fields.get(k) ?? node.folded.get(k.toLowerCase());
-        if (f === undefined) continue;
-        ctx.struct = node.name;
-        if (f.via !== '') ctx.fields.push(f.via);
-        ctx.fields.push(f.name);
-        const r = decode(v[k], f.node, out[f.name], ctx);
-        if (r === undefined) delete out[f.name];
-        else out[f.name] = r;
-        ctx.fields.length = depth;
+      if (ctx.sorted) {
+        for (const k of sortedKeys(v)) decodeField(v, k, node, out, ctx);
+      } else {
+        for (const k in v) decodeField(v, k, node, out, ctx);
       }
       ctx.struct = outerStruct;
       return out;
     }
+  }
+}
+
+/** Decodes one key of a JSON object into the struct being built (unknown keys are ignored). */
+function decodeField(v: Record<string, JsonValue>, k: string, node: StructNode, out: Record<string, unknown>, ctx: Ctx): void {
+  let f = node.fields.get(k);
+  if (f === undefined) {
+    if (!node.lengths.has(k.length)) return;
+    f = node.folded.get(k.toLowerCase());
+    if (f === undefined) return;
+    if (!ctx.sorted) throw RESTART_SORTED;
+  }
+  const depth = ctx.fields.length;
+  ctx.struct = node.name;
+  if (f.via !== '') ctx.fields.push(f.via);
+  ctx.fields.push(f.name);
+  const r = decode(v[k], f.node, out[f.name], ctx);
+  if (r !== undefined || out[f.name] !== undefined) out[f.name] = r;
+  ctx.fields.length = depth;
+}
+
+/**
+ * True when `v` can be used as its own decoded view: every modelled value has the right type, none is
+ * `null` (Go would turn it into a zero value) and every key matches a field exactly or not at all.
+ * Walks without allocating; anything else goes through `decode`.
+ */
+function isCleanView(v: JsonValue, node: Node): boolean {
+  switch (node.t) {
+    case 'ptr':
+      return isCleanView(v, node.elem);
+    case 'bool':
+      return typeof v === 'boolean';
+    case 'string':
+      return typeof v === 'string';
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v) && v >= node.min && v <= node.max;
+    case 'slice': {
+      if (!Array.isArray(v)) return false;
+      for (let i = 0; i < v.length; i++) if (!isCleanView(v[i]!, node.elem)) return false;
+      return true;
+    }
+    case 'map': {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+      for (const k in v) if (typeof v[k] !== 'string') return false;
+      return true;
+    }
+    case 'struct': {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+      for (const k in v) {
+        const f = node.fields.get(k);
+        if (f === undefined) {
+          if (node.lengths.has(k.length) && node.folded.has(k.toLowerCase())) return false;
+          continue;
+        }
+        if (!isCleanView(v[k]!, f.node)) return false;
+      }
+      return true;
+    }
+  }
+}
+
+/**
+ * Decodes with a fast pass in the object's own key order, and again in sorted order when the first pass
+ * met a wrongly typed value (Go reports the first one in sorted order) or a case-insensitive key match
+ * (later duplicates win in sorted order).
+ */
+function decodeRoot(v: Record<string, JsonValue>, schema: StructNode): unknown {
+  // Objects that went through the API server are almost always already clean: use them as they are.
+  if (isCleanView(v, schema)) return v;
+  try {
+    return decode(v, schema, {}, { struct: '', fields: [], sorted: false });
+  } catch (err) {
+    if (err !== RESTART_SORTED && !(err instanceof GoJsonTypeError)) throw err;
+    return decode(v, schema, {}, { struct: '', fields: [], sorted: true });
   }
 }
 
@@ -456,21 +534,20 @@ export class UnsupportedKindError extends Error {
  */
 export function decodePodSource(resource: Record<string, JsonValue>): PodView {
   const kind = resource['kind'];
-  const ctx: Ctx = { struct: '', fields: [] };
   if (typeof kind === 'string' && TEMPLATE_KINDS.has(kind)) {
-    const d = decode(resource, DEPLOYMENT_SCHEMA, {}, ctx) as { spec?: { template?: { metadata?: PodMeta; spec?: PodSpecView } } };
+    const d = decodeRoot(resource, DEPLOYMENT_SCHEMA) as { spec?: { template?: { metadata?: PodMeta; spec?: PodSpecView } } };
     const t = d.spec?.template;
     return { metadata: t?.metadata ?? {}, spec: t?.spec ?? {} };
   }
   if (kind === 'CronJob') {
-    const d = decode(resource, CRONJOB_SCHEMA, {}, ctx) as {
+    const d = decodeRoot(resource, CRONJOB_SCHEMA) as {
       spec?: { jobTemplate?: { metadata?: PodMeta; spec?: { template?: { spec?: PodSpecView } } } };
     };
     const jt = d.spec?.jobTemplate;
     return { metadata: jt?.metadata ?? {}, spec: jt?.spec?.template?.spec ?? {} };
   }
   if (kind === 'Pod') {
-    const d = decode(resource, POD_SCHEMA, {}, ctx) as { metadata?: PodMeta; spec?: PodSpecView };
+    const d = decodeRoot(resource, POD_SCHEMA) as { metadata?: PodMeta; spec?: PodSpecView };
     return { metadata: d.metadata ?? {}, spec: d.spec ?? {} };
   }
   throw new UnsupportedKindError();
@@ -478,6 +555,6 @@ export function decodePodSource(resource: Record<string, JsonValue>): PodView {
 
 /** Decodes a bare Pod object (the fixtures); same rules as decodePodSource for kind Pod. */
 export function decodePod(pod: Record<string, JsonValue>): PodView {
-  const d = decode(pod, POD_SCHEMA, {}, { struct: '', fields: [] }) as { metadata?: PodMeta; spec?: PodSpecView };
+  const d = decodeRoot(pod, POD_SCHEMA) as { metadata?: PodMeta; spec?: PodSpecView };
   return { metadata: d.metadata ?? {}, spec: d.spec ?? {} };
 }

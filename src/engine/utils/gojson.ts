@@ -1,24 +1,13 @@
 /**
  * JSON encoding as Go's encoding/json (and jsoniter's standard-compatible config) produces it for
  * decoded JSON values: map keys sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped, float64 numbers in
- * Go's shortest form (`1e+21`, `1e-07`).
+ * Go's shortest form (`1e+21`, `1e-7`).
  */
 import type { JsonValue } from '../api/json.ts';
 
-/** A float64 as encoding/json writes it. */
-export function goJsonNumber(n: number): string {
-  if (!Number.isFinite(n)) return 'null';
-  if (Object.is(n, -0)) return '-0';
-  const s = String(n);
-  const e = s.indexOf('e');
-  if (e < 0) return s;
-  // JS: 1e-7, 1.5e+21 ; Go: 1e-07, 1.5e+21 (exponent has at least two digits)
-  const mant = s.slice(0, e);
-  const sign = s[e + 1] === '-' ? '-' : '+';
-  let digits = s.slice(e + 1).replace(/^[+-]/, '');
-  if (digits.length < 2) digits = '0' + digits;
-  return `${mant}e${sign}${digits}`;
-}
+/** A float64 as encoding/json writes it (see gofmt.ts). */
+export { goJsonNumber } from './gofmt.ts';
+import { goJsonNumber } from './gofmt.ts';
 
 const escapes: Record<string, string> = {
   '"': '\\"',
@@ -26,6 +15,8 @@ const escapes: Record<string, string> = {
   '\n': '\\n',
   '\r': '\\r',
   '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
   '<': '\\u003c',
   '>': '\\u003e',
   '&': '\\u0026',

@@ -232,7 +232,8 @@ export const IMAGE_VERIFICATION = struct(
 );
 
 const FOREACH_VALIDATION_FIELDS: GoField[] = [];
-const FOREACH_VALIDATION = struct(...FOREACH_VALIDATION_FIELDS);
+/** recursive: the field list is filled below */
+const FOREACH_VALIDATION: GoType & { k: 'struct' } = { k: 'struct', fields: FOREACH_VALIDATION_FIELDS };
 FOREACH_VALIDATION_FIELDS.push(
   o('list', STRING),
   o('elementScope', ptr(BOOL)),
@@ -291,7 +292,8 @@ const TARGET_RESOURCE_SPEC = struct(
   o('preconditions', ptr(CONDITIONS)),
 );
 const FOREACH_MUTATION_FIELDS: GoField[] = [];
-const FOREACH_MUTATION = struct(...FOREACH_MUTATION_FIELDS);
+/** recursive: the field list is filled below */
+const FOREACH_MUTATION: GoType & { k: 'struct' } = { k: 'struct', fields: FOREACH_MUTATION_FIELDS };
 FOREACH_MUTATION_FIELDS.push(
   o('list', STRING),
   o('order', ptr(STRING)),

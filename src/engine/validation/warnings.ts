@@ -3,7 +3,6 @@
  * lower-case failure actions, JSON patches on Pods, Pod rules with partial autogen, `replicas` /
  * `status` without the matching subresource, deprecated operators.
  */
-import { kindFromGvk, kindWithoutSubresource } from '../autogen/controllers.ts';
 import { podControllerAutoGenExclusion } from '../autogen/index.ts';
 import type { KyvernoPolicy } from '../api/policy.ts';
 import { conditionsAt, deprecatedOperatorWarnings } from './conditions.ts';
@@ -47,9 +46,36 @@ export function jsonPatchOnPodWarning(rule: Obj): string | undefined {
   return undefined;
 }
 
+const VERSION_RE = /^(v\d+((alpha|beta)\d+)?|\*)$/;
+
+/** `kubeutils.GetKindFromGVK` (kind part) then `SplitSubresource` (kind part): `apps/v1/Deployment/scale` -> `Deployment`. */
+function bareKind(gvk: string): string {
+  const parts = gvk.split('/');
+  const sub = (s: string): string => s.replace('.', '/');
+  let k: string;
+  switch (parts.length) {
+    case 1:
+      k = sub(gvk);
+      break;
+    case 2:
+      k = parts[0] === '*' && parts[1] === '*' ? '*/*' : VERSION_RE.test(parts[0] as string) ? sub(parts[1] as string) : gvk;
+      break;
+    case 3:
+      k = VERSION_RE.test(parts[0] as string) ? `${parts[1]}/${parts[2]}` : sub(parts[2] as string);
+      break;
+    case 4:
+      k = `${parts[2]}/${parts[3]}`;
+      break;
+    default:
+      k = '';
+  }
+  const kp = k.split('/');
+  return kp.length === 2 ? (kp[0] as string) : k;
+}
+
 /** The warning for a rule that matches only Pods while autogen covers some controllers only. */
 export function autogenExclusionWarning(policy: KyvernoPolicy, rule: Obj): string | undefined {
-  const types = new Set(matchKinds(obj(rule['match'])).map((k) => kindWithoutSubresource(kindFromGvk(k))));
+  const types = new Set(matchKinds(obj(rule['match'])).map(bareKind));
   if (types.size === 1 && types.has('Pod') && podControllerAutoGenExclusion(policy)) {
     return (
       'Policies that match Pods apply to all Pods including those created and managed by controllers ' +

@@ -17,7 +17,7 @@ import { formatFloatF, formatFloatG } from './go-float.ts';
 import { compileRe2 } from './re2.ts';
 import { formatTimestamp, inTimestampRange, isStrictRfc3339, parseTimestamp } from './timestamps.ts';
 import { utf8Decode } from './bytes-util.ts';
-import { compareBytes } from './compare.ts';
+import { celEquals, compareBytes } from './compare.ts';
 import { timeZoneOverrides } from './time-zones.ts';
 
 const INT64_MAX = 2n ** 63n - 1n;
@@ -148,6 +148,8 @@ export const builtinsLibrary: CelLibrary = {
     );
     env.registerFunction('OptionalNamespace.unwrap(list<optional<A>>): list<A>', (_ns: unknown, l: unknown[]) => unwrapOptionals(l));
     env.registerFunction('list<optional<A>>.unwrapOpt(): list<A>', (l: unknown[]) => unwrapOptionals(l));
+    env.registerFunction('matches(string, string): bool', (s: string, re: string) => compileRe2(re).test(s));
+    env.registerOperator('optional<A> == optional<A>', (a: Optional, b: Optional) => celEquals(a, b));
     env.registerOperator('bytes < bytes', (a: Uint8Array, b: Uint8Array) => compareBytes(a, b) < 0);
     env.registerOperator('bytes <= bytes', (a: Uint8Array, b: Uint8Array) => compareBytes(a, b) <= 0);
     env.registerOperator('bytes > bytes', (a: Uint8Array, b: Uint8Array) => compareBytes(a, b) > 0);
@@ -165,6 +167,7 @@ export const builtinsLibrary: CelLibrary = {
     }, undefined, true),
     override('int', false, 1, ([v]) => {
       if (typeof v === 'number') return doubleToInt(v);
+      if (v instanceof UnsignedInt) return v.valueOf() > INT64_MAX ? fail('integer overflow') : v.valueOf();
       if (typeof v === 'string') return goParseInt(v) ?? fail("type conversion error from 'string' to 'int'");
       return NOT_APPLICABLE;
     }, undefined, true),

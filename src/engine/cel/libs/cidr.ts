@@ -12,6 +12,10 @@ import { NetPrefix, parsePrefix } from './netip.ts';
 /** A `net.CIDR` CEL value. */
 export class CidrValue {
   constructor(readonly prefix: NetPrefix) {}
+  /** cel-go size (used by cost accounting): prefix bytes, rounded up */
+  celSize(): number {
+    return Math.ceil(this.prefix.bits / 8);
+  }
   toJSON(): string {
     return this.prefix.toString();
   }
@@ -56,7 +60,16 @@ export const cidrLibrary: CelLibrary = {
     env.registerFunction(`cidr(string): ${T}`, (s: string) => new CidrValue(parseCelCidr(s)));
     env.registerFunction('isCIDR(string): bool', (s: string) => isCidr(s));
     env.registerFunction(`string(${T}): string`, (v: CidrValue) => v.prefix.toString());
-    env.registerFunction(`${T}.containsIP(string): bool`, (c: CidrValue, s: string) => c.prefix.contains(parseIpAddr(s)));
+    env.registerFunction(`${T}.containsIP(string): bool`, (c: CidrValue, s: string) => {
+      // an unparsable IP reaches the IP overload as an error value, which answers "no such overload"
+      let ip;
+      try {
+        ip = parseIpAddr(s);
+      } catch {
+        return fail('no such overload');
+      }
+      return c.prefix.contains(ip);
+    });
     env.registerFunction(`${T}.containsIP(${IP}): bool`, (c: CidrValue, ip: IpValue) => c.prefix.contains(ip.addr));
     env.registerFunction(`${T}.containsCIDR(string): bool`, (c: CidrValue, s: string) => containsCidr(c.prefix, parseCelCidr(s)));
     env.registerFunction(`${T}.containsCIDR(${T}): bool`, (c: CidrValue, o: CidrValue) => containsCidr(c.prefix, o.prefix));

@@ -124,7 +124,8 @@ function define(kind: Kind, withFilter: boolean) {
       const out: unknown[] = [];
       const mapOut: [unknown, unknown][] = [];
       const seen = new Set<unknown>();
-      for (const [k, v] of entries) {
+      for (let idx = 0; idx < entries.length; idx++) {
+        const [k, v] = entries[idx]!;
         const outer = bindIter(m.outer, ctx, k, ev);
         const scope = bindIter(m.inner, outer, v, ev);
         if (kind === 'all' || kind === 'exists') {
@@ -143,7 +144,8 @@ function define(kind: Kind, withFilter: boolean) {
           }
           // decided: cel-go still evaluates the loop condition once more, then the result
           if ((kind === 'all' && !r) || (kind === 'exists' && r)) {
-            chargeCtx(ctx, step);
+            // stopping early: cel-go evaluates the loop condition once more; then reads the result
+            chargeCtx(ctx, (idx < entries.length - 1 ? step - 1 : 0) + 1);
             return r;
           }
           continue;

@@ -34,7 +34,8 @@ function regexError(msg: string, fmt: string, ...examples: string[]): string {
 }
 
 const byteLen = (s: string): number => new TextEncoder().encode(s).length;
-const maxLen = (n: number): string => `must be no more than ${n} bytes`;
+/** util/validation `MaxLenError` (the dns formats; content's variant says bytes). */
+const maxLen = (n: number): string => `must be no more than ${n} characters`;
 
 export function isDns1123Label(v: string): string[] {
   const errs: string[] = [];

@@ -12,6 +12,10 @@ import { NetAddr, parseAddr } from './netip.ts';
 /** A `net.IP` CEL value. */
 export class IpValue {
   constructor(readonly addr: NetAddr) {}
+  /** cel-go size (used by cost accounting): bytes of the address */
+  celSize(): number {
+    return this.addr.bytes.length;
+  }
   toJSON(): string {
     return this.addr.toString();
   }

@@ -2,7 +2,7 @@
  * Kyverno's image library (kyverno/sdk extensions/cel/libs/image over go-containerregistry's
  * `name.ParseReference`): `parseImageReference(s)` / `image(s)`, `isImage(s)`, and on images
  * `registry()` (`index.docker.io` by default), `repository()` (`library/nginx` for official images),
- * `identifier()`, `identifierWithSeparator()`, `tag()`, `digest()`, `containsDigest()`.
+ * `identifier()`, `tag()`, `digest()`, `containsDigest()` (kyverno/sdk as pinned by Kyverno 1.19.0).
  */
 import { fail } from '../errors.ts';
 import type { CelLibrary } from '../library.ts';
@@ -120,26 +120,14 @@ export function parseImageReference(s: string): ImageValue {
   }
 }
 
-function tagFromTaggedDigest(ref: string): string {
-  const i = ref.indexOf('@');
-  if (i === -1) return '';
-  const before = ref.slice(0, i);
-  const slash = before.lastIndexOf('/');
-  const j = before.lastIndexOf(':');
-  if (j === -1 || j < slash) return '';
-  return before.slice(j + 1);
-}
-
+/** `tag()`: the tag of a tag reference, `""` for digest references. */
 export function imageTag(v: ImageValue): string {
-  return v.isDigest ? tagFromTaggedDigest(v.original) : v.tag;
+  return v.isDigest ? '' : v.tag;
 }
 
+/** `identifier()`: go-containerregistry `Identifier()`, the tag or the digest. */
 export function imageIdentifier(v: ImageValue): string {
-  if (v.isDigest) {
-    const tag = tagFromTaggedDigest(v.original);
-    return tag !== '' ? `${tag}@${v.digest}` : v.digest;
-  }
-  return v.tag;
+  return v.isDigest ? v.digest : v.tag;
 }
 
 const T = 'kyverno.image';
@@ -162,7 +150,6 @@ export const kyvernoImageLibrary: CelLibrary = {
     env.registerFunction(`${T}.registry(): string`, (v: ImageValue) => v.registry);
     env.registerFunction(`${T}.repository(): string`, (v: ImageValue) => v.repository());
     env.registerFunction(`${T}.identifier(): string`, (v: ImageValue) => imageIdentifier(v));
-    env.registerFunction(`${T}.identifierWithSeparator(): string`, (v: ImageValue) => (v.isDigest ? `@${v.digest}` : `:${v.tag}`));
     env.registerFunction(`${T}.tag(): string`, (v: ImageValue) => imageTag(v));
     env.registerFunction(`${T}.digest(): string`, (v: ImageValue) => (v.isDigest ? v.digest : ''));
     env.registerOperator(`${T} == ${T}`, (a: ImageValue, b: ImageValue) =>

@@ -11,7 +11,8 @@ export function yamlParse(s: string): unknown {
   try {
     return jsonToCelDoubles(parseYamlToJson(s));
   } catch (e) {
-    return fail(e instanceof Error ? e.message : String(e));
+    // sigs.k8s.io/yaml wraps go-yaml's errors
+    return fail(`error converting YAML to JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

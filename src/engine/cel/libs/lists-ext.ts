@@ -113,7 +113,8 @@ export const listsExtLibrary: CelLibrary = {
             return ev.run(keyExpr as CelJsNode, scope);
           });
           const sorted = sortByKeys(l, keys);
-          chargeCtx(ctx, 1 + 10 + Math.floor(2 * l.length * l.length));
+          // the expansion's two input-variable reads, the mapped list's result read, then the sort call
+          chargeCtx(ctx, 3 + 1 + 10 + Math.floor(2 * l.length * l.length));
           return sorted;
         },
       };

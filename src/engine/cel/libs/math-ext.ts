@@ -6,7 +6,9 @@
  */
 import { UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { fail } from '../errors.ts';
-import { defineNamespace, type CelLibrary } from '../library.ts';
+import type { CelJsNode } from '../instrument.ts';
+import { defineNamespace, type CelLibrary, type CelValidator } from '../library.ts';
+import { celGoTypeName } from '../messages.ts';
 import { celCompare } from './compare.ts';
 
 const INT64_MIN = -(2n ** 63n);
@@ -37,6 +39,40 @@ export function goRound(x: number): number {
 
 const asUint = (v: bigint): UnsignedInt => new UnsignedInt(BigInt.asUintN(64, v));
 
+/** cel-go `isNumericArgType`: a numeric literal, or any non-literal, non-aggregate expression. */
+function isNumericArg(n: CelJsNode): boolean {
+  if (n.op === 'value') return typeof n.args === 'bigint' || typeof n.args === 'number' || n.args instanceof UnsignedInt;
+  if (n.op === '-_') return isNumericArg(n.args as CelJsNode);
+  return n.op !== 'list' && n.op !== 'map';
+}
+
+/**
+ * The argument rules of cel-go's `math.greatest` / `math.least` macros: one numeric value or a
+ * non-empty list literal of numeric values, or several numeric arguments of one type.
+ */
+export const mathExtremeValidator: CelValidator = (n) => {
+  if (n.op !== 'rcall') return undefined;
+  const [name, recv, args] = n.args as [string, CelJsNode, CelJsNode[]];
+  if ((name !== 'greatest' && name !== 'least') || recv.op !== 'id' || recv.args !== 'math') return undefined;
+  const fn = `math.${name}()`;
+  if (args.length === 1) {
+    const a = args[0]!;
+    const listOk = a.op === 'list' && (a.args as CelJsNode[]).length > 0 && (a.args as CelJsNode[]).every(isNumericArg);
+    if (!listOk && !isNumericArg(a)) return { message: `${fn} invalid single argument value`, at: a };
+    return undefined;
+  }
+  for (const a of args) if (!isNumericArg(a)) return { message: `${fn} simple literal arguments must be numeric`, at: a };
+  if (args.length >= 3) {
+    // expands to math.@max([a, b, c...]): a homogeneous list literal
+    const first = args[0]!.checkedType?.name ?? 'dyn';
+    for (const a of args.slice(1)) {
+      const t = a.checkedType?.name ?? 'dyn';
+      if (t !== first) return { message: `expected type '${celGoTypeName(first)}' but found '${celGoTypeName(t)}'`, at: a };
+    }
+  }
+  return undefined;
+};
+
 /** `math.greatest/least(a, b, c...)` expand to `math.@max([a, b, c...])`: cost = list size + 1. */
 const extremeCost = (a: readonly unknown[]): number =>
   a.length === 1 && Array.isArray(a[0]) ? a[0].length + 1 : a.length >= 3 ? a.length + 1 : 1;
@@ -45,6 +81,7 @@ export const mathExtLibrary: CelLibrary = {
   name: 'cel.lib.ext.math',
   namespaces: ['math'],
   costs: { 'math.greatest': extremeCost, 'math.least': extremeCost },
+  validators: [mathExtremeValidator],
   register(env) {
     const ns = defineNamespace(env, 'math');
     const f = (sig: string, h: (...a: any[]) => unknown): void => {

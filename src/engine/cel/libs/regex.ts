@@ -7,7 +7,7 @@ import { Optional } from '@marcbachmann/cel-js';
 import type { RE2JS } from 're2js';
 import { extActualSize as actualSize, LIST_CREATE_BASE_COST, REGEX_STRING_LENGTH_COST_FACTOR, STRING_TRAVERSAL_COST_FACTOR } from '../cost.ts';
 import { CelFunctionError, fail } from '../errors.ts';
-import { CelLiteralError, NOT_APPLICABLE } from '../instrument.ts';
+import { CelLiteralError, NOT_APPLICABLE, type CelOverride } from '../instrument.ts';
 import { defineNamespace, type CelLibrary } from '../library.ts';
 import { compileRe2, findAllString, findString } from './re2.ts';
 import { goQuote } from '../../utils/goconv.ts';
@@ -124,6 +124,8 @@ export const regexLibrary: CelLibrary = {
     );
   },
   overrides: [
+    findAllLiteral(1),
+    findAllLiteral(2),
     {
       // precompile literal patterns (Kubernetes' FindRegexOptimization): a bad literal fails when the
       // program is built, i.e. at policy load, with Go's regexp error
@@ -145,6 +147,27 @@ export const regexLibrary: CelLibrary = {
     },
   ],
 };
+
+/** `findAll` with a literal pattern: precompiled, a bad pattern fails at policy load like `find`. */
+function findAllLiteral(argc: 1 | 2): CelOverride {
+  return {
+    name: 'findAll',
+    member: true,
+    argc,
+    apply: () => NOT_APPLICABLE,
+    prepare(consts) {
+      const p = consts[1];
+      if (typeof p !== 'string') return undefined;
+      let re: RE2JS;
+      try {
+        re = compileRe2(p);
+      } catch (e) {
+        throw new CelLiteralError((e as Error).message, 1, true);
+      }
+      return (args) => (typeof args[0] === 'string' ? findAllString(re, args[0], argc === 2 ? Number(args[2] as bigint) : -1) : NOT_APPLICABLE);
+    },
+  };
+}
 
 export const regexExtLibrary: CelLibrary = {
   name: 'cel.lib.ext.regex',

@@ -15,6 +15,8 @@ import { formatFloatG } from './go-float.ts';
 import { formatTimestamp } from './timestamps.ts';
 import { utf8Decode } from './bytes-util.ts';
 import { compareStrings, isCelMap, mapEntries } from './compare.ts';
+import type { CelJsNode } from '../instrument.ts';
+import type { CelValidator } from '../library.ts';
 
 const DEFAULT_PRECISION = 6;
 
@@ -451,3 +453,21 @@ export function validateFormatLiteral<N>(format: string, args: readonly FormatAr
   if (args.length > requested) return { message: `too many arguments supplied to string.format (expected ${requested}, got ${args.length})` };
   return undefined;
 }
+
+function formatArgInfo(n: CelJsNode): FormatArgInfo<CelJsNode> {
+  const t = n.checkedType ?? { kind: 'dyn', name: 'dyn' };
+  let children: FormatArgInfo<CelJsNode>[] | undefined;
+  if (n.op === 'list') children = (n.args as CelJsNode[]).map(formatArgInfo);
+  else if (n.op === 'map') children = (n.args as [CelJsNode, CelJsNode][]).flat().map(formatArgInfo);
+  return children ? { kind: t.kind, name: t.name, node: n, children } : { kind: t.kind, name: t.name, node: n };
+}
+
+/** cel-go's compile-time check of `"literal".format([literal list])` (the string_format validator). */
+export const formatLiteralValidator: CelValidator = (n) => {
+  if (n.op !== 'rcall' || (n.args as unknown[])[0] !== 'format') return undefined;
+  const recv = (n.args as unknown[])[1] as CelJsNode;
+  const args = (n.args as unknown[])[2] as CelJsNode[];
+  if (recv.op !== 'value' || typeof recv.args !== 'string' || args.length !== 1 || args[0]!.op !== 'list') return undefined;
+  const r = validateFormatLiteral(recv.args, (args[0]!.args as CelJsNode[]).map(formatArgInfo));
+  return r ? { message: r.message, at: r.node ?? n } : undefined;
+};

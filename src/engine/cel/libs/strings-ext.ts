@@ -8,7 +8,7 @@
 import { fail } from '../errors.ts';
 import { NOT_APPLICABLE, type CelOverride } from '../instrument.ts';
 import { defineNamespace, type CelLibrary } from '../library.ts';
-import { formatCelString } from './string-format.ts';
+import { formatCelString, formatLiteralValidator } from './string-format.ts';
 
 const runes = (s: string): string[] => Array.from(s);
 
@@ -220,6 +220,7 @@ const member = (name: string, argc: number, apply: (args: unknown[]) => unknown)
 export const stringsExtLibrary: CelLibrary = {
   name: 'cel.lib.ext.strings',
   namespaces: ['strings'],
+  validators: [formatLiteralValidator],
   register(env) {
     env.registerFunction('string.charAt(int): string', (s: string, i: bigint) => charAt(s, i));
     env.registerFunction('string.replace(string, string): string', (s: string, a: string, b: string) => replace(s, a, b));

@@ -5,7 +5,8 @@
  * RFC 3339 with nanoseconds, trailing zeros dropped, always UTC (`2024-01-01T00:00:00Z`).
  */
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+/** What Go's `time.Parse(time.RFC3339, ...)` accepts (upper-case `T` and `Z` only). */
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** cel-go's strict RFC 3339 gate (grammar ranges only; calendar checks come later). */
 const STRICT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;

@@ -329,8 +329,9 @@ function isExternalUrl(env: FunctionEnv, raw: string): boolean {
     if (err instanceof UrlError) throw goError(urlErrorText(raw, err));
     throw err;
   }
+  // net.ParseIP rejects zoned addresses, but the resolver then returns the literal itself
   const ip = parseIP(hostname);
-  if (ip !== undefined && ip.zone === '') return !isLoopbackOrPrivate(ip.bytes);
+  if (ip !== undefined) return !isLoopbackOrPrivate(ip.bytes);
   if (hostname === '') throw goError('lookup : no such host');
   if (env.lookupHost === undefined) throw goError(`lookup ${hostname}: no DNS resolver available`);
   let addrs: string[];

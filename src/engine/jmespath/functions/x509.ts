@@ -598,8 +598,8 @@ function processExtensions(exts: Extension[], out: JsonObject): void {
             const dp = d.read(T.SEQUENCE) ?? fail('x509: invalid CRL distribution point');
             const dpd = new Der(dp.body);
             const name = dpd.readOptional(T.ctx(0, true));
-            if (name === null) fail('x509: invalid CRL distribution point');
             if (name === undefined) continue;
+            if (name === null) return fail('x509: invalid CRL distribution point');
             const inner = new Der(name.body).read(T.ctx(0, true)) ?? fail('x509: invalid CRL distribution point');
             const nd = new Der(inner.body);
             while (!nd.empty()) {

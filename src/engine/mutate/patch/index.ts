@@ -5,8 +5,8 @@
  */
 export { strategicMergePatch, processStrategicMergePatch } from './strategic-merge.ts';
 export type { StrategicMergeResult } from './strategic-merge.ts';
-export { preprocessStrategicMergePatch, parseAnchorKey } from './strategic-preprocessing.ts';
-export type { ConditionMatcher, ParsedAnchor, AnchorModifier } from './strategic-preprocessing.ts';
+export { preprocessStrategicMergePatch, matchPatternCondition } from './strategic-preprocessing.ts';
+export type { ConditionMatcher } from './strategic-preprocessing.ts';
 export { applyJson6902, decodeJson6902 } from './json6902.ts';
 export { createJsonPatch } from './json-patch-diff.ts';
 export type { JsonPatchOperation } from './json-patch-diff.ts';

@@ -188,7 +188,7 @@ function parseGoInt(s: string): number | undefined {
   else if (/^0[bB]/.test(body)) n = parseInt(body.slice(2), 2);
   else if (body.length > 1 && body[0] === '0') n = parseInt(body.slice(1), 8);
   else n = parseInt(body, 10);
-  return m[1] === '-' ? -n : n;
+  return m[1] === '-' && n !== 0 ? -n : n;
 }
 
 /** Deep copy (kyaml `Copy` / `CopyYNode`). */

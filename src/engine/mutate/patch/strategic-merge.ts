@@ -21,7 +21,7 @@ import type { JsonObject, JsonValue } from '../../api/json.ts';
 import { errorIfInvalid, nodeFromJson, nodeToJson, type YNode } from './kyaml-node.ts';
 import { mergeNodes } from './merge-walker.ts';
 import { PatchError } from './patch-error.ts';
-import { preprocessPatchNode, type ConditionMatcher } from './strategic-preprocessing.ts';
+import { matchPatternCondition, preprocessPatchNode, type ConditionMatcher } from './strategic-preprocessing.ts';
 
 /**
  * Applies a strategic merge patch (no Kyverno anchors: see `processStrategicMergePatch`) to a resource.
@@ -83,12 +83,13 @@ export interface StrategicMergeResult {
 /**
  * Kyverno's `ProcessStrategicMergePatch`: anchor preprocessing of `overlay` against the resource, then
  * the kyaml merge. Condition anchors that fail empty the patch (`skipped`); other failures throw
- * PatchError (`failed to preProcess rule: ...`, or kyaml's merge error).
+ * PatchError (`failed to preProcess rule: ...`, or kyaml's merge error). `matcher` is the condition check
+ * (default: the validate pattern language, as Kyverno).
  */
 export function processStrategicMergePatch(
   resource: JsonObject,
   overlay: JsonValue,
-  matcher: ConditionMatcher,
+  matcher: ConditionMatcher = matchPatternCondition,
 ): StrategicMergeResult {
   const pre = preprocessPatchNode(nodeFromJson(overlay), nodeFromJson(resource), matcher);
   const out = mergePatchNode(resource, pre.patch);

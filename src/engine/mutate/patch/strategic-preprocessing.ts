@@ -32,15 +32,9 @@ import {
   type YNode,
   type YSeq,
 } from './kyaml-node.ts';
+import { anchorToString, containsCondition, parseAnchor, type Anchor } from '../../pattern/anchor.ts';
+import { matchPattern } from '../../pattern/validate.ts';
 import { PatchError } from './patch-error.ts';
-
-/** Anchor modifiers as Kyverno's `anchor.Parse` reads them: '' condition, '<' global, '+' add-if-not-present. */
-export type AnchorModifier = '' | '<' | 'X' | '+' | '=' | '^';
-
-export interface ParsedAnchor {
-  modifier: AnchorModifier;
-  key: string;
-}
 
 /**
  * The condition check: does `resource` match `pattern` in the validate pattern language
@@ -49,22 +43,17 @@ export interface ParsedAnchor {
  */
 export type ConditionMatcher = (resource: JsonValue, pattern: JsonValue) => string | undefined;
 
-/** Kyverno `anchor.Parse`: `^([+<=X^])?\((.+)\)$` on the trimmed key. */
-export function parseAnchorKey(str: string): ParsedAnchor | undefined {
-  const m = /^([+<=X^])?\(([^\n]+)\)$/.exec(str.trim());
-  if (!m) return undefined;
-  return { modifier: (m[1] ?? '') as AnchorModifier, key: m[2] as string };
-}
+/** The condition check Kyverno uses: `validate.MatchPattern` (any failure, skip included, fails the condition). */
+export const matchPatternCondition: ConditionMatcher = (resource, pattern) => {
+  const r = matchPattern(resource, pattern);
+  return r.ok ? undefined : r.message;
+};
 
-function anchorString(a: ParsedAnchor): string {
-  return `${a.modifier}(${a.key})`;
-}
-
-const isCondition = (a: ParsedAnchor | undefined): boolean => a !== undefined && a.modifier === '';
-const isGlobal = (a: ParsedAnchor | undefined): boolean => a !== undefined && a.modifier === '<';
-const isAddIfNotPresent = (a: ParsedAnchor | undefined): boolean => a !== undefined && a.modifier === '+';
-const containsCondition = (a: ParsedAnchor | undefined): boolean => isCondition(a) || isGlobal(a);
-const hasAnchor = (a: ParsedAnchor | undefined): boolean => containsCondition(a) || isAddIfNotPresent(a);
+const anchorString = (a: Anchor): string => anchorToString(a.kind, a.key);
+const isCondition = (a: Anchor | undefined): boolean => a?.kind === 'condition';
+const isGlobal = (a: Anchor | undefined): boolean => a?.kind === 'global';
+const isAddIfNotPresent = (a: Anchor | undefined): boolean => a?.kind === 'addIfNotPresent';
+const hasAnchor = (a: Anchor | undefined): boolean => containsCondition(a) || isAddIfNotPresent(a);
 
 /** A condition did not hold: the patch is emptied and the rule skipped. */
 class ConditionFailure extends Error {
@@ -90,7 +79,7 @@ export interface PreprocessResult {
  * (`failed to preProcess rule: ...`) for structural failures; condition failures are reported as
  * `skipped`.
  */
-export function preprocessPatchNode(pattern: YNode, resource: YNode, matcher: ConditionMatcher): PreprocessResult {
+export function preprocessPatchNode(pattern: YNode, resource: YNode, matcher: ConditionMatcher = matchPatternCondition): PreprocessResult {
   const pre = new Preprocessor(matcher);
   try {
     pre.recursive(pattern, resource);
@@ -194,7 +183,7 @@ class Preprocessor {
   private validateConditionsInternal(
     pattern: YNode,
     resource: YNode | undefined,
-    filter: (a: ParsedAnchor | undefined) => boolean,
+    filter: (a: Anchor | undefined) => boolean,
   ): string | undefined {
     for (const a of filterKeys(pattern, filter)) {
       const conditionKey = a.key;
@@ -229,16 +218,16 @@ function elementsOf(n: YNode | undefined): YNode[] {
 }
 
 /** Keys of a map (none for other nodes) whose anchor (or undefined) satisfies `pred`. */
-function keysWhere(pattern: YNode, pred: (a: ParsedAnchor | undefined) => boolean): string[] {
+function keysWhere(pattern: YNode, pred: (a: Anchor | undefined) => boolean): string[] {
   if (!isMissingOrNull(pattern) && pattern.kind !== 'map') return [];
-  return fieldNames(pattern).filter((k) => pred(parseAnchorKey(k)));
+  return fieldNames(pattern).filter((k) => pred(parseAnchor(k)));
 }
 
-function filterKeys(pattern: YNode, pred: (a: ParsedAnchor | undefined) => boolean): ParsedAnchor[] {
+function filterKeys(pattern: YNode, pred: (a: Anchor | undefined) => boolean): Anchor[] {
   if (!isMissingOrNull(pattern) && pattern.kind !== 'map') return [];
-  const out: ParsedAnchor[] = [];
+  const out: Anchor[] = [];
   for (const k of fieldNames(pattern)) {
-    const a = parseAnchorKey(k);
+    const a = parseAnchor(k);
     if (a !== undefined && pred(a)) out.push(a);
   }
   return out;
@@ -263,11 +252,11 @@ function renameField(name: string, newName: string, pattern: YNode): void {
  * Does the node contain an anchor accepted by `pred` (in keys, at any depth)? A scalar *value* that
  * parses as a condition anchor counts too.
  */
-function hasAnchors(pattern: YNode, pred: (a: ParsedAnchor | undefined) => boolean): boolean {
+function hasAnchors(pattern: YNode, pred: (a: Anchor | undefined) => boolean): boolean {
   switch (pattern.kind) {
     case 'map':
       for (const e of pattern.content) {
-        const a = parseAnchorKey(e.key);
+        const a = parseAnchor(e.key);
         if (a !== undefined && pred(a)) return true;
         // Field(key) finds the first entry with this key
         const first = fieldEntry(pattern, e.key) as { value: YNode };
@@ -275,7 +264,7 @@ function hasAnchors(pattern: YNode, pred: (a: ParsedAnchor | undefined) => boole
       }
       return false;
     case 'scalar':
-      return containsCondition(parseAnchorKey(pattern.value));
+      return containsCondition(parseAnchor(pattern.value));
     default:
       return pattern.content.some((e) => hasAnchors(e, pred));
   }
@@ -295,7 +284,7 @@ function handlePatternName(pattern: YNode, patternElement: YNode, resourceElemen
 /** Removes condition anchors and the empty leftovers from the top-level fields of the patch. */
 function deleteConditionElements(pattern: YNode): void {
   for (const field of fieldNames(pattern)) {
-    const deleteScalar = containsCondition(parseAnchorKey(field));
+    const deleteScalar = containsCondition(parseAnchor(field));
     const entry = fieldEntry(pattern, field);
     if (entry === undefined) throw new PatchError('PANIC', 'runtime error: invalid memory address or nil pointer dereference');
     if (deleteAnchors(entry.value, deleteScalar, false)) clearField(pattern, field);
@@ -373,7 +362,7 @@ function deleteListElement(list: YNode, i: number): void {
 export function preprocessStrategicMergePatch(
   overlay: JsonValue,
   resource: JsonValue,
-  matcher: ConditionMatcher,
+  matcher: ConditionMatcher = matchPatternCondition,
 ): { patch: JsonValue; skipped: boolean; reason?: string } {
   const r = preprocessPatchNode(nodeFromJson(overlay), nodeFromJson(resource), matcher);
   const patch = nodeToJson(r.patch);

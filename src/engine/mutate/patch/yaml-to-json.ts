@@ -39,7 +39,8 @@ function goParseInt(plain: string): number | undefined {
   else n = parseInt(body, 10);
   // int64 / uint64 range (beyond it Go falls back to the float rule)
   if (neg ? n > 2 ** 63 : n >= 2 ** 64) return undefined;
-  return neg ? -n : n;
+  // integers have no negative zero
+  return neg && n !== 0 ? -n : n;
 }
 
 /** go-yaml v2 `resolve` for an untagged plain scalar starting with a digit, a sign or a dot. */

@@ -1,0 +1,174 @@
+/**
+ * Benchmarks (`npm run bench`). Figures, not pass/fail: each prints its numbers and the machine's cores.
+ *
+ *   engine-pss-policies  the 22 pod-security policies of ../shared/conformance/kyverno-policies/pod-security
+ *                        (autogen included) against 10,000 generated pods in one process: pods/s, peak RSS
+ *   apply-10k            `kyverno apply` (the built CLI, a separate process) over a 10,000-pod file:
+ *                        wall time and peak RSS
+ *   podsecurity          a `validate.podSecurity` restricted rule: µs per pod
+ *
+ *   npm run bench [-- --only <name>] [--pods N]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KyvernoPolicy } from '../src/engine/api/policy.ts';
+import type { Resource } from '../src/engine/api/json.ts';
+import { Engine } from '../src/engine/engine.ts';
+import { classifyPolicies, parseDocuments, readSources } from '../src/k8s/load.ts';
+import { toYaml } from '../src/k8s/yaml.ts';
+import { benches as extraBenches } from './extra.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const shared = join(root, '..', 'shared', 'conformance');
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const podsN = args.includes('--pods') ? Number(args[args.indexOf('--pods') + 1]) : 10_000;
+
+const fixedClock = { now: () => new Date('2026-01-01T00:00:00Z') };
+
+function policyFiles(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (e.startsWith('.')) continue;
+    if (statSync(p).isDirectory()) policyFiles(p, out);
+    else if (e.endsWith('.yaml') && !e.includes('kyverno-test') && !e.includes('resource')) out.push(p);
+  }
+  return out;
+}
+
+export function loadPodSecurityPolicies(): KyvernoPolicy[] {
+  const dir = join(shared, 'kyverno-policies', 'pod-security');
+  const files = policyFiles(dir).filter((f) => {
+    const rel = f.slice(dir.length + 1).split('/');
+    // <level>/<policy>/<policy>.yaml
+    return rel.length === 3 && rel[2] === `${rel[1]}.yaml`;
+  });
+  const src = readSources(files);
+  const loaded = classifyPolicies(parseDocuments(src.files).docs);
+  return loaded.policies;
+}
+
+/** Deterministic pods: a mix of compliant and violating specs. */
+export function generatePods(n: number): Resource[] {
+  const pods: Resource[] = [];
+  for (let i = 0; i < n; i++) {
+    const bad = i % 4 === 0;
+    const containers = [];
+    const nc = 1 + (i % 3);
+    for (let c = 0; c < nc; c++) {
+      containers.push({
+        name: `c${c}`,
+        image: `registry.example.com/team${i % 7}/app${c}:${1 + (i % 5)}.0.${c}`,
+        ports: [{ containerPort: 8080 + c }],
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+        securityContext: bad && c === 0
+          ? { privileged: true, allowPrivilegeEscalation: true, capabilities: { add: ['NET_ADMIN'] } }
+          : { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+      });
+    }
+    pods.push({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `pod-${i}`, namespace: `ns-${i % 20}`, labels: { app: `app-${i % 50}`, team: `t${i % 7}` } },
+      spec: {
+        hostNetwork: bad && i % 8 === 0,
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        containers,
+        volumes: bad ? [{ name: 'host', hostPath: { path: '/var/run' } }] : [{ name: 'data', emptyDir: {} }],
+      },
+    });
+  }
+  return pods;
+}
+
+function machine(): string {
+  const c = cpus();
+  return `${c.length} cores (${c[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+}
+
+function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+function benchEnginePss(): void {
+  const policies = loadPodSecurityPolicies();
+  const pods = generatePods(podsN);
+  const engine = new Engine({ clock: fixedClock });
+  // warm-up
+  for (const pod of pods.slice(0, 500)) for (const p of policies) engine.validate(engine.newPolicyContext({ policy: p, newResource: pod }));
+  let fails = 0;
+  const t0 = process.hrtime.bigint();
+  for (const pod of pods) {
+    for (const p of policies) {
+      const r = engine.validate(engine.newPolicyContext({ policy: p, newResource: pod }));
+      for (const rr of r.policyResponse.rules) if (rr.status === 'fail') fails++;
+    }
+  }
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(`engine-pss-policies: ${policies.length} policies x ${pods.length} pods in ${secs.toFixed(2)} s = ${(pods.length / secs).toFixed(0)} pods/s (${((secs * 1e6) / (pods.length * policies.length)).toFixed(1)} µs per policy evaluation), ${fails} failed rules, peak RSS ${peakRssMb().toFixed(0)} MB`);
+}
+
+function benchApply10k(): void {
+  const dir = join(root, 'out', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `pods-${podsN}.yaml`);
+  writeFileSync(file, generatePods(podsN).map((p) => toYaml(p)).join('---\n'));
+  const cli = join(root, 'dist', 'cli', 'main.js');
+  const policiesDir = join(shared, 'kyverno-policies', 'pod-security');
+  const files = policyFiles(policiesDir).filter((f) => {
+    const rel = f.slice(policiesDir.length + 1).split('/');
+    return rel.length === 3 && rel[2] === `${rel[1]}.yaml`;
+  });
+  try {
+    execFileSync('test', ['-f', cli]);
+  } catch {
+    console.log('apply-10k: dist/cli/main.js missing (run `npm run build`), skipped');
+    return;
+  }
+  const t0 = Date.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'apply', ...files, '--resource', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const wall = (Date.now() - t0) / 1000;
+  const rssKb = Number((r.stderr.trim().split('\n').pop() ?? '0').trim());
+  const summary = (r.stdout.match(/pass: \d+, fail: \d+, warn: \d+, error: \d+, skip: \d+/) ?? ['?'])[0];
+  console.log(`apply-10k: ${files.length} policies over ${podsN} pods: ${wall.toFixed(2)} s wall, peak RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${r.status}, ${summary}`);
+}
+
+function benchPodSecurity(): void {
+  const policy: KyvernoPolicy = {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: 'psa-restricted' },
+    spec: { rules: [{ name: 'restricted', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { podSecurity: { level: 'restricted', version: 'latest' } } }] },
+  };
+  const pods = generatePods(Math.min(podsN, 10_000));
+  const engine = new Engine({ clock: fixedClock });
+  const rule = policy.spec.rules![0]!;
+  // the podSecurity evaluation alone
+  return void import('../src/engine/pss/rule.ts').then(({ validatePodSecurity }) => {
+    for (const p of pods.slice(0, 1000)) validatePodSecurity(rule.name, rule.validate!.podSecurity!, p, 'CREATE');
+    const t0 = process.hrtime.bigint();
+    const rounds = 5;
+    for (let k = 0; k < rounds; k++) for (const p of pods) validatePodSecurity(rule.name, rule.validate!.podSecurity!, p, 'CREATE');
+    const us = Number(process.hrtime.bigint() - t0) / 1e3 / (pods.length * rounds);
+    const t1 = process.hrtime.bigint();
+    for (const p of pods) engine.validate(engine.newPolicyContext({ policy, newResource: p }));
+    const usFull = Number(process.hrtime.bigint() - t1) / 1e3 / pods.length;
+    console.log(`podsecurity: restricted check ${us.toFixed(2)} µs per pod; through the engine (match, context, rule) ${usFull.toFixed(2)} µs per pod`);
+  });
+}
+
+const all: Record<string, () => void | Promise<void>> = {
+  'engine-pss-policies': benchEnginePss,
+  podsecurity: benchPodSecurity,
+  'apply-10k': benchApply10k,
+  ...extraBenches,
+};
+
+console.log(`kyverno-ts benchmarks on ${machine()}`);
+for (const [name, fn] of Object.entries(all)) {
+  if (only && name !== only) continue;
+  await fn();
+}
