@@ -29,6 +29,8 @@ import {
 import { anchorOffset, celGoTypeName, compileMessage, formatCompileMessage, runtimeMessage } from './messages.ts';
 import type { CelLibrary, CelLibraryContext, CelValidator } from './library.ts';
 import { defaultCelLibraries } from './libs/index.ts';
+import { deepEqual } from '../api/json.ts';
+import { celToJson } from './values.ts';
 
 /** An object type the type checker knows field by field (Kubernetes `DeclType` objects). */
 export interface CelObjectType {
@@ -162,6 +164,7 @@ function registerObjectType(env: Environment, t: CelObjectType, converters: Map<
   };
   converters.set(t.name, convert);
   env.registerType(t.name, { ctor: Ctor, fields: { ...t.fields }, convert });
+  env.registerOperator(`${t.name} == ${t.name}`, (a: unknown, b: unknown) => deepEqual(celToJson(a), celToJson(b)));
 }
 
 function converterFor(type: string, converters: Map<string, (v: unknown) => unknown>): ((v: unknown) => unknown) | undefined {

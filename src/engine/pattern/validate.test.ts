@@ -283,7 +283,7 @@ const CASES: Case[] = [
     want: { ok: true },
   },
   {
-    name: "missing conditional anchor key with other failure -> error",
+    name: "missing list fails before anchors are tracked",
     pattern: {"spec": {"containers": [{"(name)": "a", "image": "nginx"}], "replicas": ">5"}},
     resource: {"spec": {"replicas": 1}},
     want: { ok: false, skip: false, path: "/spec/containers/", message: "validation rule failed at path /spec/containers/, resource does not satisfy the expected overlay pattern" },
@@ -891,6 +891,7 @@ test('patternResultToStatus follows the validate handler', () => {
   assert.equal(status('image tag not latest: pass'), 'pass');
   assert.equal(status('image tag not latest: fail at the element'), 'fail');
   assert.equal(status('conditional anchor absent -> skip'), 'skip');
-  assert.equal(status('missing conditional anchor key with other failure -> error'), 'error');
+  assert.equal(status('missing existence anchor key with failure -> error'), 'error');
+  assert.equal(status('missing list fails before anchors are tracked'), 'fail');
   assert.equal(status('nested arrays shorter resource'), 'error');
 });

@@ -16,7 +16,9 @@ import { type MapEntry, type MapNode, type PatternNode, PatternCompiler } from '
 import {
   isNegationAnchorError,
   isSkipError,
+  NO_MARKER,
   plainError,
+  probePieces,
   ErrKind,
   type PatternWalkError,
   skipPatternError,
@@ -111,6 +113,7 @@ class Walk implements WalkContext {
             plainError(
               () =>
                 `pattern and resource have different structures. Path: ${path}. Expected map[string]interface {}, found ${goTypeName(resource)}`,
+              probePieces(path),
             ),
           );
         }
@@ -121,7 +124,10 @@ class Walk implements WalkContext {
         if (!Array.isArray(resource)) {
           return failure(
             path,
-            plainError(() => `validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`),
+            plainError(
+              () => `validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`,
+              probePieces(path),
+            ),
           );
         }
         return this.validateArray(resource, node.items, path);
@@ -184,7 +190,7 @@ class Walk implements WalkContext {
 
   private validateArray(resourceArray: JsonValue[], items: readonly PatternNode[], path: string): Failure | null {
     const first = items[0];
-    if (first === undefined) return failure(path, plainError(() => 'pattern Array empty'));
+    if (first === undefined) return failure(path, plainError(() => 'pattern Array empty', NO_MARKER));
     if (first.kind === 'map') return this.validateArrayOfMaps(resourceArray, first, path);
     if (first.kind === 'scalar') return this.validateElement(resourceArray, first, path);
     if (resourceArray.length < items.length) {
@@ -193,6 +199,7 @@ class Walk implements WalkContext {
         plainError(
           () =>
             `validate Array failed, array length mismatch, resource Array len is ${resourceArray.length} and pattern Array len is ${items.length}`,
+          NO_MARKER,
         ),
       );
     }
@@ -239,9 +246,18 @@ function hasNonPatternError(errs: readonly PatternWalkError[] | undefined): bool
 }
 
 function scalarMismatch(resource: JsonValue | undefined, node: PatternNode & { kind: 'scalar' }, path: string): Failure {
+  const raw = node.raw;
   return failure(
     path,
-    plainError(() => `resource value '${goSprintValue(resource)}' does not match '${goSprintValue(node.raw)}' at path ${path}`),
+    plainError(
+      () => `resource value '${goSprintValue(resource)}' does not match '${goSprintValue(raw)}' at path ${path}`,
+      // Numbers, booleans and nil render without letters that could form a marker.
+      (m) =>
+        (typeof resource === 'string' && resource.includes(m)) ||
+        (typeof resource === 'object' && resource !== null && goSprintValue(resource).includes(m)) ||
+        (typeof raw === 'string' && raw.includes(m)) ||
+        path.includes(m),
+    ),
   );
 }
 

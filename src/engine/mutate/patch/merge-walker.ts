@@ -63,6 +63,10 @@ function firstKind(sources: Sources): NodeKind | undefined {
 }
 
 function walk(sources: Sources, parentSchema: Schema | undefined): YNode | undefined {
+  const [dest, origin] = sources;
+  // Fast path: a subtree the patch does not touch comes out of kyaml's walk unchanged unless it holds
+  // keyed lists that kyaml would normalise (see isMergeNoop); skip the walk then.
+  if (origin === undefined && dest !== undefined && !isTaggedNull(dest) && isMergeNoop(dest, parentSchema)) return dest;
   const schema = getSchema(sources, parentSchema);
   switch (firstKind(sources)) {
     case 'map':
@@ -78,6 +82,53 @@ function walk(sources: Sources, parentSchema: Schema | undefined): YNode | undef
     default:
       // empty nodes are walked as maps
       return walkMap(sources, schema);
+  }
+}
+
+/**
+ * Whether walking `n` against nothing (no patch) would give back the same document. It does, except
+ * for lists merged by key, which kyaml rebuilds: it drops null and empty elements, collapses elements
+ * with equal keys, reorders elements that miss a key, retags primitive values. Lists are accepted here
+ * only when none of that can happen: keyed lists of non-empty maps with all keys present, non-empty and
+ * unique; primitive merge lists of distinct non-empty scalars. Unkeyed lists are returned as they are.
+ */
+function isMergeNoop(n: YNode, schemaIn: Schema | undefined): boolean {
+  switch (n.kind) {
+    case 'scalar':
+      return true;
+    case 'map': {
+      const schema = schemaIn ?? getSchema([n, undefined], undefined);
+      for (const e of n.content) {
+        if (!isMergeNoop(e.value, schema === undefined ? undefined : schemaField(schema, e.key))) return false;
+      }
+      return true;
+    }
+    default: {
+      if (schemaIn === undefined || !hasMergeStrategy(schemaIn)) return true;
+      const keys = patchStrategyAndKeys(schemaIn).keys;
+      const seen = new Set<string>();
+      if (keys.length === 0) {
+        for (const e of n.content) {
+          if (e.kind !== 'scalar' || e.tag === '!!null' || e.value === '' || seen.has(e.value)) return false;
+          seen.add(e.value);
+        }
+        return true;
+      }
+      const elemSchema = schemaElements(schemaIn);
+      for (const e of n.content) {
+        if (e.kind !== 'map' || e.content.length === 0) return false;
+        let tuple = '';
+        for (const k of keys) {
+          const v = fieldValue(e, k);
+          if (v === undefined || v.kind !== 'scalar' || v.tag === '!!null' || v.value === '') return false;
+          tuple += v.value + '\u0000';
+        }
+        if (seen.has(tuple)) return false;
+        seen.add(tuple);
+        if (!isMergeNoop(e, elemSchema)) return false;
+      }
+      return true;
+    }
   }
 }
 

@@ -13,14 +13,7 @@ export function handleCondition(entry: MapEntry, resourceMap: JsonObject, path: 
   if (Object.prototype.hasOwnProperty.call(resourceMap, key)) {
     const f = ctx.validateElement(resourceMap[key], entry.node, currentPath);
     if (f === null) return null;
-    const inner = f.err;
-    return failure(
-      f.path,
-      conditionalAnchorError(() => inner.message),
-    );
+    return failure(f.path, conditionalAnchorError(f.err));
   }
-  return failure(
-    currentPath,
-    conditionalAnchorError(() => "conditional anchor key doesn't exist in the resource"),
-  );
+  return failure(currentPath, conditionalAnchorError("conditional anchor key doesn't exist in the resource"));
 }

@@ -4,7 +4,7 @@
  */
 import type { JsonObject } from '../../api/json.ts';
 import type { MapEntry } from '../compile.ts';
-import { plainError } from '../errors.ts';
+import { plainError, probePieces } from '../errors.ts';
 import { failure, type Failure, type WalkContext } from './types.ts';
 
 export function handleDefault(entry: MapEntry, resourceMap: JsonObject, path: string, ctx: WalkContext): Failure | null {
@@ -14,7 +14,7 @@ export function handleDefault(entry: MapEntry, resourceMap: JsonObject, path: st
     if (value !== undefined && value !== null) return null;
     return failure(
       path,
-      plainError(() => `${path}/${element} not found`),
+      plainError(() => `${path}/${element} not found`, probePieces(path, element)),
     );
   }
   return ctx.validateElement(value, entry.node, path + element + '/');

@@ -5,7 +5,7 @@
 import type { JsonObject } from '../../api/json.ts';
 import { goTypeName } from '../../utils/gofmt.ts';
 import type { MapEntry, PatternNode } from '../compile.ts';
-import { plainError } from '../errors.ts';
+import { NO_MARKER, plainError, probePieces } from '../errors.ts';
 import { failure, type Failure, type WalkContext } from './types.ts';
 
 export function handleExistence(entry: MapEntry, resourceMap: JsonObject, path: string, ctx: WalkContext): Failure | null {
@@ -16,21 +16,21 @@ export function handleExistence(entry: MapEntry, resourceMap: JsonObject, path: 
   if (!Array.isArray(value)) {
     return failure(
       currentPath,
-      plainError(() => `invalid resource type ${goTypeName(value)}: Existence ^ () anchor can be used only on list/array type resource`),
+      plainError(() => `invalid resource type ${goTypeName(value)}: Existence ^ () anchor can be used only on list/array type resource`, NO_MARKER),
     );
   }
   const node = entry.node;
   if (node.kind !== 'array') {
     return failure(
       currentPath,
-      plainError(() => `invalid pattern type ${goTypeName(node.raw)}: Pattern has to be of list to compare against resource`),
+      plainError(() => `invalid pattern type ${goTypeName(node.raw)}: Pattern has to be of list to compare against resource`, NO_MARKER),
     );
   }
   for (const item of node.items) {
     if (item.kind !== 'map') {
       return failure(
         currentPath,
-        plainError(() => `invalid pattern type ${goTypeName(node.raw)}: Pattern has to be of type map to compare against items in resource`),
+        plainError(() => `invalid pattern type ${goTypeName(node.raw)}: Pattern has to be of type map to compare against items in resource`, NO_MARKER),
       );
     }
     const f = validateExistenceListResource(value, item, currentPath, ctx);
@@ -45,6 +45,6 @@ function validateExistenceListResource(list: readonly unknown[], item: PatternNo
   }
   return failure(
     path,
-    plainError(() => `existence anchor validation failed at path ${path}`),
+    plainError(() => `existence anchor validation failed at path ${path}`, probePieces(path)),
   );
 }

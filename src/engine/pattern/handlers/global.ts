@@ -12,9 +12,5 @@ export function handleGlobal(entry: MapEntry, resourceMap: JsonObject, path: str
   if (!Object.prototype.hasOwnProperty.call(resourceMap, key)) return null;
   const f = ctx.validateElement(resourceMap[key], entry.node, path + key + '/');
   if (f === null) return null;
-  const inner = f.err;
-  return failure(
-    f.path,
-    globalAnchorError(() => inner.message),
-  );
+  return failure(f.path, globalAnchorError(f.err));
 }

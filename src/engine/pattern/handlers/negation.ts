@@ -11,8 +11,5 @@ export function handleNegation(entry: MapEntry, resourceMap: JsonObject, path: s
   const key = entry.anchor!.key;
   if (!Object.prototype.hasOwnProperty.call(resourceMap, key)) return null;
   const currentPath = path + key + '/';
-  return failure(
-    currentPath,
-    negationAnchorError(() => `${currentPath} is not allowed`),
-  );
+  return failure(currentPath, negationAnchorError(`${currentPath} is not allowed`));
 }
