@@ -98,19 +98,20 @@ export class Variables {
     return out;
   }
 
-  /** Values preset for a rule (rule values, then foreachValues[...][0]). */
+  /**
+   * Values preset for a rule (GetPolicyRule: the first policy entry with the name, then its first rule named
+   * `r`, `autogen-r` or `autogen-cronjob-r`): rule values, then foreachValues[...][0].
+   */
   ruleValues(policy: string, rule: string): Array<[string, JsonValue]> {
     const out: Array<[string, JsonValue]> = [];
-    for (const p of this.values?.policies ?? []) {
-      if (p.name !== policy) continue;
-      for (const r of p.rules ?? []) {
-        if (r.name !== rule) continue;
-        for (const [k, v] of Object.entries(r.values ?? {})) out.push([k, v as JsonValue]);
-        for (const [k, v] of Object.entries(r.foreachValues ?? {})) {
-          // Kyverno reads element 0 (its store's foreach element index is never advanced)
-          if (Array.isArray(v) && v.length > 0) out.push([k, v[0] as JsonValue]);
-        }
-      }
+    const p = (this.values?.policies ?? []).find((x) => x.name === policy);
+    if (!p) return out;
+    const r = (p.rules ?? []).find((x) => rule === x.name || rule === `autogen-${x.name}` || rule === `autogen-cronjob-${x.name}`);
+    if (!r) return out;
+    for (const [k, v] of Object.entries(r.values ?? {})) out.push([k, v as JsonValue]);
+    for (const [k, v] of Object.entries(r.foreachValues ?? {})) {
+      // Kyverno reads element 0 (its store's foreach element index is never advanced)
+      if (Array.isArray(v) && v.length > 0) out.push([k, v[0] as JsonValue]);
     }
     return out;
   }

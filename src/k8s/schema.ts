@@ -96,7 +96,8 @@ export function checkSchema(value: JsonValue, schema: Schema, path: Array<string
           return;
         }
         for (const k of Object.keys(v)) {
-          const f = sc.fields[k];
+          // Go's encoding/json matches field names case-insensitively when there is no exact match
+          const f = sc.fields[k] ?? caseInsensitiveField(sc.fields, k);
           if (!f) {
             if (!sc.open) add([...p, k], `unknown field "${k}"`);
             continue;
@@ -112,4 +113,35 @@ export function checkSchema(value: JsonValue, schema: Schema, path: Array<string
   };
   walk(value, schema, path);
   return problems;
+}
+
+function caseInsensitiveField(fields: Record<string, Schema>, key: string): Schema | undefined {
+  const lower = key.toLowerCase();
+  for (const name of Object.keys(fields)) if (name.toLowerCase() === lower) return fields[name];
+  return undefined;
+}
+
+/** Returns a copy of `v` whose keys are renamed to the schema's spelling where Go would match them case-insensitively. */
+export function canonicalizeKeys(v: JsonValue, schema: Schema): JsonValue {
+  if (v === null || schema.t === 'any') return v;
+  if (schema.t === 'array' && Array.isArray(v)) return v.map((x) => canonicalizeKeys(x, schema.items));
+  if (schema.t === 'map' && isObject(v)) {
+    const out: Record<string, JsonValue> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = canonicalizeKeys(x, schema.values);
+    return out;
+  }
+  if (schema.t === 'object' && isObject(v)) {
+    const out: Record<string, JsonValue> = {};
+    for (const [k, x] of Object.entries(v)) {
+      let name = k;
+      let f = schema.fields[k];
+      if (!f) {
+        const lower = k.toLowerCase();
+        for (const n of Object.keys(schema.fields)) if (n.toLowerCase() === lower) { name = n; f = schema.fields[n]; break; }
+      }
+      out[name] = f ? canonicalizeKeys(x, f) : x;
+    }
+    return out;
+  }
+  return v;
 }

@@ -78,6 +78,19 @@ export function categorize(testFile: string, policies: string[]): string {
   return order.filter((f) => features.has(f)).join('+');
 }
 
+/**
+ * Suites under kyverno-cli/test-fail must make `kyverno test` exit non-zero: they are green when they fail
+ * (rows failed or a load/run error) and red when every row passes.
+ */
+function expectFailure(r: SuiteResult): SuiteResult {
+  if (!r.suite.includes('test-fail/')) return r;
+  if (r.status === 'red' || r.status === 'error') {
+    return { ...r, status: 'green', reason: `fails as expected: ${r.reason ?? (r.failures ?? []).join('; ')}`.slice(0, 300), failures: undefined };
+  }
+  if (r.status === 'green') return { ...r, status: 'red', reason: 'expected `kyverno test` to exit non-zero, but every row passed' };
+  return r;
+}
+
 export function runSuite(testFile: string): SuiteResult {
   const rel = relative(sharedConformance, testFile);
   const group = rel.split('/').slice(0, 2).join('/');
@@ -101,7 +114,7 @@ export function runSuite(testFile: string): SuiteResult {
     if (tc.error) {
       result.status = 'error';
       result.reason = tc.error;
-      return result;
+      return expectFailure(result);
     }
     try {
       const responses = runTest(() => undefined, tc);
@@ -119,14 +132,14 @@ export function runSuite(testFile: string): SuiteResult {
     } catch (err) {
       result.status = 'error';
       result.reason = (err as Error).message;
-      return result;
+      return expectFailure(result);
     }
   }
   if (result.rowsFailed > 0) {
     result.status = 'red';
     result.failures = failures;
   }
-  return result;
+  return expectFailure(result);
 }
 
 interface GroupSummary {

@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { isObject } from '../../engine/api/json.ts';
-import { checkSchema } from '../../k8s/schema.ts';
+import { canonicalizeKeys, checkSchema } from '../../k8s/schema.ts';
 import { parseYamlStream } from '../../k8s/yaml.ts';
 import { testSchema, type TestSpec } from './schema.ts';
 
@@ -60,7 +60,7 @@ export function loadTestFile(path: string): TestCase[] {
       const line = d.lineOf(p.path) ?? d.line;
       return [...cases, { path, error: `${path}:${line}: error unmarshaling JSON: ${p.field}: ${p.message}` }];
     }
-    const test = d.value as unknown as TestSpec;
+    const test = canonicalizeKeys(d.value, testSchema) as unknown as TestSpec;
     cleanTest(test);
     cases.push({ path, test });
   }

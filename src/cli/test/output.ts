@@ -190,6 +190,19 @@ export function judgeResults(
     } else counts.fail++;
     return row;
   };
+  const notFoundRow = (test: TestResultSpec, message: string, resource: string): Row => {
+    counts.fail++;
+    return {
+      id: id++,
+      policy: fmtPolicy(c, test.policy),
+      rule: c.cyan(test.rule ?? ''),
+      resource: c.cyan(resource),
+      result: c.red('Fail'),
+      reason: c.yellow('Not found'),
+      message,
+      isFailure: true,
+    };
+  };
   for (const test of tests) {
     const trigger = test.operation ? (responses.triggerByOperation.get(test.operation) ?? new Map<string, EngineResponse[]>()) : responses.trigger;
     let resources: string[] = [];
@@ -217,6 +230,22 @@ export function judgeResults(
           }
         }
       }
+    }
+    // A row naming a rule the policy does not have, or a resource the test does not load, is a broken
+    // test: it fails with `Not found` (Kyverno v1.19 would silently report it as `Excluded`).
+    const polName = test.policy.split('/').pop() ?? '';
+    const policy = responses.policies.find((p) => (p.metadata?.name ?? '') === polName);
+    if (policy && test.rule && !responses.skippedPolicies.has(polName)) {
+      const names = new Set([...(policy.spec?.rules ?? []).map((r) => r.name), ...responses.engine.computeRules(policy, '').map((r) => r.name)]);
+      const rule = test.rule;
+      if (!names.has(rule) && !names.has(`autogen-${rule}`) && !names.has(`autogen-cronjob-${rule}`)) {
+        table.push(notFoundRow(test, `rule ${rule} not found in policy ${test.policy}`, (test.resources ?? []).join(',')));
+        continue;
+      }
+    }
+    if (test.resources) {
+      const missing = test.resources.filter((r) => !resources.some((key) => resourceKeyMatches(key, r)));
+      for (const m of missing) table.push(notFoundRow(test, `resource ${m} not found in the test's resources`, m));
     }
     if (resources.length === 0) resources = [...responses.target.keys(), ...trigger.keys()];
 
@@ -315,6 +344,14 @@ export function judgeResults(
     }
   }
   return table;
+}
+
+function resourceKeyMatches(key: string, r: string): boolean {
+  const nameParts = key.split(',');
+  const nsAndName = r.split('/');
+  if (nsAndName.length === 1) return r === nameParts[nameParts.length - 1];
+  if (nsAndName.length === 2) return nsAndName[0] === nameParts[nameParts.length - 2] && nsAndName[1] === nameParts[nameParts.length - 1];
+  return false;
 }
 
 function extractPatchedTarget(

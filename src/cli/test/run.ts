@@ -26,6 +26,8 @@ export interface TestResponse {
   target: Map<string, EngineResponse[]>;
   /** invalid policies dropped before evaluation, by name, with the reason */
   skippedPolicies: Map<string, string>;
+  /** every classic policy the test loaded (valid or not) */
+  policies: KyvernoPolicy[];
   engine: Engine;
 }
 
@@ -276,6 +278,7 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
     triggerByOperation: new Map(),
     target: new Map(),
     skippedPolicies,
+    policies: loaded.policies,
     engine,
   };
   const evalResource = (resource: Resource, operation: string | undefined): EngineResponse[] =>

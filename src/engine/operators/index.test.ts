@@ -7,7 +7,7 @@ import {
   isDeprecatedOperator,
   isDurationOperator,
   isKnownOperator,
-  isSupportedOperator,
+  isValidOperatorName,
   OperatorPanicError,
   UnknownOperatorError,
 } from './index.ts';
@@ -41,9 +41,10 @@ test('unknown operators throw UnknownOperatorError', () => {
       () => evaluateOperator(op, 'a', 'a'),
       (e: unknown) => e instanceof UnknownOperatorError && e.code === 'UNKNOWN_OPERATOR' && e.operator === op,
     );
-    assert.equal(isSupportedOperator(op), false);
+    assert.equal(isKnownOperator(op), false);
   }
-  assert.equal(isSupportedOperator('anynotin'), true);
+  assert.equal(isKnownOperator('anynotin'), true);
+  assert.equal(isKnownOperator('GreaterThan'), true);
 });
 
 test('In/NotIn with a non-string list key reproduce the Go panic as OperatorPanicError', () => {
@@ -59,9 +60,9 @@ test('In/NotIn with a non-string list key reproduce the Go panic as OperatorPani
 
 test('known and deprecated operators (exact spelling, as Kyverno policy validation checks them)', () => {
   assert.equal(CONDITION_OPERATORS.length, 18);
-  for (const op of CONDITION_OPERATORS) assert.ok(isKnownOperator(op), op);
-  assert.equal(isKnownOperator('equals'), false);
-  assert.equal(isKnownOperator('Contains'), false);
+  for (const op of CONDITION_OPERATORS) assert.ok(isValidOperatorName(op) && isKnownOperator(op), op);
+  assert.equal(isValidOperatorName('equals'), false);
+  assert.equal(isValidOperatorName('Contains'), false);
   assert.equal(isDeprecatedOperator('In'), true);
   assert.equal(isDeprecatedOperator('NotIn'), true);
   assert.equal(isDeprecatedOperator('AnyIn'), false);

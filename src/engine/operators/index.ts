@@ -69,13 +69,19 @@ export function evaluateOperator(operator: string, key: JsonValue, value: JsonVa
   return evaluate(operator, key, value);
 }
 
-/** True when the operator selects a handler (case-insensitive), i.e. {@link evaluateOperator} will not throw. */
-export function isSupportedOperator(operator: string): boolean {
+/**
+ * True when Kyverno's `CreateOperatorHandler` finds a handler for the name (case-insensitive), i.e. when
+ * {@link evaluateOperator} will not throw {@link UnknownOperatorError}. `isKnownOperator('anyin')` = true.
+ */
+export function isKnownOperator(operator: string): boolean {
   return BY_LOWER_NAME.has(operator.toLowerCase());
 }
 
-/** Kyverno `IsOperatorValid`: the exact spelling is one of {@link CONDITION_OPERATORS}. */
-export function isKnownOperator(operator: string): boolean {
+/**
+ * Kyverno `IsOperatorValid` (policy validation): the exact spelling is one of {@link CONDITION_OPERATORS}.
+ * `isValidOperatorName('anyin')` = false.
+ */
+export function isValidOperatorName(operator: string): boolean {
   return (CONDITION_OPERATORS as readonly string[]).includes(operator);
 }
 

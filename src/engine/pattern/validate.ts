@@ -46,15 +46,16 @@ export type PatternResult =
 
 const PASS: PatternResult = { ok: true };
 
+/** A failed match; `message` is an own enumerable property computed on first read (spreading it is safe). */
 class PatternFailure {
   readonly ok = false as const;
+  declare readonly message: string;
   constructor(
     readonly skip: boolean,
     readonly path: string,
-    private readonly err: PatternWalkError,
-  ) {}
-  get message(): string {
-    return this.err.message;
+    err: PatternWalkError,
+  ) {
+    Object.defineProperty(this, 'message', { enumerable: true, configurable: true, get: () => err.message });
   }
 }
 

@@ -3,6 +3,7 @@
  * fork): a Check has an ID, a level, and versions as data; a version is a pure function of the pod.
  */
 import type { Version } from './api.ts';
+import { compareGoStrings } from './pod.ts';
 import type { ContainerView, PodMeta, PodSpecView } from './pod.ts';
 
 /** Upstream check IDs (`privileged`, `capabilities_restricted`, ...). */
@@ -78,13 +79,11 @@ export function pluralize(singular: string, plural: string, count: number): stri
 
 /** Sorted unique list (Go `sets.String.List()`). */
 export function sortedSet(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort(compareStrings);
+  return [...new Set(values)].sort(compareGoStrings);
 }
 
-/** Go string order for the ASCII-dominated values PSS sorts. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/** Go's string order (byte-wise UTF-8), for `sort.Strings` and sorted sets. */
+export const compareStrings: (a: string, b: string) => number = compareGoStrings;
 
 export function forbidden(field: string, badValue: BadValue = ''): FieldError {
   return { type: 'Forbidden', field, badValue };

@@ -8,6 +8,9 @@
  * merge); `null` leaves a value at its zero value (pointers, slices and maps become nil); unknown keys are
  * ignored; a wrongly typed value is an error reported like Go's `*json.UnmarshalTypeError` (the first in
  * key order). Only the fields modelled below are type-checked (see DESIGN NOTE at `decodePodSource`).
+ *
+ * Hot path: an object whose modelled fields are all well typed, non-null and spelled exactly (anything that
+ * went through an API server) is used as its own view without copying; only other objects are decoded.
  */
 import type { JsonValue } from '../api/json.ts';
 

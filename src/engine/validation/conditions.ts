@@ -2,47 +2,19 @@
  * Static checks of conditions (preconditions, deny conditions, foreach preconditions, attestation
  * conditions) from pkg/validation/policy/validate.go: `key`, `operator` and `value` must be present
  * (preconditions and deny only), operators must be known (exact spelling), and `{{request.operation}}`
- * may only be compared with CREATE/UPDATE/DELETE/CONNECT. Deprecated operators give warnings.
+ * may only be compared with CREATE/UPDATE/DELETE/CONNECT. Deprecated operators give warnings. The
+ * operator tables are the engine's (operators/index.ts). Kyverno lists the valid operators in random
+ * (Go map) order in its message; they are listed here in declaration order.
  *
  * Functions return `[path, message]` on error (the path is relative, as Kyverno composes it).
  */
 import type { JsonValue } from '../api/json.ts';
 import { goTypeName } from '../utils/gofmt.ts';
 import { goQuote } from '../utils/goconv.ts';
+import { CONDITION_OPERATORS, deprecatedOperatorAlternatives, isDeprecatedOperator, isValidOperatorName } from '../operators/index.ts';
 import { list, obj, objects, present, str, type Obj } from './rule-model.ts';
 
 export type ConditionError = readonly [path: string, message: string];
-
-/**
- * The condition operators Kyverno accepts (`kyvernov1.ConditionOperators`), in declaration order.
- * Matching is exact (`IsOperatorValid`).
- */
-export const CONDITION_OPERATORS: readonly string[] = [
-  'Equal',
-  'Equals',
-  'NotEqual',
-  'NotEquals',
-  'In',
-  'AnyIn',
-  'AllIn',
-  'NotIn',
-  'AnyNotIn',
-  'AllNotIn',
-  'GreaterThanOrEquals',
-  'GreaterThan',
-  'LessThanOrEquals',
-  'LessThan',
-  'DurationGreaterThanOrEquals',
-  'DurationGreaterThan',
-  'DurationLessThanOrEquals',
-  'DurationLessThan',
-];
-
-/** Deprecated operators and their replacements. */
-export const DEPRECATED_OPERATORS: Readonly<Record<string, readonly string[]>> = {
-  In: ['AllIn', 'AnyIn'],
-  NotIn: ['AllNotIn', 'AnyNotIn'],
-};
 
 /** Go `%+q` of a string list: `["a" "b"]`. */
 function quoteList(items: readonly string[]): string {
@@ -51,7 +23,7 @@ function quoteList(items: readonly string[]): string {
 
 /** `validateOperator` */
 function operatorError(op: string): string | undefined {
-  if (CONDITION_OPERATORS.includes(op)) return undefined;
+  if (isValidOperatorName(op)) return undefined;
   return `entered value of \`operator\` is invalid. valid values: ${quoteList(CONDITION_OPERATORS)}`;
 }
 
@@ -151,9 +123,8 @@ export function validateOperators(conditions: JsonValue[] | Obj, schemaKey: stri
 }
 
 function deprecatedWarning(op: string): string | undefined {
-  const alts = DEPRECATED_OPERATORS[op];
-  if (!alts) return undefined;
-  return `Operator ${op} has been deprecated and will be removed soon. Use these instead: ${quoteList(alts)}`;
+  if (!isDeprecatedOperator(op)) return undefined;
+  return `Operator ${op} has been deprecated and will be removed soon. Use these instead: ${quoteList(deprecatedOperatorAlternatives(op))}`;
 }
 
 /** Warnings for deprecated operators in a condition list or `{any, all}` block. */

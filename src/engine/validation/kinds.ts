@@ -4,9 +4,10 @@
  * not allowed in background mode, cannot be combined with other kinds, and its rules may only look at
  * metadata; every match filter must name kinds.
  *
- * Whether the kinds exist in the cluster (discovery) is an admission-time check that needs a cluster;
- * offline (`kyverno apply/test`) it is skipped, as here.
+ * Whether the kinds exist in the cluster (`validKinds`) is an admission-time check: it runs only with a
+ * discovery port (`FindResources`); offline (`kyverno apply/test`) it is skipped.
  */
+import { parseKindSelector } from '../match/kind-selector.ts';
 import { jsonPatchPathsOfJsonText } from './json-patch.ts';
 import { getAnyPattern, getPattern, hasGenerate, hasMutate, hasValidate, hasVerifyImages, list, obj, objects, str, strings, type Obj } from './rule-model.ts';
 
@@ -76,9 +77,39 @@ function wildcardError(kinds: readonly string[], background: boolean, rule: Obj)
   return undefined;
 }
 
-/** `validateKinds` offline: only the wildcard rules apply. */
-export function kindsError(kinds: readonly string[], rule: Obj, background: boolean): string | undefined {
-  return wildcardError(kinds, background, rule);
+/**
+ * API discovery (`client.Discovery().FindResources`): the API resources a parsed kind selector names
+ * (each with its subresource, `''` for the resource itself). Throws when discovery fails.
+ */
+export type FindResources = (group: string, version: string, kind: string, subresource: string) => ReadonlyArray<{ subresource: string }>;
+
+/**
+ * `validateKinds`: `{error}` for an invalid kinds list, `{warning}` for a kind discovery does not know
+ * (Kyverno then accepts the policy without further checks), `{}` otherwise. `findResources` is only
+ * given at admission.
+ */
+export function validateKinds(
+  kinds: readonly string[],
+  rule: Obj,
+  background: boolean,
+  findResources: FindResources | undefined,
+): { error?: string; warning?: string } {
+  const error = wildcardError(kinds, background, rule);
+  if (error !== undefined) return { error };
+  if (kinds.includes('*') || !findResources) return {};
+  for (const k of kinds) {
+    const sel = parseKindSelector(k);
+    let found: ReadonlyArray<{ subresource: string }>;
+    try {
+      found = findResources(sel.group, sel.version, sel.kind, sel.subresource);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      return { warning: `the kind defined in the all match resource is invalid: unable to convert GVK to GVR for kinds ${k}, err: ${msg}` };
+    }
+    if (found.length === 0) return { warning: `the kind defined in the all match resource is invalid: unable to convert GVK to GVR for kinds ${k}` };
+    if (hasValidate(rule) && background && found.some((r) => r.subresource !== '')) return { error: `background scan enabled with subresource ${k}` };
+  }
+  return {};
 }
 
 /** Every (kind list, location) of a rule's match and exclude blocks, in Kyverno's check order. */

@@ -5,7 +5,7 @@
  * `//spec/containers0//+(image)`.
  */
 import { isObject, type JsonValue } from '../api/json.ts';
-import { parseAnchor, type AnchorKind } from './anchor-kind.ts';
+import { parseAnchor, type AnchorKind } from '../pattern/anchor.ts';
 
 /** Which anchor kinds are allowed (undefined: none). */
 export type AnchorFilter = ((kind: AnchorKind) => boolean) | undefined;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import type { KyvernoPolicy } from '../api/policy.ts';
-import { CONDITION_OPERATORS } from './conditions.ts';
+import { CONDITION_OPERATORS } from '../operators/index.ts';
 import { formatPolicyError, validatePolicy } from './policy.ts';
 
 interface Case {

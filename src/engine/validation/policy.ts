@@ -24,7 +24,7 @@ import { elementOutsideForEachError } from './foreach-element.ts';
 import { generateUpdateCheck } from './generate-updates.ts';
 import { generateKindError, validateGenerateRule } from './generate-rule.ts';
 import { validateJsonPatch } from './json-patch.ts';
-import { kindsError, missingKindsError, ruleKindLists } from './kinds.ts';
+import { missingKindsError, ruleKindLists, validateKinds, type FindResources } from './kinds.ts';
 import { labelsAndAnnotationsAreStrings } from './labels.ts';
 import type { ClusterResources } from './match-resources.ts';
 import type { JmesPathCompiler } from './mock-context.ts';
@@ -47,6 +47,8 @@ import {
 } from './warnings.ts';
 
 export { formatPolicyError, type PolicyValidationError } from './errors.ts';
+export type { FindResources } from './kinds.ts';
+export type { ClusterResources } from './match-resources.ts';
 
 /** One `webhookConfiguration.matchConditions` entry. */
 export interface MatchConditionInput {
@@ -71,6 +73,12 @@ export interface PolicyValidationOptions {
    * (empty when all compile). Not checked when absent.
    */
   compileMatchConditions?: (conditions: readonly MatchConditionInput[]) => string[];
+  /**
+   * Admission: API discovery for the matched kinds (`mock: false` only). Unknown kinds make Kyverno
+   * accept the policy with a warning (and skip the remaining checks); subresources with background
+   * validation are refused.
+   */
+  findResources?: FindResources;
   /** Rules plus autogen rules (`autogen.ComputeRules(policy, "")`); default the engine's autogen. */
   computeRules?: (policy: KyvernoPolicy) => readonly Rule[];
 }
@@ -173,8 +181,12 @@ export function validatePolicy(policy: KyvernoPolicy, opts: PolicyValidationOpti
 
   for (const [i, rule] of computed.entries()) {
     for (const { where, kinds } of ruleKindLists(rule)) {
-      const err = kindsError(kinds, rule, background);
-      if (err !== undefined) return failWith(`path: spec.rules[${i}].${where}: ${err}`, `spec.rules[${i}].${where}`);
+      const r = validateKinds(kinds, rule, background, mock ? undefined : opts.findResources);
+      if (r.warning !== undefined) {
+        warnings.push(r.warning);
+        return { warnings, errors: [] };
+      }
+      if (r.error !== undefined) return failWith(`path: spec.rules[${i}].${where}: ${r.error}`, `spec.rules[${i}].${where}`);
     }
   }
 

@@ -7,7 +7,7 @@
  * // 'Unsupported value: "deny": supported values: "Audit", "Enforce"'
  * ```
  */
-import { isObject, type JsonValue } from '../../engine/api/json.ts';
+import type { JsonValue } from '../../engine/api/json.ts';
 import { goJsonMarshal } from '../../engine/utils/gojson.ts';
 import { goQuote, isGoInt64Number } from '../../engine/utils/goconv.ts';
 import { goSprintFloat } from '../../engine/utils/gofmt.ts';
@@ -182,6 +182,3 @@ export function aggregate(errors: readonly SchemaError[]): string {
   if (msgs.length === 1) return msgs[0]!;
   return `[${msgs.join(', ')}]`;
 }
-
-/** True for a JSON object (re-exported for the validator modules). */
-export const isJsonObject = isObject;

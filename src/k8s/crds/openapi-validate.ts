@@ -16,9 +16,9 @@
  * // 'spec.background: Invalid value: "string": spec.background in body must be of type boolean: "string"'
  * ```
  */
-import { deepEqual, isObject, type JsonValue } from '../../engine/api/json.ts';
+import { deepEqual, type JsonValue } from '../../engine/api/json.ts';
 import { goQuote, isGoInt64Number, utf8Length } from '../../engine/utils/goconv.ts';
-import { goFormatFloat64Plain, goSprintFloat } from '../../engine/utils/gofmt.ts';
+import { goSprintFloat } from '../../engine/utils/gofmt.ts';
 import type { CompiledSchema } from './compile.ts';
 import { formatFieldPath, invalid, notSupported, required, tooLong, tooMany, type DocPath, type SchemaError } from './field-error.ts';
 import { formatChecker } from './formats.ts';
@@ -293,6 +293,3 @@ export function validateNode(v: JsonValue, s: CompiledSchema, p: DocPath, out: S
 export function validateOpenAPI(obj: JsonValue, root: CompiledSchema, out: SchemaError[]): void {
   validateNode(obj, root, [], out);
 }
-
-/** Re-exported for tests: the float rendering used in bounds. */
-export const formatFloatPlain = goFormatFloat64Plain;

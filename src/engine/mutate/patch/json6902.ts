@@ -351,7 +351,8 @@ class Doc {
     try {
       idx = atoi(key);
     } catch (err) {
-      throw new GoError(`value was not a proper array index: '${key}': ${(err as Error).message}`, 'atoi');
+      if (!(err instanceof GoError)) throw err;
+      throw new GoError(`value was not a proper array index: '${key}': ${err.message}`, 'atoi');
     }
     if (!(c instanceof PArr)) return panicNil();
     const sz = c.nodes.length + 1;
@@ -395,7 +396,8 @@ class Doc {
       let next: PNode;
       try {
         next = this.get(doc, decodePatchKey(part));
-      } catch {
+      } catch (err) {
+        if (!(err instanceof GoError)) throw err;
         return undefined;
       }
       if (next instanceof PArr || next instanceof PObj) doc = next;
@@ -416,7 +418,8 @@ class Doc {
       let failed = false;
       try {
         target = this.get(doc, decodePatchKey(part));
-      } catch {
+      } catch (err) {
+        if (!(err instanceof GoError)) throw err;
         failed = true;
       }
       if (target === null || failed) {
@@ -454,7 +457,8 @@ class Doc {
   private addIgnoringErrors(c: Container, key: string, val: PNode): void {
     try {
       this.add(c, key, val);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof GoError)) throw err;
       // evanphx ignores these errors
     }
   }
@@ -468,7 +472,8 @@ function objSet(c: PObj, key: string, val: PNode): void {
 function tryAtoi(s: string): number | undefined {
   try {
     return atoi(s);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof GoError)) throw err;
     return undefined;
   }
 }
@@ -555,7 +560,8 @@ function validateOperation(op: PObj | null): void {
       try {
         fromOf(op);
       } catch (err) {
-        throw new GoError(`failed to decode 'from': ${(err as Error).message}`, 'other');
+        if (!(err instanceof GoError)) throw err;
+        throw new GoError(`failed to decode 'from': ${err.message}`, 'other');
       }
       break;
     case 'remove':
@@ -567,7 +573,8 @@ function validateOperation(op: PObj | null): void {
   try {
     pathOf(op);
   } catch (err) {
-    throw new GoError(`failed to decode 'path': ${(err as Error).message}`, 'other');
+    if (!(err instanceof GoError)) throw err;
+    throw new GoError(`failed to decode 'path': ${err.message}`, 'other');
   }
 }
 
@@ -586,7 +593,8 @@ function decodePatch(doc: PNode): Array<PObj | null> {
     try {
       validateOperation(op);
     } catch (err) {
-      throw new GoError(`invalid operation ${marshal(op, true)}: ${(err as Error).message}`, 'other');
+      if (!(err instanceof GoError)) throw err;
+      throw new GoError(`invalid operation ${marshal(op, true)}: ${err.message}`, 'other');
     }
   }
   return ops;
@@ -675,7 +683,8 @@ function opAdd(d: Doc, op: PObj | null): void {
   try {
     d.add(found[0], found[1], value);
   } catch (err) {
-    throw new GoError(`error in add for path: '${path}': ${(err as Error).message}`, (err as GoError).sentinel ?? 'other');
+    if (!(err instanceof GoError)) throw err;
+    throw new GoError(`error in add for path: '${path}': ${err.message}`, err.sentinel);
   }
 }
 
@@ -686,7 +695,8 @@ function opRemove(d: Doc, op: PObj | null): void {
   try {
     d.remove(found[0], found[1]);
   } catch (err) {
-    throw new GoError(`error in remove for path: '${path}': ${(err as Error).message}`, 'other');
+    if (!(err instanceof GoError)) throw err;
+    throw new GoError(`error in remove for path: '${path}': ${err.message}`, 'other');
   }
 }
 
@@ -708,13 +718,15 @@ function opReplace(d: Doc, op: PObj | null): void {
   if (found === undefined) throw new GoError(`replace operation does not apply: doc is missing path: ${path}: ${ERR_MISSING}`, 'missing');
   try {
     d.get(found[0], found[1]);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof GoError)) throw err;
     throw new GoError(`replace operation does not apply: doc is missing key: ${path}: ${ERR_MISSING}`, 'missing');
   }
   try {
     d.set(found[0], found[1], value);
   } catch (err) {
-    throw new GoError(`error in remove for path: '${path}': ${(err as Error).message}`, 'other');
+    if (!(err instanceof GoError)) throw err;
+    throw new GoError(`error in remove for path: '${path}': ${err.message}`, 'other');
   }
 }
 
@@ -728,7 +740,8 @@ function opMove(d: Doc, op: PObj | null): void {
     val = d.get(src[0], src[1]);
     d.remove(src[0], src[1]);
   } catch (err) {
-    throw new GoError(`error in move for path: '${src[1]}': ${(err as Error).message}`, 'other');
+    if (!(err instanceof GoError)) throw err;
+    throw new GoError(`error in move for path: '${src[1]}': ${err.message}`, 'other');
   }
   const path = pathOf(op);
   const dst = d.findObject(path);
@@ -736,7 +749,8 @@ function opMove(d: Doc, op: PObj | null): void {
   try {
     d.add(dst[0], dst[1], val);
   } catch (err) {
-    throw new GoError(`error in move for path: '${path}': ${(err as Error).message}`, 'other');
+    if (!(err instanceof GoError)) throw err;
+    throw new GoError(`error in move for path: '${path}': ${err.message}`, 'other');
   }
 }
 
@@ -754,8 +768,9 @@ function opTest(d: Doc, op: PObj | null): void {
   try {
     val = d.get(found[0], found[1]);
   } catch (err) {
-    if (!(err instanceof GoError) || err.sentinel !== 'missing') {
-      throw new GoError(`error in test for path: '${path}': ${(err as Error).message}`, 'other');
+    if (!(err instanceof GoError)) throw err;
+    if (err.sentinel !== 'missing') {
+      throw new GoError(`error in test for path: '${path}': ${err.message}`, 'other');
     }
   }
   const ovIsNull = ov === undefined || ov === null || ov === RAW_NULL;
@@ -776,7 +791,8 @@ function opCopy(d: Doc, op: PObj | null): void {
   try {
     val = d.get(src[0], src[1]);
   } catch (err) {
-    throw new GoError(`error in copy for from: '${from}': ${(err as Error).message}`, 'other');
+    if (!(err instanceof GoError)) throw err;
+    throw new GoError(`error in copy for from: '${from}': ${err.message}`, 'other');
   }
   const path = pathOf(op);
   const dst = d.findObject(path);
@@ -784,7 +800,8 @@ function opCopy(d: Doc, op: PObj | null): void {
   try {
     d.add(dst[0], dst[1], copyNode(val));
   } catch (err) {
-    throw new GoError(`error while adding value during copy: ${(err as Error).message}`, 'other');
+    if (!(err instanceof GoError)) throw err;
+    throw new GoError(`error while adding value during copy: ${err.message}`, 'other');
   }
 }
 

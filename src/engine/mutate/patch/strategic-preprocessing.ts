@@ -88,9 +88,8 @@ export function preprocessPatchNode(pattern: YNode, resource: YNode, matcher: Co
   } catch (err) {
     if (err instanceof ConditionFailure) return { patch: { kind: 'map', content: [] }, skipped: true, reason: err.message };
     // a Go runtime panic is not an error Kyverno reports: it aborts the request (or crashes the CLI)
-    if (err instanceof PatchError && err.reason === 'PANIC') throw err;
-    const msg = err instanceof Error ? err.message : String(err);
-    throw new PatchError('PREPROCESS', `failed to preProcess rule: ${msg}`);
+    if (!(err instanceof PatchError) || err.reason === 'PANIC') throw err;
+    throw new PatchError('PREPROCESS', `failed to preProcess rule: ${err.message}`);
   }
 }
 
@@ -106,7 +105,8 @@ class Preprocessor {
     try {
       handleAddIfNotPresentAnchor(pattern, resource);
     } catch (err) {
-      throw new PatchError('PREPROCESS', `failed to process addIfNotPresent anchor: ${(err as Error).message}`);
+      if (!(err instanceof PatchError)) throw err;
+      throw new PatchError('PREPROCESS', `failed to process addIfNotPresent anchor: ${err.message}`);
     }
     this.validateConditions(pattern, resource);
     for (const field of keysWhere(pattern, (a) => a === undefined || !hasAnchor(a))) {
@@ -146,7 +146,8 @@ class Preprocessor {
           try {
             handlePatternName(pattern, patternElementCopy, resourceElement);
           } catch (err) {
-            throw new PatchError('PREPROCESS', `failed to update name in pattern: ${(err as Error).message}`);
+            if (!(err instanceof PatchError) || err.reason === 'PANIC') throw err;
+            throw new PatchError('PREPROCESS', `failed to update name in pattern: ${err.message}`);
           }
         }
       }
