@@ -19,6 +19,7 @@ import { Variables, type ValuesSpec } from '../values.ts';
 import { userInfoSchema, valuesSchema, type TestSpec } from './schema.ts';
 import { testDir, type TestCase } from './load.ts';
 import { systemClock } from '../clock.ts';
+import { FakeCluster } from '../../k8s/fake-cluster.ts';
 
 export interface TestResponse {
   trigger: Map<string, EngineResponse[]>;
@@ -105,9 +106,9 @@ export function mockPorts(test: TestSpec, engineSearch: (e: string, d: JsonValue
   if (mocks.size > 0) {
     const lookup = (method: string, url: string): { statusCode: number; body: JsonValue } | undefined =>
       mocks.get(`${method}:${url}`) ?? mocks.get(url);
-    const answer = (method: string, url: string): JsonValue => {
+    const answer = (method: string, url: string): JsonValue | undefined => {
       const m = lookup(method, url);
-      if (!m) throw new Error(`no apiCallResponses mock for ${method} ${url}`);
+      if (!m) return undefined;
       if (m.statusCode < 200 || m.statusCode >= 300) {
         throw new Error(`HTTP ${m.statusCode} from apiCall mock (v1 apiCall treats non-2xx as failure)`);
       }
@@ -233,12 +234,38 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
     exceptions = exLoaded.exceptions;
   }
 
+  // clusterResources: a fake cluster holding every object of the test answers ConfigMap and API reads
+  const clusterObjects: Resource[] = [];
+  for (const file of fullPaths(test.clusterResources, dir)) {
+    const { value } = loadYamlObject(file, 'cluster resources');
+    const spec = isObject(value['spec']) ? value['spec'] : {};
+    for (const r of Array.isArray(spec['resources']) ? spec['resources'] : []) if (isObject(r)) clusterObjects.push(r);
+    for (const crd of Array.isArray(spec['crds']) ? spec['crds'] : []) {
+      if (typeof crd !== 'string') continue;
+      const c = loadYamlObject(isAbsolute(crd) ? crd : join(dir, crd), 'CRD');
+      clusterObjects.push(c.value);
+    }
+  }
+  const hasCluster = (test.clusterResources ?? []).length > 0;
+  const cluster = new FakeCluster([...uniques, ...clusterObjects]);
+
   const engineHolder: { engine?: Engine } = {};
   const search = (e: string, d: JsonValue): JsonValue => engineHolder.engine!.jp.search(e, d);
-  const ports = mockPorts(test, search);
+  const mocks = mockPorts(test, search);
+  const ports: ContextPorts = { ...(hasCluster ? cluster.ports({ configMaps: true, apiCalls: true }) : {}), ...mocks };
+  if (hasCluster && mocks.apiCall) {
+    const mockCall = mocks.apiCall;
+    ports.apiCall = (method, urlPath, body) => {
+      const mocked = mockCall(method, urlPath, body);
+      if (mocked !== undefined) return mocked;
+      if (method !== 'GET') throw new Error(`${method} ${urlPath}: the offline object store serves GET only`);
+      return cluster.rawGet(urlPath);
+    };
+  }
   const engine = new Engine({
     clock: systemClock,
     ports,
+    targets: cluster,
     contextInitializer: variables.hasRuleValues()
       ? (policy, rule, ctx) => {
           for (const [k, v] of variables.ruleValues(policy.metadata?.name ?? '', rule.name)) ctx.addVariable(k, v);

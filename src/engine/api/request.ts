@@ -72,8 +72,11 @@ export interface RandomSource {
 export interface ContextPorts {
   /** GET a ConfigMap; undefined when not found */
   getConfigMap?(namespace: string, name: string): Resource | undefined;
-  /** raw API server call, like `kubectl get --raw` (GET) or a POST with a JSON body */
-  apiCall?(method: 'GET' | 'POST', urlPath: string, body?: JsonValue): JsonValue;
+  /**
+   * raw API server call, like `kubectl get --raw` (GET) or a POST with a JSON body; `undefined` when this
+   * source cannot serve the call at all (the entry is then skipped, as Kyverno's CLI does without a cluster)
+   */
+  apiCall?(method: 'GET' | 'POST', urlPath: string, body?: JsonValue): JsonValue | undefined;
   /** call to an external service */
   serviceCall?(
     method: 'GET' | 'POST',
@@ -81,7 +84,7 @@ export interface ContextPorts {
     headers: Record<string, string>,
     body?: JsonValue,
     caBundle?: string,
-  ): JsonValue;
+  ): JsonValue | undefined;
   /** read a global context entry (with optional projection name); undefined when the entry is unknown */
   globalContext?(name: string, projection?: string): JsonValue | undefined;
   /** image registry data for an image reference (imageRegistry context entries) */

@@ -288,7 +288,8 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): CostSlot {
         if (extraCost) setEval(slot, node, extraCost, meta.evaluate);
         return;
       case 'accuPush':
-        setEval(slot, node, extraCost + ACCU_PUSH_COST, meta.evaluate);
+        // `@result + [elem]`: the one-element list literal is free when the element is a constant
+        setEval(slot, node, extraCost + ACCU_PUSH_COST - (isConstNode(node.args as CelJsNode, folded) ? LIST_CREATE_BASE_COST : 0), meta.evaluate);
         return;
       case 'accuInc':
         setEval(slot, node, extraCost + ACCU_INC_COST, meta.evaluate);

@@ -172,7 +172,8 @@ function cleanUrlPath(p: string): string {
 }
 
 interface ApiCallData {
-  data: JsonValue;
+  /** undefined: the call is not served here (no data is stored) */
+  data: JsonValue | undefined;
   /** the entry's `default` was used because the call failed */
   isDefault: boolean;
 }
@@ -233,6 +234,7 @@ function fetchApiCall(ctx: JsonContext, entry: ContextEntry, env: LoaderEnv): Ap
 function storeApiCall(ctx: JsonContext, entry: ContextEntry, env: LoaderEnv, fetched: ApiCallData): void {
   const raw = entry.apiCall!;
   const data = fetched.data;
+  if (data === undefined) return;
   if (fetched.isDefault) {
     ctx.addContextEntry(entry.name, data, sizeOf(data));
     return;

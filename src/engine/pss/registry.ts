@@ -194,6 +194,3 @@ export function newRegistry(checks: readonly Check[]): CheckRegistry {
 
 /** The registry of Kyverno's default checks (a constant, built once). */
 export const DEFAULT_REGISTRY: CheckRegistry = newRegistry(DEFAULT_CHECKS);
-
-/** `latest` resolved to the newest known version of the default registry (v1.34). */
-export const LATEST_KNOWN: Version = DEFAULT_REGISTRY.maxVersion;

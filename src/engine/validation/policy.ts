@@ -5,13 +5,18 @@
  * step, so the reported error is the one Kyverno reports; a step that validates a list of fields (the
  * API-level checks, image verification) reports all its field errors, joined by `formatPolicyError`.
  *
- * Offline by default (`kyverno apply/test`: no cluster, `mock`). Admission-time checks that need no
- * cluster run too; those that need one take their data from the options (`clusterResources`,
- * `oldPolicy`) or are not performed (discovery of kinds, RBAC of Kyverno's service accounts, CEL type
- * checking against the cluster's schemas).
+ * Input: the policy as Kyverno sees it after decoding, i.e. with the CRD defaults applied (the API
+ * server and the CLI's loader both apply them; see `applyPolicyCrdDefaults` in crd-defaults.ts).
+ *
+ * Offline by default (`kyverno apply/test`: no cluster, `mock`). Admission-time checks that need
+ * cluster data take it from the options (`clusterResources`, `findResources`, `oldPolicy`,
+ * `compileMatchConditions`); not performed at all: the RBAC checks of Kyverno's service accounts
+ * (SubjectAccessReviews), the Kubernetes version check for `webhookConfiguration.matchConditions`
+ * (offline Kyverno crashes on it) and CEL type checking of `validate.cel` against the cluster's schemas
+ * (warnings only).
  *
  * Example: `formatPolicyError(validatePolicy(p).errors)` is `''` for a valid policy, else Kyverno's text,
- * e.g. `path: spec.rules[0].validate.: one of pattern, anyPattern, deny, foreach, cel must be specified`.
+ * e.g. `path: spec.rules[0].validate..: one of pattern, anyPattern, deny, foreach, cel must be specified`.
  */
 import type { JsonValue } from '../api/json.ts';
 import type { KyvernoPolicy, Rule } from '../api/policy.ts';
@@ -66,7 +71,10 @@ export interface PolicyValidationOptions {
   clusterResources?: ClusterResources;
   /** Admission, on update: the stored version of the policy (generate rules are checked against it). */
   oldPolicy?: KyvernoPolicy;
-  /** JMESPath syntax check; default the engine's parser. Throws an Error with go-jmespath's message. */
+  /**
+   * JMESPath syntax check (Kyverno compiles = parses variables and context jmesPaths); default the
+   * engine's parser. Throws an Error with go-jmespath's message.
+   */
   compileJmesPath?: JmesPathCompiler;
   /**
    * CEL compilation of `webhookConfiguration.matchConditions`: returns the compilation error texts
@@ -112,7 +120,7 @@ export function validatePolicy(policy: KyvernoPolicy, opts: PolicyValidationOpti
   const compile = opts.compileJmesPath ?? defaultCompile;
   const clusterResources: ClusterResources = opts.clusterResources ?? new Set();
 
-  if (kind === 'ClusterPolicy' && str(metadata['namespace']) !== '') {
+  if (!namespaced && str(metadata['namespace']) !== '') {
     warnings.push('A clusterpolicy should not have the namespace defined');
     return failWith('A clusterpolicy should not have the namespace defined', 'metadata.namespace');
   }

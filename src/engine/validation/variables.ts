@@ -4,9 +4,8 @@
  * background.go `containsUserVariables`).
  *
  * - No variables in match/exclude, JSON-patch paths or image references.
- * - Background policies (and mutate-existing on policy update) may not use user information: neither
- *   roles/clusterRoles/subjects in match/exclude nor `request.userInfo`, `request.roles`,
- *   `request.clusterRoles`, `serviceAccountName`, `serviceAccountNamespace` variables.
+ * - Background policies (and mutate-existing on policy update) may not use user information
+ *   (background.ts).
  * - Every variable must be an allowed one (see mock-context.ts).
  */
 import { isObject, type JsonObject, type JsonValue } from '../api/json.ts';
@@ -27,6 +26,7 @@ import {
   type Obj,
 } from './rule-model.ts';
 import { textHasSimpleVariable } from './variable-text.ts';
+import { userVariablesError } from './background.ts';
 
 /** What the variable checks need from the policy and the caller. */
 export interface VariableCheckInput {
@@ -35,14 +35,6 @@ export interface VariableCheckInput {
   computedRules: readonly Obj[];
   compile: JmesPathCompiler;
 }
-
-const FORBIDDEN_USER_VARIABLES = [
-  /[^.](serviceAccountName)\b/,
-  /[^.](serviceAccountNamespace)\b/,
-  /[^.](request.userInfo)\b/,
-  /[^.](request.roles)\b/,
-  /[^.](request.clusterRoles)\b/,
-];
 
 /**
  * `hasVariables`: the `{{...}}` variables of the serialized policy (the last-applied-configuration
@@ -69,55 +61,6 @@ export function policyVariables(policy: Obj): string[] {
   for (let m = REGEX_VARIABLES.exec(text); m !== null; m = REGEX_VARIABLES.exec(text)) out.push(m[2] as string);
   REGEX_VARIABLES.lastIndex = 0;
   return out;
-}
-
-function userInfoDefined(ui: Obj): string {
-  if (strings(ui['roles']).length > 0) return 'roles';
-  if (strings(ui['clusterRoles']).length > 0) return 'clusterRoles';
-  if ((list(ui['subjects']) ?? []).length > 0) return 'subjects';
-  return '';
-}
-
-/** `hasUserMatchExclude`: user info in match/exclude of rule `idx`. */
-function userMatchExcludeError(idx: number, rule: Obj): string | undefined {
-  const match = obj(rule['match']) ?? {};
-  let p = userInfoDefined(match);
-  if (p !== '') return `invalid variable used at path: spec/rules[${idx}]/match/${p}`;
-  for (const [i, f] of objects(match['any']).entries()) {
-    p = userInfoDefined(f);
-    if (p !== '') return `invalid variable used at path: spec/rules[${idx}]/match/any[${i}]/${p}`;
-  }
-  for (const [i, f] of objects(match['all']).entries()) {
-    p = userInfoDefined(f);
-    if (p !== '') return `invalid variable used at path: spec/rules[${idx}]/match/all[${i}]/${p}`;
-  }
-  const exclude = obj(rule['exclude']);
-  if (exclude) {
-    p = userInfoDefined(exclude);
-    if (p !== '') return `invalid variable used at path: spec/rules[${idx}]/exclude/${p}`;
-    for (const [i, f] of objects(exclude['all']).entries()) {
-      p = userInfoDefined(f);
-      if (p !== '') return `invalid variable used at path: spec/rules[${idx}]/exclude/all[${i}]/${p}`;
-    }
-    for (const [i, f] of objects(exclude['any']).entries()) {
-      p = userInfoDefined(f);
-      if (p !== '') return `invalid variable used at path: spec/rules[${idx}]/exclude/any[${i}]/${p}`;
-    }
-  }
-  return undefined;
-}
-
-/** `containsUserVariables`: user information is not available in background processing. */
-export function userVariablesError(policy: Obj, computedRules: readonly Obj[], vars: readonly string[]): string | undefined {
-  for (let idx = 0; idx < computedRules.length; idx++) {
-    const err = userMatchExcludeError(idx, computedRules[idx] as Obj);
-    if (err !== undefined) return err;
-  }
-  for (const rule of objects(obj(policy['spec'])?.['rules'])) if (hasMutateExisting(rule)) return undefined;
-  for (const v of vars) {
-    for (const banned of FORBIDDEN_USER_VARIABLES) if (banned.test(v)) return `variable ${v} is not allowed`;
-  }
-  return undefined;
 }
 
 /** `ImageVerification.Convert().ImageReferences` */

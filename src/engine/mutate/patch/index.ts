@@ -7,7 +7,8 @@ export { strategicMergePatch, processStrategicMergePatch } from './strategic-mer
 export type { StrategicMergeResult } from './strategic-merge.ts';
 export { preprocessStrategicMergePatch, matchPatternCondition } from './strategic-preprocessing.ts';
 export type { ConditionMatcher } from './strategic-preprocessing.ts';
-export { applyJson6902, decodeJson6902 } from './json6902.ts';
+export { applyJson6902, applyJson6902Detailed, decodeJson6902 } from './json6902.ts';
+export type { Json6902Result } from './json6902.ts';
 export { createJsonPatch } from './json-patch-diff.ts';
 export type { JsonPatchOperation } from './json-patch-diff.ts';
 export { mergeKeysFor, schemaForResourceType } from './merge-keys.ts';

@@ -15,10 +15,10 @@
  *   decoded in lookups (but not in the parents that `add` creates).
  * Errors are PatchError with evanphx's messages (decode errors prefixed `failed to decode patches: `).
  *
- * Example: `applyJson6902({a: [1]}, '[{"op":"add","path":"/a/-","value":2}]')` -> `{a: [1, 2]}`.
+ * Kyverno decides "changed" on bytes, not values: see `applyJson6902Detailed`.
  */
 import type { JsonValue } from '../../api/json.ts';
-import { compareGoStrings, goJsonNumber, goJsonString } from '../../utils/gojson.ts';
+import { compareGoStrings, goJsonMarshal, goJsonNumber, goJsonString } from '../../utils/gojson.ts';
 import { PatchError } from './patch-error.ts';
 import { defineKey } from './own-property.ts';
 import { yamlToJson, YamlToJsonError } from './yaml-to-json.ts';
@@ -34,9 +34,24 @@ class RawNumber {
 }
 
 class PObj {
+  /**
+   * Decoded by evanphx (navigated into, created, compared): its keys are written again on output,
+   * without HTML escaping. Untouched objects keep their original bytes.
+   */
+  parsed = false;
+  /** original JSON text of keys whose text is not the canonical (escaped) encoding */
+  keyText: Map<string, string> | undefined;
   constructor(
     public keys: string[] = [],
     readonly obj: Map<string, PNode> = new Map(),
+  ) {}
+}
+
+/** A string from a patch text written differently from encoding/json's form (kept for the output bytes). */
+class RawString {
+  constructor(
+    readonly value: string,
+    readonly text: string,
   ) {}
 }
 
@@ -48,7 +63,7 @@ class PArr {
 const RAW_NULL: unique symbol = Symbol('raw null');
 type RawNull = typeof RAW_NULL;
 
-type PNode = PObj | PArr | RawNumber | string | boolean | null | RawNull;
+type PNode = PObj | PArr | RawNumber | RawString | string | boolean | null | RawNull;
 /** The root after `add ""` with `null`: evanphx's partialDoc without a map (any write fails). */
 class NilDoc {}
 /** The root after `replace ""` with `null`: a nil *partialArray (marshals as null, crashes on use). */
@@ -79,6 +94,7 @@ const compareBytes = compareGoStrings;
 
 function toJson(n: PNode): JsonValue {
   if (n === RAW_NULL) return null;
+  if (n instanceof RawString) return n.value;
   if (n instanceof RawNumber) return Number(n.text);
   if (n instanceof PArr) return n.nodes.map(toJson);
   if (n instanceof PObj) {
@@ -93,10 +109,18 @@ function copyNode(n: PNode): PNode {
   if (n instanceof PArr) return new PArr(n.nodes.map(copyNode));
   if (n instanceof PObj) {
     const o = new PObj([...n.keys]);
+    o.keyText = n.keyText;
     for (const [k, v] of n.obj) o.obj.set(k, copyNode(v));
     return o;
   }
   return n;
+}
+
+/** A string value, whatever its representation. */
+function strValue(n: PNode | undefined): string | undefined {
+  if (typeof n === 'string') return n;
+  if (n instanceof RawString) return n.value;
+  return undefined;
 }
 
 /**
@@ -106,11 +130,53 @@ function copyNode(n: PNode): PNode {
 function marshal(n: PNode | undefined, sortKeys = false): string {
   if (n === undefined || n === null || n === RAW_NULL) return 'null';
   if (n instanceof RawNumber) return n.text;
+  if (n instanceof RawString) return n.text;
   if (typeof n === 'string') return goJsonString(n);
   if (typeof n === 'boolean') return n ? 'true' : 'false';
   if (n instanceof PArr) return '[' + n.nodes.map((e) => marshal(e)).join(',') + ']';
   const keys = sortKeys ? [...n.obj.keys()].sort(compareBytes) : n.keys;
-  return '{' + keys.map((k) => goJsonString(k) + ':' + marshal(n.obj.get(k))).join(',') + '}';
+  return '{' + keys.map((k) => (n.keyText?.get(k) ?? goJsonString(k)) + ':' + marshal(n.obj.get(k))).join(',') + '}';
+}
+
+/**
+ * The bytes evanphx writes for a node (`json.MarshalEscaped(doc, false)`): untouched values as their
+ * original text, decoded objects with their keys re-encoded without HTML escaping.
+ */
+function serialize(n: PNode): string {
+  if (n instanceof PObj) {
+    if (!n.parsed) return marshal(n);
+    let out = '{';
+    for (let i = 0; i < n.keys.length; i++) {
+      const k = n.keys[i] as string;
+      if (!n.obj.has(k)) continue;
+      if (out.length > 1) out += ',';
+      out += goJsonStringNoHtmlEscape(k) + ':' + serialize(n.obj.get(k) as PNode);
+    }
+    return out + '}';
+  }
+  if (n instanceof PArr) return '[' + n.nodes.map(serialize).join(',') + ']';
+  return marshal(n);
+}
+
+/** encoding/json string encoding with SetEscapeHTML(false): `<`, `>`, `&` stay as they are. */
+function goJsonStringNoHtmlEscape(s: string): string {
+  return goJsonString(s).replace(/\\\\|\\u003c|\\u003e|\\u0026/g, (m) => (m === '\\u003c' ? '<' : m === '\\u003e' ? '>' : m === '\\u0026' ? '&' : m));
+}
+
+/** A deep copy as evanphx's `deepCopy` makes it: a new undecoded value holding the source's bytes. */
+function deepCopyNode(n: PNode): PNode {
+  if (n instanceof PArr) return new PArr(n.nodes.map(deepCopyNode));
+  if (n instanceof PObj) {
+    const o = new PObj([...n.keys]);
+    for (const [k, v] of n.obj) o.obj.set(k, deepCopyNode(v));
+    const text = n.parsed ? (k: string): string => goJsonStringNoHtmlEscape(k) : (k: string): string => n.keyText?.get(k) ?? goJsonString(k);
+    for (const k of n.keys) {
+      const t = text(k);
+      if (t !== goJsonString(k)) (o.keyText ??= new Map()).set(k, t);
+    }
+    return o;
+  }
+  return n;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -145,12 +211,15 @@ function parseJsonRaw(text: string): PNode {
       for (;;) {
         ws();
         if (text[i] !== '"') fail();
+        const kStart = i;
         const k = str();
+        const kText = text.slice(kStart, i);
         ws();
         if (text[i++] !== ':') fail();
         const v = value(depth + 1);
         if (!o.obj.has(k)) o.keys.push(k);
         o.obj.set(k, v);
+        if (kText !== goJsonString(k)) (o.keyText ??= new Map()).set(k, kText);
         ws();
         if (text[i] === ',') {
           i++;
@@ -185,7 +254,12 @@ function parseJsonRaw(text: string): PNode {
         fail();
       }
     }
-    if (c === '"') return str();
+    if (c === '"') {
+      const start = i;
+      const v = str();
+      const raw = text.slice(start, i);
+      return raw === goJsonString(v) ? v : new RawString(v, raw);
+    }
     if (text.startsWith('true', i)) {
       i += 4;
       return true;
@@ -279,10 +353,12 @@ class Doc {
     public root: Container,
     self: PNode | undefined,
   ) {
+    if (root instanceof PObj) root.parsed = true;
     this.selfSource = self;
   }
 
   setRoot(root: Container, self: PNode | undefined): void {
+    if (root instanceof PObj) root.parsed = true;
     this.root = root;
     this.selfSource = self;
     this.selfNode = undefined;
@@ -400,7 +476,7 @@ class Doc {
         if (!(err instanceof GoError)) throw err;
         return undefined;
       }
-      if (next instanceof PArr || next instanceof PObj) doc = next;
+      if (next instanceof PArr || next instanceof PObj) doc = markParsed(next);
       else return undefined;
     }
     return [doc, decodePatchKey(split[split.length - 1] as string)];
@@ -442,12 +518,12 @@ class Doc {
           doc = created;
           for (let i = 0; i < nextIndex; i++) this.addIgnoringErrors(doc, String(i), RAW_NULL);
         } else {
-          const created = new PObj();
+          const created = markParsed(new PObj());
           this.addIgnoringErrors(doc, part, created);
           doc = created;
         }
       } else if (target instanceof PArr || target instanceof PObj) {
-        doc = target;
+        doc = markParsed(target);
       } else {
         throw new GoError(ERR_INVALID, 'invalid');
       }
@@ -462,6 +538,11 @@ class Doc {
       // evanphx ignores these errors
     }
   }
+}
+
+function markParsed<T extends PObj | PArr>(c: T): T {
+  if (c instanceof PObj) c.parsed = true;
+  return c;
 }
 
 function objSet(c: PObj, key: string, val: PNode): void {
@@ -485,6 +566,8 @@ const NIL_DEREF = 'runtime error: invalid memory address or nil pointer derefere
 
 function equal(n: PNode, o: PNode): boolean {
   if (n instanceof PObj) {
+    // evanphx decodes the document value to compare it (tryDoc): from now on it is a decoded object
+    n.parsed = true;
     if (!(o instanceof PObj)) return false;
     if (n.obj.size !== o.obj.size) return false;
     for (const [k, v] of n.obj) {
@@ -511,7 +594,9 @@ function equal(n: PNode, o: PNode): boolean {
   if (n === null || o === null) return panicNil();
   // scalars: compact JSON text, strings by value
   if (o instanceof PObj || o instanceof PArr) return false;
-  if (typeof n === 'string' && typeof o === 'string') return n === o;
+  const ns = strValue(n);
+  const os = strValue(o);
+  if (ns !== undefined && os !== undefined) return ns === os;
   return marshal(n) === marshal(o);
 }
 
@@ -530,21 +615,21 @@ function opField(op: PObj | null, name: string): PNode | undefined {
 }
 
 const GO_TYPE: (n: PNode) => string = (n) =>
-  n === null || n === RAW_NULL ? 'null' : n instanceof PObj ? 'object' : n instanceof PArr ? 'array' : n instanceof RawNumber ? 'number' : typeof n === 'string' ? 'string' : 'bool';
+  n === null || n === RAW_NULL ? 'null' : n instanceof PObj ? 'object' : n instanceof PArr ? 'array' : n instanceof RawNumber ? 'number' : strValue(n) !== undefined ? 'string' : 'bool';
 
 function stringField(op: PObj | null, name: 'path' | 'from', missing: string): string {
   const v = opField(op, name);
   if (v === undefined || v === null) throw new GoError(missing, 'missing');
-  if (typeof v !== 'string') throw new GoError(`json: cannot unmarshal ${GO_TYPE(v)} into Go value of type string`, 'other');
-  return v;
+  const sv = strValue(v);
+  if (sv === undefined) throw new GoError(`json: cannot unmarshal ${GO_TYPE(v)} into Go value of type string`, 'other');
+  return sv;
 }
 
 const pathOf = (op: PObj | null): string => stringField(op, 'path', `operation missing path field: ${ERR_MISSING}`);
 const fromOf = (op: PObj | null): string => stringField(op, 'from', `operation, missing from field: ${ERR_MISSING}`);
 
 function kindOf(op: PObj | null): string {
-  const v = opField(op, 'op');
-  return typeof v === 'string' ? v : 'unknown';
+  return strValue(opField(op, 'op')) ?? 'unknown';
 }
 
 function validateOperation(op: PObj | null): void {
@@ -798,7 +883,7 @@ function opCopy(d: Doc, op: PObj | null): void {
   const dst = d.findObject(path);
   if (dst === undefined) throw new GoError(`copy operation does not apply: doc is missing destination path: ${path}: ${ERR_MISSING}`, 'missing');
   try {
-    d.add(dst[0], dst[1], copyNode(val));
+    d.add(dst[0], dst[1], deepCopyNode(val));
   } catch (err) {
     if (!(err instanceof GoError)) throw err;
     throw new GoError(`error while adding value during copy: ${err.message}`, 'other');
@@ -808,13 +893,26 @@ function opCopy(d: Doc, op: PObj | null): void {
 // ------------------------------------------------------------------------------------------------
 // Public API
 
+/** Result of {@link applyJson6902Detailed}. */
+export interface Json6902Result {
+  /** the patched document */
+  result: JsonValue;
+  /**
+   * Whether Kyverno sees a change: it compares the resource's JSON bytes with the bytes evanphx writes,
+   * so a value rewritten identically but spelled differently (`1.0` for `1`), a key moved to the end
+   * (remove + add), or a decoded key with `&`, `<`, `>` counts as a change even when `result` equals
+   * the input.
+   */
+  changed: boolean;
+}
+
 /**
  * Applies a JSON patch (a YAML or JSON text, or an already decoded list of operations) to a
- * document, like Kyverno's `ProcessPatchJSON6902`. The input document is not modified.
- * Throws PatchError: 'DECODE' (bad patch text), 'APPLY' (an operation failed), 'TEST_FAILED',
- * 'PANIC' (the reference implementation crashes on this input).
+ * document, like Kyverno's `ProcessPatchJSON6902`, and says whether Kyverno would see a change.
+ * The input document is not modified. Throws PatchError: 'DECODE' (bad patch text), 'APPLY' (an
+ * operation failed), 'TEST_FAILED', 'PANIC' (the reference implementation crashes on this input).
  */
-export function applyJson6902(doc: JsonValue, ops: readonly JsonValue[] | string): JsonValue {
+export function applyJson6902Detailed(doc: JsonValue, ops: readonly JsonValue[] | string): Json6902Result {
   const decoded = typeof ops === 'string' ? decodeText(ops) : decodeOrThrow(fromJson(ops as JsonValue[]));
   // Kyverno marshals the resource from a Go map: sorted keys
   const root = fromJson(doc, true);
@@ -828,9 +926,17 @@ export function applyJson6902(doc: JsonValue, ops: readonly JsonValue[] | string
       throw err;
     }
   }
-  if (d.root instanceof NilArr) return null;
+  if (d.root instanceof NilArr) return { result: null, changed: goJsonMarshal(doc) !== 'null' };
   if (d.root instanceof NilDoc) throw new PatchError('APPLY', `json: error calling MarshalJSON for type *jsonpatch.partialDoc: ${ERR_EXPECTED_OBJECT}`);
-  return toJson(d.root);
+  return { result: toJson(d.root), changed: serialize(d.root) !== goJsonMarshal(doc) };
+}
+
+/**
+ * Applies a JSON patch to a document (see {@link applyJson6902Detailed}) and returns the patched
+ * document. Example: `applyJson6902({a: [1]}, '[{"op":"add","path":"/a/-","value":2}]')` -> `{a: [1, 2]}`.
+ */
+export function applyJson6902(doc: JsonValue, ops: readonly JsonValue[] | string): JsonValue {
+  return applyJson6902Detailed(doc, ops).result;
 }
 
 /** Parses a patchesJson6902 text into operations without applying it (validation of policies). */
