@@ -2,7 +2,9 @@
  * Policy report results from engine responses (kyverno/pkg/utils/report/results.go ToPolicyReportResult,
  * cmd/cli/kubectl-kyverno/report/report.go) and the CLI's result counting (processor/result.go).
  */
-import { isObject, type JsonObject, type Resource } from '../engine/api/json.ts';
+import { isObject, type JsonObject, type JsonValue, type Resource } from '../engine/api/json.ts';
+import { controlNameOf } from '../engine/pss/controls.ts';
+import { goJsonMarshal, goJsonString } from '../engine/utils/gojson.ts';
 import type { KyvernoPolicy } from '../engine/api/policy.ts';
 import type { EngineResponse, RuleResponse, RuleStatus } from '../engine/api/response.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -122,13 +124,24 @@ export function toReportResult(response: EngineResponse, rule: RuleResponse, aud
 
 function addPodSecurityProperties(rule: RuleResponse, result: ReportResult): void {
   const pss = rule.podSecurityChecks!;
+  const ids: string[] = [];
+  const controls: JsonObject[] = [];
+  for (const c of pss.checks) {
+    if (c.allowed) continue;
+    ids.push(c.id);
+    controls.push({ ID: c.id, Name: controlNameOf(c.id), Images: (c.images ?? null) as JsonValue });
+  }
+  if (controls.length === 0) return;
   const props = result.properties ?? (result.properties = {});
   props['standard'] = pss.level;
   props['version'] = pss.version;
-  const controls: string[] = [];
-  for (const c of pss.checks) if (!c.allowed) controls.push(c.id);
-  controls.sort();
-  props['controls'] = controls.join(',');
+  props['controls'] = ids.join(',');
+  props['controlsJSON'] = goJsonMarshalOrdered(controls);
+}
+
+/** encoding/json of a struct keeps field order (ID, Name, Images). */
+function goJsonMarshalOrdered(controls: JsonObject[]): string {
+  return '[' + controls.map((c) => `{"ID":${goJsonString(String(c['ID']))},"Name":${goJsonString(String(c['Name']))},"Images":${goJsonMarshal(c['Images'] ?? null)}}`).join(',') + ']';
 }
 
 export function objectReference(r: Resource): JsonObject {

@@ -24,6 +24,7 @@ import { validatePodSecurityRule } from './handlers/validate-pss.ts';
 import { createJmesPath, type JmesPath } from './jmespath/index.ts';
 import { isExcludedUser, policyGate, type RequestFilterConfig } from './rule-match.ts';
 import { compileMatch, type MatchInfo, type RuleMatcher } from './match/index.ts';
+import { compilePattern, type CompiledPattern, type PatternResult } from './pattern/validate.ts';
 import { gvkOf, resourceKind, type PolicyContext } from './policy-context.ts';
 import { defaultImageConfig, type ImageConfig } from './utils/image.ts';
 import { policyKey } from './api/policy.ts';
@@ -77,6 +78,7 @@ export class Engine implements RuleRuntime {
   readonly targets: TargetResolver;
   private readonly rulesCache = new WeakMap<KyvernoPolicy, Map<string, Rule[]>>();
   private readonly matcherCache = new WeakMap<Rule, RuleMatcher>();
+  private readonly patternCache = new WeakMap<object, CompiledPattern>();
 
   constructor(private readonly options: EngineOptions) {
     this.config = {
@@ -225,6 +227,16 @@ export class Engine implements RuleRuntime {
       },
       policyNamespace: pc.policy.metadata.namespace ?? '',
     });
+  }
+
+  matchPattern(resource: JsonValue, pattern: JsonValue): PatternResult {
+    if (pattern === null || typeof pattern !== 'object') return compilePattern(pattern).match(resource);
+    let c = this.patternCache.get(pattern);
+    if (!c) {
+      c = compilePattern(pattern);
+      this.patternCache.set(pattern, c);
+    }
+    return c.match(resource);
   }
 
   rethrowPending(err: unknown): void {

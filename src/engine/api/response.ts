@@ -22,8 +22,11 @@ export interface PodSecurityCheckResult {
   allowed: boolean;
   forbiddenReason: string;
   forbiddenDetail: string;
-  /** field errors: `{path, value}` where path uses `[*]` for list indices */
+  /** field errors: `{path, value}`; paths carry real indices (`spec.containers[0]...`); exclusions compare
+   * them after turning index digits into `*` */
   errors?: Array<{ path: string; value: JsonValue }>;
+  /** container images named in the failure (report `controlsJSON`) */
+  images?: string[];
 }
 
 export interface RuleResponse {

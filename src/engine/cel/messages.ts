@@ -33,7 +33,7 @@ export function celGoTypeName(name: string, short = false): string {
     .replace(/</g, '(')
     .replace(/>/g, ')')
     .replace(/\b(\w+)\.ns\b/g, '$1')
-    .replace(/^null$/, 'null_type');
+    .replace(/^null$/, short ? 'null' : 'null_type');
 }
 
 /** Cel-go style `ERROR: <input>:L:C: msg` plus the source line and a caret. `offset` is a UTF-16 index. */

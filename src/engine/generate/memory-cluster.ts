@@ -151,7 +151,9 @@ export class MemoryCluster implements ResourceClient, TargetResolver {
       if (namespace !== '' && getNamespace(obj) !== namespace) continue;
       if (compiled) {
         const r = compiled.evaluate(getLabels(obj) ?? {});
-        if (!r.matched || r.error !== '') continue;
+        // an invalid selector is rejected by the API (the Go fake panics)
+        if (r.error !== '') throw new ClientError('BadRequest', `invalid selector: ${r.error}`);
+        if (!r.matched) continue;
       }
       items.push(obj);
     }

@@ -5,6 +5,7 @@
 import type { JsonValue, Resource } from '../api/json.ts';
 import type { ContextEntry, Rule } from '../api/policy.ts';
 import type { PolicyContext } from '../policy-context.ts';
+import type { PatternResult } from '../pattern/validate.ts';
 
 export interface RuleRuntime {
   /** loads context entries (and the CLI's preset rule values) into the policy context */
@@ -13,6 +14,8 @@ export interface RuleRuntime {
   evaluateList(pc: PolicyContext, list: string): JsonValue[];
   /** matchResource for the old object of an UPDATE (preconditions + match as a CREATE by a dummy user) */
   matchOldResource(pc: PolicyContext, rule: Rule, oldResource: Resource): boolean;
+  /** validate.MatchPattern with the compiled pattern cached by pattern object */
+  matchPattern(resource: JsonValue, pattern: JsonValue): PatternResult;
   /** rethrows errors that must escape the engine (PendingFetch) */
   rethrowPending(err: unknown): void;
 }

@@ -27,7 +27,10 @@ function imagesOf(pc: PolicyContext): ContainerImages | undefined {
     if (!isObject(g)) continue;
     const m: Record<string, string> = {};
     for (const [name, info] of Object.entries(g)) {
-      if (isObject(info) && typeof info['reference'] === 'string') m[name] = info['reference'];
+      if (!isObject(info)) continue;
+      // ImageInfo.String(): [registry/]path then @digest, else :tag
+      const base = info['registry'] ? `${String(info['registry'])}/${String(info['path'] ?? '')}` : String(info['path'] ?? '');
+      m[name] = info['digest'] ? `${base}@${String(info['digest'])}` : `${base}:${String(info['tag'] ?? '')}`;
     }
     out[group] = m;
   }

@@ -9,7 +9,6 @@ import { evaluateConditions } from '../conditions/evaluate.ts';
 import { isNotFoundError } from '../errors.ts';
 import { exceptionKey, matchingExceptions } from '../exceptions.ts';
 import { isEnforce } from '../failure-action.ts';
-import { matchPattern } from '../pattern/validate.ts';
 import { isDeleteRequest, isUpdateRequest, setOperation, setResources, type PolicyContext } from '../policy-context.ts';
 import { substituteAll } from '../variables/substitute.ts';
 import type { RuleRuntime } from './runtime.ts';
@@ -171,7 +170,7 @@ function validatePatterns(
 ): RuleResponse {
   const name = rule.name;
   if (pattern !== undefined) {
-    const r = matchPattern(resource, pattern);
+    const r = rt.matchPattern(resource, pattern);
     if (r.ok) return rulePass(name, 'Validation', `validation rule '${name}' passed.`);
     if (r.skip) return ruleSkip(name, 'Validation', r.message);
     if (r.path === '') return ruleResponse(name, 'Validation', 'error', buildErrorMessage(rt, pc, rule, r.message, ''));
@@ -189,7 +188,7 @@ function validatePatterns(
     const failed: string[] = [];
     const skipped: string[] = [];
     for (let idx = 0; idx < anyPattern.length; idx++) {
-      const r = matchPattern(resource, anyPattern[idx] as JsonValue);
+      const r = rt.matchPattern(resource, anyPattern[idx] as JsonValue);
       if (r.ok) return rulePass(name, 'Validation', `validation rule '${name}' anyPattern[${idx}] passed.`);
       if (r.skip) skipped.push(`rule ${name}[${idx}] skipped: ${r.message}`);
       else if (r.path === '') failed.push(`rule ${name}[${idx}] failed: ${r.message}`);

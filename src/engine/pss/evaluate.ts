@@ -23,6 +23,7 @@ import type { BadValue, CheckResult, FieldError } from './check.ts';
 import { controlCheckIds } from './controls.ts';
 import type { ContainerView, PodView } from './pod.ts';
 import { DEFAULT_REGISTRY } from './registry.ts';
+import type { Level } from './api.ts';
 import type { CheckRegistry } from './registry.ts';
 
 /** A level (any string: Kyverno does not validate it here) and a parsed version. */
@@ -39,11 +40,16 @@ export interface PssCheck {
 }
 
 /**
- * Runs the checks Kyverno selects for the level/version (see registry.ts) and returns the failures.
+ * Runs the checks of the level at the version, selected the way the in-tree Pod Security Admission does
+ * (registry.ts `psaChecks`: a check applies from its minimum version, restricted overrides replace the
+ * baseline checks they supersede, `privileged` runs nothing) and returns the failures.
+ * Kyverno v1.19 selects differently (`kyvernoChecks`: every check at every version, using a check's first
+ * revision before it existed); the project follows the upstream standard, which the golden PSA fixtures
+ * encode, for every version v1.0 to v1.37.
  * Example: a pod with `hostNetwork: true` at baseline -> `[{id: 'hostNamespaces', ...}]`.
  */
 export function evaluatePss(lv: LevelVersion, pod: PodView, registry: CheckRegistry = DEFAULT_REGISTRY): PssCheck[] {
-  const checks = registry.kyvernoChecks(lv.level, lv.version);
+  const checks = registry.psaChecks(lv.level as Level, lv.version);
   let out: PssCheck[] | undefined;
   for (let i = 0; i < checks.length; i++) {
     const c = checks[i]!;

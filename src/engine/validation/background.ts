@@ -6,8 +6,7 @@
  * `request.clusterRoles`, `serviceAccountName`, `serviceAccountNamespace` variables (the variable check is
  * skipped when the policy has a mutate-existing rule).
  */
-import { list, obj, objects, strings, type Obj } from './rule-model.ts';
-import { hasMutateExisting } from './rule-model.ts';
+import { hasMutateExisting, list, obj, objects, strings, type Obj } from './rule-model.ts';
 
 const FORBIDDEN_USER_VARIABLES = [
   /[^.](serviceAccountName)\b/,

@@ -1,7 +1,9 @@
 /**
  * Policy validation over the conformance corpora (../shared/conformance, read in place; each part is
- * skipped when its folder is absent). Expected outcomes were recorded by running Kyverno v1.19.0 (the
- * CLI's loader and policyvalidation.Validate in offline mode) on the same files.
+ * skipped when its folder is absent): the policy library and the CLI suites (all valid), the chainsaw
+ * suites (every policy the CLI loader accepts, and the policies the admission webhook must reject).
+ * Expected outcomes were recorded by running Kyverno v1.19.0 (the CLI's loader and
+ * policyvalidation.Validate in offline mode; Policy.Validate with cluster-scoped kinds for admission).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -211,4 +213,32 @@ test('conformance: webhookConfiguration.matchConditions are compiled when a CEL 
   });
   assert.deepEqual(seen, ['!("ownerReferences" in request.object.metadata.keys(@))']);
   assert.equal(formatPolicyError(r.errors), 'match conditions compilation errors: [e1 e2]');
+});
+
+// Every kyverno.io policy of the chainsaw suites that the CLI's loader accepts, with Kyverno's offline
+// validation result (error text, warnings) recorded in testdata/chainsaw-policies.json.
+interface ChainsawExpectation {
+  file: string;
+  policy: string;
+  error?: string;
+  errorPrefix?: string;
+  warnings?: string[];
+}
+test('conformance: chainsaw policies validate as in Kyverno', { skip: !existsSync(chainsaw) && `${chainsaw} not present` }, () => {
+  const expected = JSON.parse(readFileSync(new URL('./testdata/chainsaw-policies.json', import.meta.url), 'utf8')) as ChainsawExpectation[];
+  assert.ok(expected.length > 400);
+  const byFile = new Map<string, KyvernoPolicy[]>();
+  for (const e of expected) {
+    let policies = byFile.get(e.file);
+    if (!policies) {
+      policies = policiesIn(join(chainsaw, e.file));
+      byFile.set(e.file, policies);
+    }
+    const p = policies.find((x) => x.metadata.name === e.policy);
+    assert.ok(p, `${e.file} (${e.policy})`);
+    const got = cliValidate(p);
+    if (e.errorPrefix !== undefined) assert.ok(got.error.startsWith(e.errorPrefix), `${e.file}: ${got.error}`);
+    else assert.equal(got.error, e.error ?? '', `${e.file} (${e.policy})`);
+    assert.deepEqual(got.warnings, e.warnings ?? [], `${e.file} (${e.policy}) warnings`);
+  }
 });

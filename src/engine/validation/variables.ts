@@ -15,7 +15,6 @@ import { goStructJson, goStructValue, MATCH_RESOURCES, POLICY, RULE } from './go
 import { jsonPatchPathHasVariables } from './json-patch.ts';
 import { allowedVariables, checkVariables, MockContext, type JmesPathCompiler } from './mock-context.ts';
 import {
-  hasMutateExisting,
   hasValidateImageVerification,
   list,
   obj,

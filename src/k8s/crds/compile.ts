@@ -50,18 +50,55 @@ export interface CompiledSchema {
   readonly subtreeRules: boolean;
 }
 
-function compileNode(s: JSONSchemaProps, cache: Map<JSONSchemaProps, CompiledSchema>): CompiledSchema {
-  const hit = cache.get(s);
+/** Keywords that are not subschemas (`description` is ignored: it does not affect validation). */
+function ownKey(s: JSONSchemaProps): string {
+  const own: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (k === 'description' || k === 'properties' || k === 'items' || k === 'oneOf' || k === 'anyOf' || k === 'allOf' || k === 'not') continue;
+    if (k === 'additionalProperties' && typeof v === 'object') continue;
+    own[k] = v;
+  }
+  return JSON.stringify(own);
+}
+
+/**
+ * Structurally identical subtrees (the same label selector, condition or rule appears many times
+ * across kinds and versions) compile to one shared node: the key of a node is its own keywords plus
+ * the identities of its compiled children.
+ */
+const interned = new Map<string, CompiledSchema>();
+const ids = new WeakMap<CompiledSchema, number>();
+
+function idOf(c: CompiledSchema | undefined): string {
+  return c === undefined ? '-' : String(ids.get(c));
+}
+
+function compileNode(s: JSONSchemaProps, seen: Map<JSONSchemaProps, CompiledSchema>): CompiledSchema {
+  const hit = seen.get(s);
   if (hit) return hit;
-  const sub = (x: JSONSchemaProps | undefined): CompiledSchema | undefined => (x ? compileNode(x, cache) : undefined);
+  const sub = (x: JSONSchemaProps | undefined): CompiledSchema | undefined => (x ? compileNode(x, seen) : undefined);
   const properties = s.properties
-    ? new Map(Object.entries(s.properties).map(([k, v]) => [k, compileNode(v, cache)] as const))
+    ? new Map(Object.entries(s.properties).map(([k, v]) => [k, compileNode(v, seen)] as const))
     : undefined;
   const additional = typeof s.additionalProperties === 'object' ? sub(s.additionalProperties) : undefined;
   const items = sub(s.items);
-  const oneOf = (s.oneOf ?? []).map((x) => compileNode(x, cache));
-  const anyOf = (s.anyOf ?? []).map((x) => compileNode(x, cache));
-  const allOf = (s.allOf ?? []).map((x) => compileNode(x, cache));
+  let anyOf = (s.anyOf ?? []).map((x) => compileNode(x, seen));
+  if (anyOf.length === 0 && s['x-kubernetes-int-or-string'] === true) {
+    // the API server validates int-or-string as anyOf integer/string
+    anyOf = [compileNode({ type: 'integer' }, seen), compileNode({ type: 'string' }, seen)];
+  }
+  const oneOf = (s.oneOf ?? []).map((x) => compileNode(x, seen));
+  const allOf = (s.allOf ?? []).map((x) => compileNode(x, seen));
+  const not = sub(s.not);
+  let key = ownKey(s);
+  if (properties) for (const [k, v] of properties) key += `|p${JSON.stringify(k)}=${idOf(v)}`;
+  key += `|a=${idOf(additional)}|i=${idOf(items)}|n=${idOf(not)}`;
+  key += `|1=${oneOf.map(idOf).join(',')}|2=${anyOf.map(idOf).join(',')}|3=${allOf.map(idOf).join(',')}`;
+  const shared = interned.get(key);
+  if (shared) {
+    seen.set(s, shared);
+    return shared;
+  }
   const defaults: Array<readonly [string, JsonValue]> = [];
   if (s.properties) {
     for (const [k, v] of Object.entries(s.properties)) if (v.default !== undefined) defaults.push([k, v.default]);
@@ -93,7 +130,7 @@ function compileNode(s: JSONSchemaProps, cache: Map<JSONSchemaProps, CompiledSch
     oneOf,
     anyOf,
     allOf,
-    not: sub(s.not),
+    not,
     listType,
     listMapKeys: s['x-kubernetes-list-map-keys'] ?? [],
     rules,
@@ -102,11 +139,13 @@ function compileNode(s: JSONSchemaProps, cache: Map<JSONSchemaProps, CompiledSch
     subtreeLists: listType === 'set' || listType === 'map' || children.some((c) => c.subtreeLists),
     subtreeRules: rules.length > 0 || children.some((c) => c.subtreeRules),
   };
-  cache.set(s, node);
+  ids.set(node, interned.size);
+  interned.set(key, node);
+  seen.set(s, node);
   return node;
 }
 
-/** Compiles a schema tree. Shared sub-objects compile once. */
+/** Compiles a schema tree. Identical subtrees (within and across calls) share one compiled node. */
 export function compileSchema(schema: JSONSchemaProps): CompiledSchema {
   return compileNode(schema, new Map());
 }

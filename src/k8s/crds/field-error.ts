@@ -21,6 +21,8 @@ export type SchemaErrorCode =
   | 'UNKNOWN_FIELD'
   /** metadata that does not decode as ObjectMeta */
   | 'METADATA_DECODE'
+  /** a strict decoding error reported by the reader (duplicate keys) */
+  | 'STRICT_DECODE'
   | 'TYPE'
   | 'ENUM'
   | 'REQUIRED'

@@ -299,6 +299,59 @@ function removeAt(doc: JsonObject, path: ReadonlyArray<string | number>): void {
   if (isObject(cur)) delete cur[path[path.length - 1] as string];
 }
 
+/** A `metav1.Time` re-encoded: RFC 3339 in UTC with whole seconds. */
+function normalizeTime(v: string): string {
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) return v;
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+const isEmpty = (v: JsonValue | undefined): boolean =>
+  v === undefined ||
+  v === null ||
+  v === '' ||
+  (Array.isArray(v) && v.length === 0) ||
+  (isObject(v) && Object.keys(v).length === 0);
+
+function dropEmpty(o: JsonObject, keep: ReadonlySet<string> = new Set()): void {
+  for (const k of Object.keys(o)) {
+    if (keep.has(k)) continue;
+    const v = o[k];
+    if (isEmpty(v) || (k !== 'deletionGracePeriodSeconds' && v === 0)) delete o[k];
+  }
+}
+
+const OWNER_REQUIRED = new Set(['apiVersion', 'kind', 'name', 'uid']);
+
+/**
+ * Re-encodes a decoded `metadata` the way the API server does after decoding (ObjectMeta marshalled
+ * back: `omitempty` fields that are empty dropped, times normalized), in place.
+ */
+export function normalizeObjectMeta(doc: JsonObject): void {
+  const meta = doc['metadata'];
+  if (meta === null) {
+    doc['metadata'] = {};
+    return;
+  }
+  if (!isObject(meta)) return;
+  for (const k of ['creationTimestamp', 'deletionTimestamp']) {
+    const t = meta[k];
+    if (typeof t === 'string' && t !== '') meta[k] = normalizeTime(t);
+  }
+  if (Array.isArray(meta['ownerReferences'])) {
+    for (const o of meta['ownerReferences']) if (isObject(o)) dropEmpty(o, OWNER_REQUIRED);
+  }
+  if (Array.isArray(meta['managedFields'])) {
+    for (const m of meta['managedFields']) {
+      if (!isObject(m)) continue;
+      if (typeof m['time'] === 'string' && m['time'] !== '') m['time'] = normalizeTime(m['time']);
+      dropEmpty(m);
+    }
+  }
+  dropEmpty(meta);
+  if (meta['deletionGracePeriodSeconds'] === null) delete meta['deletionGracePeriodSeconds'];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Validation on create
 

@@ -29,7 +29,7 @@ import { CLI_CRD_NAMES, allCrds } from './crds.ts';
 import { applyDefaults } from './defaulting.ts';
 import { aggregate, formatSchemaError, invalid, raw, type SchemaError } from './field-error.ts';
 import { validateListSetsAndMaps } from './list-type.ts';
-import { decodeObjectMeta, validateObjectMeta } from './object-meta.ts';
+import { decodeObjectMeta, normalizeObjectMeta, validateObjectMeta } from './object-meta.ts';
 import { validateOpenAPI } from './openapi-validate.ts';
 import { pruneNulls, pruneUnknown } from './prune.ts';
 import { gvkOf, type CustomResourceDefinition, type GroupVersionKind, type JSONSchemaProps } from './types.ts';
@@ -43,6 +43,13 @@ export type CrdSet = 'all' | 'cli';
 export interface ValidateOptions {
   /** default `all` */
   crds?: CrdSet;
+  /**
+   * Strict decoding errors the YAML/JSON reader found in this document, worded as Go's decoder words
+   * them (duplicate keys: `yaml: unmarshal errors:\n  line 25: key "kind" already set in map`). They
+   * make the document fail to parse, listed before unknown fields, as the API server's strict decoder
+   * does.
+   */
+  decodeErrors?: readonly string[];
 }
 
 export interface SchemaValidationResult {
@@ -146,19 +153,24 @@ export function validateAgainstSchema(
   if (meta.error) {
     return { gvk: g, errors: [meta.error], defaulted: obj, fatal: false, kyvernoMessage: `failed to parse document (${meta.error.message})` };
   }
+  normalizeObjectMeta(obj);
   const unknown = [...meta.unknown, ...pruneUnknown(obj, root)];
   // 2. nulls and defaults
   pruneNulls(obj, root);
   applyDefaults(obj, root);
-  if (unknown.length > 0) {
-    const errors = unknown.map((u) =>
-      invalid({ path: u.path, field: u.field, code: 'UNKNOWN_FIELD', stage: 'parse' }, undefined, 'value provided for unknown field'),
-    );
+  const decodeErrors = options.decodeErrors ?? [];
+  if (unknown.length > 0 || decodeErrors.length > 0) {
+    const errors = [
+      ...decodeErrors.map((m) => raw({ path: [], code: 'STRICT_DECODE' }, m)),
+      ...unknown.map((u) =>
+        invalid({ path: u.path, field: u.field, code: 'UNKNOWN_FIELD', stage: 'parse' }, undefined, 'value provided for unknown field'),
+      ),
+    ];
     return {
       gvk: g,
       errors,
       defaulted: obj,
-      fatal: true,
+      fatal: unknown.length > 0,
       kyvernoMessage: `failed to parse document (${errors.map(formatSchemaError).join('\n')})`,
     };
   }

@@ -25,6 +25,7 @@ import { kyvernoResourceLibrary } from './kyverno-resource.ts';
 import { kyvernoTimeLibrary } from './kyverno-time.ts';
 import { kyvernoTransformLibrary } from './kyverno-transform.ts';
 import { kyvernoUserLibrary } from './kyverno-user.ts';
+import { kyvernoX509Library } from './kyverno-x509.ts';
 import { kyvernoYamlLibrary } from './kyverno-yaml.ts';
 import { listsExtLibrary } from './lists-ext.ts';
 import { mathExtLibrary } from './math-ext.ts';
@@ -69,6 +70,7 @@ export const kyvernoCelLibraries: readonly CelLibrary[] = [
   kyvernoMathLibrary,
   kyvernoRandomLibrary,
   kyvernoTransformLibrary,
+  kyvernoX509Library,
 ];
 
 export const defaultCelLibraries: readonly CelLibrary[] = [...kubernetesCelLibraries, ...kyvernoCelLibraries];

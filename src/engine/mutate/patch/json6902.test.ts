@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deepCopy, type JsonObject, type JsonValue } from '../../api/json.ts';
-import { applyJson6902, decodeJson6902 } from './json6902.ts';
+import { deepCopy, deepEqual, type JsonObject, type JsonValue } from '../../api/json.ts';
+import { applyJson6902, applyJson6902Detailed, decodeJson6902 } from './json6902.ts';
 import { PatchError } from './patch-error.ts';
 
 interface Case {
@@ -165,4 +165,47 @@ test('decodeJson6902 returns the operations of a YAML or JSON text', () => {
   assert.deepEqual(decodeJson6902('- op: add\n  path: /a\n  value: on\n'), [{ op: 'add', path: '/a', value: true }]);
   assert.deepEqual(decodeJson6902('[{"op":"remove","path":"/a"}]'), [{ op: 'remove', path: '/a' }]);
   assert.throws(() => decodeJson6902('{"op":"remove"}'), /failed to decode patches: json: cannot unmarshal object into Go value of type jsonpatch.Patch/);
+});
+
+// Expected values: Kyverno's mutate flow in Go (unstructured.MarshalJSON of the resource, the patch,
+// then the TrimSpace'd byte comparison Kyverno uses to decide between "resource patched" and "no
+// patches applied"). `same`: the patched document equals the input as a value.
+test('changed: Kyverno compares bytes, not values', async (t) => {
+  const doc: JsonObject = {
+    metadata: { name: 'p', annotations: { 'a&b': 'x<y', c: 'd' }, labels: { k: 'v' } },
+    spec: { n: 1, f: 1.5, list: [1, { 'x&': 1 }], s: 'a&b' },
+  };
+  const table: Array<{ text: string; changed: boolean; same: boolean }> = [
+    { text: "[{\"op\":\"replace\",\"path\":\"/spec/n\",\"value\":1.0}]", changed: true, same: true },
+    { text: "[{\"op\":\"replace\",\"path\":\"/spec/n\",\"value\":1}]", changed: false, same: true },
+    { text: "- op: replace\n  path: /spec/n\n  value: 1.0\n", changed: false, same: true },
+    { text: "[{\"op\":\"remove\",\"path\":\"/metadata/labels/k\"},{\"op\":\"add\",\"path\":\"/metadata/labels/k\",\"value\":\"v\"}]", changed: false, same: true },
+    { text: "[{\"op\":\"remove\",\"path\":\"/spec/n\"},{\"op\":\"add\",\"path\":\"/spec/n\",\"value\":1}]", changed: true, same: true },
+    { text: "[{\"op\":\"test\",\"path\":\"/metadata/annotations/c\",\"value\":\"d\"}]", changed: true, same: true },
+    { text: "[{\"op\":\"test\",\"path\":\"/metadata/annotations\",\"value\":{\"a&b\":\"x<y\",\"c\":\"d\"}}]", changed: false, same: true },
+    { text: "[{\"op\":\"test\",\"path\":\"/spec/list\",\"value\":[1,{\"x&\":1}]}]", changed: false, same: true },
+    { text: "[{\"op\":\"replace\",\"path\":\"/spec/s\",\"value\":\"a&b\"}]", changed: true, same: true },
+    { text: "[{\"op\":\"replace\",\"path\":\"/spec/s\",\"value\":\"a\\u0026b\"}]", changed: false, same: true },
+    { text: "[{\"op\":\"replace\",\"path\":\"/metadata/name\",\"value\":\"\\u0070\"}]", changed: true, same: true },
+    { text: "[{\"op\":\"copy\",\"from\":\"/metadata/annotations\",\"path\":\"/metadata/annotations2\"},{\"op\":\"remove\",\"path\":\"/metadata/annotations2\"}]", changed: false, same: true },
+    { text: "[{\"op\":\"test\",\"path\":\"/metadata/annotations\",\"value\":{\"a&b\":\"x<y\",\"c\":\"d\"}},{\"op\":\"copy\",\"from\":\"/metadata/annotations\",\"path\":\"/spec/copy\"}]", changed: true, same: false },
+    { text: "[{\"op\":\"move\",\"from\":\"/spec/n\",\"path\":\"/spec/n\"}]", changed: true, same: true },
+    { text: "[{\"op\":\"add\",\"path\":\"/spec/x\",\"value\":{\"b\":1,\"a\":2}},{\"op\":\"remove\",\"path\":\"/spec/x\"}]", changed: false, same: true },
+    { text: "[{\"op\":\"replace\",\"path\":\"/spec/list/1\",\"value\":{\"x&\":1}}]", changed: true, same: true },
+    { text: "[{\"op\":\"replace\",\"path\":\"/spec/list/1\",\"value\":{\"x\\u0026\":1}}]", changed: false, same: true },
+    { text: "[{\"op\":\"replace\",\"path\":\"/spec/f\",\"value\":1.50}]", changed: true, same: true },
+    { text: "[{\"op\":\"replace\",\"path\":\"/spec/f\",\"value\":15e-1}]", changed: true, same: true },
+    { text: "[{\"op\":\"add\",\"path\":\"/metadata/annotations/c\",\"value\":\"d\"}]", changed: true, same: true },
+    { text: "[{\"op\":\"add\",\"path\":\"/spec/list/1/x&\",\"value\":1}]", changed: true, same: true },
+    { text: "[{\"op\":\"replace\",\"path\":\"/spec\",\"value\":{\"f\":1.5,\"list\":[1,{\"x&\":1}],\"n\":1,\"s\":\"a&b\"}}]", changed: true, same: true },
+    { text: "[{\"op\":\"replace\",\"path\":\"/spec\",\"value\":{\"f\":1.5,\"list\":[1,{\"x\\u0026\":1}],\"n\":1,\"s\":\"a\\u0026b\"}}]", changed: false, same: true },
+    { text: "[]", changed: false, same: true },
+  ];
+  for (const c of table) {
+    await t.test(c.text, () => {
+      const r = applyJson6902Detailed(doc, c.text);
+      assert.equal(r.changed, c.changed);
+      assert.equal(deepEqual(r.result, doc), c.same);
+    });
+  }
 });

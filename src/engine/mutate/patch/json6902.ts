@@ -35,10 +35,11 @@ class RawNumber {
 
 class PObj {
   /**
-   * Decoded by evanphx (navigated into, created, compared): its keys are written again on output,
-   * without HTML escaping. Untouched objects keep their original bytes.
+   * How evanphx holds the object: 0 raw (its original bytes are written back), 1 decoded while
+   * navigating or creating it (keys re-encoded without HTML escaping), 2 decoded only to compare it in a
+   * `test` (no options attached: keys re-encoded with escaping, i.e. as the original bytes).
    */
-  parsed = false;
+  decoded: 0 | 1 | 2 = 0;
   /** original JSON text of keys whose text is not the canonical (escaped) encoding */
   keyText: Map<string, string> | undefined;
   constructor(
@@ -127,15 +128,24 @@ function strValue(n: PNode | undefined): string | undefined {
  * Compact JSON as encoding/json writes it (HTML-escaped strings). `sortKeys` for a Go map (the
  * operation itself); its values are raw messages, written in their own key order.
  */
-function marshal(n: PNode | undefined, sortKeys = false): string {
+function marshal(n: PNode | undefined, sortKeys = false, escapeRaw = false): string {
   if (n === undefined || n === null || n === RAW_NULL) return 'null';
   if (n instanceof RawNumber) return n.text;
-  if (n instanceof RawString) return n.text;
+  if (n instanceof RawString) return escapeRaw ? htmlEscapeRaw(n.text) : n.text;
   if (typeof n === 'string') return goJsonString(n);
   if (typeof n === 'boolean') return n ? 'true' : 'false';
-  if (n instanceof PArr) return '[' + n.nodes.map((e) => marshal(e)).join(',') + ']';
+  if (n instanceof PArr) return '[' + n.nodes.map((e) => marshal(e, false, escapeRaw)).join(',') + ']';
   const keys = sortKeys ? [...n.obj.keys()].sort(compareBytes) : n.keys;
-  return '{' + keys.map((k) => (n.keyText?.get(k) ?? goJsonString(k)) + ':' + marshal(n.obj.get(k))).join(',') + '}';
+  const keyText = (k: string): string => {
+    const t = n.keyText?.get(k);
+    return t === undefined ? goJsonString(k) : escapeRaw ? htmlEscapeRaw(t) : t;
+  };
+  return '{' + keys.map((k) => keyText(k) + ':' + marshal(n.obj.get(k), false, escapeRaw)).join(',') + '}';
+}
+
+/** What encoding/json's compaction of a raw message does with HTML escaping on. */
+function htmlEscapeRaw(text: string): string {
+  return text.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + (c.codePointAt(0) as number).toString(16).padStart(4, '0'));
 }
 
 /**
@@ -144,7 +154,7 @@ function marshal(n: PNode | undefined, sortKeys = false): string {
  */
 function serialize(n: PNode): string {
   if (n instanceof PObj) {
-    if (!n.parsed) return marshal(n);
+    if (n.decoded !== 1) return marshal(n);
     let out = '{';
     for (let i = 0; i < n.keys.length; i++) {
       const k = n.keys[i] as string;
@@ -169,7 +179,7 @@ function deepCopyNode(n: PNode): PNode {
   if (n instanceof PObj) {
     const o = new PObj([...n.keys]);
     for (const [k, v] of n.obj) o.obj.set(k, deepCopyNode(v));
-    const text = n.parsed ? (k: string): string => goJsonStringNoHtmlEscape(k) : (k: string): string => n.keyText?.get(k) ?? goJsonString(k);
+    const text = n.decoded === 1 ? (k: string): string => goJsonStringNoHtmlEscape(k) : (k: string): string => n.keyText?.get(k) ?? goJsonString(k);
     for (const k of n.keys) {
       const t = text(k);
       if (t !== goJsonString(k)) (o.keyText ??= new Map()).set(k, t);
@@ -353,12 +363,12 @@ class Doc {
     public root: Container,
     self: PNode | undefined,
   ) {
-    if (root instanceof PObj) root.parsed = true;
+    if (root instanceof PObj) root.decoded = 1;
     this.selfSource = self;
   }
 
   setRoot(root: Container, self: PNode | undefined): void {
-    if (root instanceof PObj) root.parsed = true;
+    if (root instanceof PObj) root.decoded = 1;
     this.root = root;
     this.selfSource = self;
     this.selfNode = undefined;
@@ -540,8 +550,9 @@ class Doc {
   }
 }
 
+/** evanphx `intoDoc(options)`: a raw object becomes decoded with the apply options. */
 function markParsed<T extends PObj | PArr>(c: T): T {
-  if (c instanceof PObj) c.parsed = true;
+  if (c instanceof PObj && c.decoded === 0) c.decoded = 1;
   return c;
 }
 
@@ -566,8 +577,8 @@ const NIL_DEREF = 'runtime error: invalid memory address or nil pointer derefere
 
 function equal(n: PNode, o: PNode): boolean {
   if (n instanceof PObj) {
-    // evanphx decodes the document value to compare it (tryDoc): from now on it is a decoded object
-    n.parsed = true;
+    // evanphx decodes the document value to compare it (tryDoc, without options)
+    if (n.decoded === 0) n.decoded = 2;
     if (!(o instanceof PObj)) return false;
     if (n.obj.size !== o.obj.size) return false;
     for (const [k, v] of n.obj) {
@@ -679,7 +690,7 @@ function decodePatch(doc: PNode): Array<PObj | null> {
       validateOperation(op);
     } catch (err) {
       if (!(err instanceof GoError)) throw err;
-      throw new GoError(`invalid operation ${marshal(op, true)}: ${err.message}`, 'other');
+      throw new GoError(`invalid operation ${marshal(op, true, true)}: ${err.message}`, 'other');
     }
   }
   return ops;
