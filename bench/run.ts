@@ -10,7 +10,7 @@
  *   npm run bench [-- --only <name>] [--pods N]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,23 +29,20 @@ const podsN = args.includes('--pods') ? Number(args[args.indexOf('--pods') + 1])
 
 const fixedClock = { now: () => new Date('2026-01-01T00:00:00Z') };
 
+/** Every policy file of a library folder (test folders `.kyverno-test` / `.chainsaw-test` skipped). */
 function policyFiles(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir).sort()) {
     const p = join(dir, e);
     if (e.startsWith('.')) continue;
     if (statSync(p).isDirectory()) policyFiles(p, out);
-    else if (e.endsWith('.yaml') && !e.includes('kyverno-test') && !e.includes('resource')) out.push(p);
+    else if (e.endsWith('.yaml') && /^kind:\s*(Cluster)?Policy\s*$/m.test(readFileSync(p, 'utf8'))) out.push(p);
   }
   return out;
 }
 
 export function loadPodSecurityPolicies(): KyvernoPolicy[] {
   const dir = join(shared, 'kyverno-policies', 'pod-security');
-  const files = policyFiles(dir).filter((f) => {
-    const rel = f.slice(dir.length + 1).split('/');
-    // <level>/<policy>/<policy>.yaml
-    return rel.length === 3 && rel[2] === `${rel[1]}.yaml`;
-  });
+  const files = policyFiles(dir);
   const src = readSources(files);
   const loaded = classifyPolicies(parseDocuments(src.files).docs);
   return loaded.policies;
@@ -118,10 +115,7 @@ function benchApply10k(): void {
   writeFileSync(file, generatePods(podsN).map((p) => toYaml(p)).join('---\n'));
   const cli = join(root, 'dist', 'cli', 'main.js');
   const policiesDir = join(shared, 'kyverno-policies', 'pod-security');
-  const files = policyFiles(policiesDir).filter((f) => {
-    const rel = f.slice(policiesDir.length + 1).split('/');
-    return rel.length === 3 && rel[2] === `${rel[1]}.yaml`;
-  });
+  const files = policyFiles(policiesDir);
   try {
     execFileSync('test', ['-f', cli]);
   } catch {
@@ -167,8 +161,8 @@ const all: Record<string, () => void | Promise<void>> = {
   ...extraBenches,
 };
 
-console.log(`kyverno-ts benchmarks on ${machine()}`);
-for (const [name, fn] of Object.entries(all)) {
+if (process.argv[1]?.endsWith("run.ts")) console.log(`kyverno-ts benchmarks on ${machine()}`);
+if (process.argv[1]?.endsWith("run.ts")) for (const [name, fn] of Object.entries(all)) {
   if (only && name !== only) continue;
   await fn();
 }

@@ -28,7 +28,7 @@ import { compilePattern, type CompiledPattern, type PatternResult } from './patt
 import { gvkOf, resourceKind, type PolicyContext } from './policy-context.ts';
 import { defaultImageConfig, type ImageConfig } from './utils/image.ts';
 import { policyKey } from './api/policy.ts';
-import { substituteAll as substituteAllImpl } from './variables/substitute.ts';
+import { needsSubstitution, substituteAll as substituteAllImpl } from './variables/substitute.ts';
 
 export interface EngineConfig {
   imageConfig: ImageConfig;
@@ -79,6 +79,8 @@ export class Engine implements RuleRuntime {
   private readonly rulesCache = new WeakMap<KyvernoPolicy, Map<string, Rule[]>>();
   private readonly matcherCache = new WeakMap<Rule, RuleMatcher>();
   private readonly patternCache = new WeakMap<object, CompiledPattern>();
+  private readonly noVariables = new WeakSet<object>();
+  private readonly imagesCache = new WeakMap<Resource, JsonObject>();
 
   constructor(private readonly options: EngineOptions) {
     this.config = {
@@ -120,20 +122,26 @@ export class Engine implements RuleRuntime {
   /** Builds a policy context (NewPolicyContext / NewPolicyContextFromAdmissionRequest). */
   newPolicyContext(input: PolicyContextInput): PolicyContext {
     const operation = input.operation ?? 'CREATE';
-    const ctx = new JsonContext(this.jp, {}, this.config.maxContextSize);
     let newResource = input.newResource;
     let oldResource = input.oldResource ?? null;
+    let raw: JsonObject;
     if (input.admissionRequest) {
-      ctx.addRequest(input.admissionRequest);
-      if (newResource) ctx.addResource(newResource);
-      if (oldResource) ctx.addOldResource(oldResource);
+      const request: JsonObject = { ...input.admissionRequest };
+      if (newResource) request['object'] = newResource;
+      if (oldResource) request['oldObject'] = oldResource;
+      raw = { request };
     } else {
-      if (operation !== 'DELETE') ctx.addResource(newResource);
-      else ctx.addOldResource(oldResource ?? newResource);
-      if (operation === 'UPDATE' && oldResource) ctx.addOldResource(oldResource);
+      // the document NewPolicyContext builds: request.object (oldObject for DELETE), namespace, operation
+      const request: JsonObject = {};
+      if (operation !== 'DELETE') request['object'] = newResource;
+      else request['oldObject'] = oldResource ?? newResource;
+      if (operation === 'UPDATE' && oldResource) request['oldObject'] = oldResource;
       const r = operation === 'DELETE' ? (oldResource ?? newResource) : newResource;
-      ctx.addNamespace(metaString(r, 'namespace'));
+      request['namespace'] = metaString(r, 'namespace');
+      request['operation'] = operation;
+      raw = { request };
     }
+    const ctx = new JsonContext(this.jp, raw, this.config.maxContextSize);
     const imageSource = newResource ?? oldResource;
     if (imageSource) this.addImagesLoader(ctx, imageSource);
     if (input.admissionInfo) {
@@ -144,7 +152,8 @@ export class Engine implements RuleRuntime {
       });
       ctx.addServiceAccount(input.admissionInfo.userInfo?.username ?? '');
     }
-    if (!input.admissionRequest) ctx.addOperation(operation);
+    if (!input.admissionRequest) ctx.setOperationOnly(operation);
+    else if (typeof input.admissionRequest['operation'] === 'string') ctx.setOperationOnly(input.admissionRequest['operation']);
     if (operation === 'DELETE' && !input.admissionRequest) {
       oldResource = oldResource ?? newResource;
       newResource = null;
@@ -183,9 +192,14 @@ export class Engine implements RuleRuntime {
       name: 'images',
       hasLoaded: () => loaded,
       load: () => {
-        const images = extractImages(resource, this.config.imageConfig, undefined, (e, d) => this.jp.search(e, d));
         loaded = true;
-        if (Object.keys(images).length > 0) ctx.addToContext(imagesToContext(images), false, 'images');
+        let doc = this.imagesCache.get(resource);
+        if (!doc) {
+          const images = extractImages(resource, this.config.imageConfig, undefined, (e, d) => this.jp.search(e, d));
+          doc = imagesToContext(images);
+          this.imagesCache.set(resource, doc);
+        }
+        if (Object.keys(doc).length > 0) ctx.addToContext(doc, false, 'images');
       },
     });
   }
@@ -466,7 +480,13 @@ export class Engine implements RuleRuntime {
     return out;
   }
 
-  private substitute(pc: PolicyContext, v: JsonValue): JsonValue {
+  substitute(pc: PolicyContext, v: JsonValue): JsonValue {
+    if (v === null || typeof v !== 'object') return substituteAllImpl(pc.jsonContext, v);
+    if (this.noVariables.has(v)) return v;
+    if (!needsSubstitution(v)) {
+      this.noVariables.add(v);
+      return v;
+    }
     return substituteAllImpl(pc.jsonContext, v);
   }
 

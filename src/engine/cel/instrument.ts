@@ -12,6 +12,8 @@
  */
 import { Optional } from '@marcbachmann/cel-js';
 import { CelFunctionError } from './errors.ts';
+import { celTypeName } from './libs/compare.ts';
+import { noSuchOverloadMessage } from './messages.ts';
 import {
   CALL_COSTS,
   COST_KEY,
@@ -208,6 +210,8 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): CostSlot {
   const slot: CostSlot = { current: undefined };
   const cls = Object.getPrototypeOf(root).constructor as Function;
   const seen = new Set<CelJsNode>();
+  const freeIdents = new Set<CelJsNode>();
+  const freeRelative = new Set<CelJsNode>();
   const extra = new Map<CelJsNode, number>();
   const folded = new Set<CelJsNode>();
   const earlyExit = new Map<CelJsNode, { step: CelJsNode; cost: number }>();
@@ -223,6 +227,21 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): CostSlot {
   const visit = (node: CelJsNode): void => {
     if (seen.has(node)) return;
     seen.add(node);
+    if (node.op === '?:') {
+      // cel-go plans a conditional as an attribute: the variable a branch starts from is read
+      // through it without charge (its qualifiers still cost 1 each)
+      const [, t, f] = node.args as CelJsNode[];
+      // (for a branch selecting from a non-attribute, the relative attribute is not charged)
+      for (const b of [t!, f!]) {
+        const root = selectRoot(b);
+        if (root.op === 'id' && root.meta.alternate === undefined) freeIdents.add(root);
+        else if (root !== b) {
+          let first = b;
+          while ((first.args as CelJsNode[])[0] !== root) first = (first.args as CelJsNode[])[0]!;
+          freeRelative.add(first);
+        }
+      }
+    }
     const meta = node.meta;
     // children first
     const args = node.args;
@@ -295,7 +314,7 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): CostSlot {
         setEval(slot, node, extraCost + ACCU_INC_COST, meta.evaluate);
         return;
       case 'id':
-        setEval(slot, node, extraCost + 1, meta.evaluate);
+        setEval(slot, node, extraCost + (freeIdents.has(node) ? 0 : 1), meta.evaluate);
         return;
       case '.':
       case '[]':
@@ -303,10 +322,12 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): CostSlot {
       case '[?]': {
         // cel-go: a qualifier costs 1; selecting from something that is not an attribute
         // (a literal, a call result) adds 1 for the attribute; an absent optional selection is free
+        // (only once per chain: later qualifiers extend that attribute); after an optional
+        // selection, a qualifier reached with an absent value is free as well
         const operand = (node.args as CelJsNode[])[0]!;
-        const attr = isAttribute(operand);
+        const attr = isAttribute(operand) || freeRelative.has(node);
         const base = extraCost + (attr ? 0 : 1);
-        if (node.op === '.' || node.op === '[]') setEval(slot, node, base + 1, meta.evaluate);
+        if ((node.op === '.' || node.op === '[]') && !hasOptionalSelect(operand)) setEval(slot, node, base + 1, meta.evaluate);
         else installOptionalSelect(slot, node, base);
         return;
       }
@@ -367,6 +388,7 @@ export function instrument(root: CelJsNode, opts: InstrumentOptions): CostSlot {
   return slot;
 }
 
+/** Whether cel-go plans `n` as an attribute (a variable, or any selection: a relative attribute). */
 function isAttribute(n: CelJsNode): boolean {
   switch (n.op) {
     case 'id':
@@ -375,9 +397,25 @@ function isAttribute(n: CelJsNode): boolean {
     case '[]':
     case '.?':
     case '[?]':
-      return isAttribute((n.args as CelJsNode[])[0]!);
+    case '?:':
+      return true;
     default:
       return false;
+  }
+}
+
+/** The operand a chain of selections starts from. */
+function selectRoot(n: CelJsNode): CelJsNode {
+  let c = n;
+  while (c.op === '.' || c.op === '[]' || c.op === '.?' || c.op === '[?]') c = (c.args as CelJsNode[])[0]!;
+  return c;
+}
+
+/** Whether the selection chain ending at `n` contains an optional selection (`.?`, `[?]`). */
+function hasOptionalSelect(n: CelJsNode): boolean {
+  for (let c = n; ; c = (c.args as CelJsNode[])[0]!) {
+    if (c.op === '.?' || c.op === '[?]') return true;
+    if (c.op !== '.' && c.op !== '[]') return false;
   }
 }
 
@@ -543,6 +581,10 @@ function installCall(
     } catch (e) {
       // a failing call still costs what cel-go charges for it
       if (!(e instanceof CostLimitExceededError)) charge(slot, ctx, extraCost + costFn(costArgs, undefined));
+      const code = (e as { code?: unknown })?.code;
+      if (code === 'no_matching_overload' || code === 'optional_expected') {
+        throw new CelFunctionError(noSuchOverloadMessage(costName, costArgs, celTypeName));
+      }
       throw e;
     }
     if (r instanceof Promise) {

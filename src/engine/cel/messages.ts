@@ -5,6 +5,7 @@
  * `division by zero`, `modulus by zero`, `integer overflow`, ...).
  */
 import type { CelJsNode } from './instrument.ts';
+import { goTypeNameOf } from './libs/compare.ts';
 
 const OPERATOR_NAMES: Readonly<Record<string, string>> = {
   '==': '_==_',
@@ -151,6 +152,8 @@ export function compileMessage(code: string, summary: string, node: CelJsNode | 
       if (/has\(\)/.test(summary)) return 'invalid argument to has() macro';
       if (/iteration variable|invalid variable/.test(summary)) return 'argument must be a simple name';
       return summary;
+    case 'invalid_comprehension_range':
+      return summary.replace(/^Expression/, 'expression').replace(/\.$/, '');
     case 'heterogeneous_list_element':
     case 'heterogeneous_map_key':
     case 'heterogeneous_map_value': {
@@ -185,7 +188,12 @@ export function runtimeMessage(code: string, summary: string): string {
     }
     case 'invalid_condition_type':
     case 'invalid_logical_operand':
+    case 'optional_expected':
       return 'no such overload';
+    case 'invalid_comprehension_range': {
+      const m = /type '([^']*)'/.exec(summary);
+      return `got '${goTypeNameOf(m ? m[1]! : 'dyn')}', expected iterable type`;
+    }
     case 'optional_value_missing':
       return 'optional.none() dereference';
     case 'unknown_variable':
@@ -199,4 +207,24 @@ export function runtimeMessage(code: string, summary: string): string {
     default:
       return summary.length > 0 ? summary[0]!.toLowerCase() + summary.slice(1) : summary;
   }
+}
+
+/** cel-go standard functions whose runtime mismatch is a bare `no such overload`. */
+const BARE_NO_SUCH_OVERLOAD = new Set(['matches', 'contains', 'startsWith', 'endsWith', 'find', 'findAll', 'or']);
+/** ... and those reported as `no such overload: <name>` (trait dispatch). */
+const NAMED_NO_SUCH_OVERLOAD = new Set(['size', 'sort']);
+/** cel-go's internal names of some library functions. */
+const INTERNAL_NAMES: Readonly<Record<string, string>> = { 'math.greatest': 'math.@max', 'math.least': 'math.@min' };
+
+/**
+ * cel-go's runtime error for a call whose (dynamic) arguments match no overload: the guarded
+ * library bindings report `no such overload: name(argTypes)` (receiver first), cel-go's standard
+ * functions a shorter form.
+ */
+export function noSuchOverloadMessage(name: string, args: readonly unknown[], typeName: (v: unknown) => string): string {
+  if (BARE_NO_SUCH_OVERLOAD.has(name)) return 'no such overload';
+  if (NAMED_NO_SUCH_OVERLOAD.has(name)) return `no such overload: ${name}`;
+  if (name === 'yaml.parse') return `no such overload: parse(yaml.Yaml, ${args.map(typeName).join(', ')})`;
+  if (name === 'flatten') return `no such overload: ${typeName(args[0])}.flatten(${args.slice(1).map(typeName).join(', ')})`;
+  return `no such overload: ${INTERNAL_NAMES[name] ?? name}(${args.map(typeName).join(', ')})`;
 }

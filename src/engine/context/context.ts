@@ -23,15 +23,35 @@ export interface DeferredLoader {
 interface LeveledLoader {
   level: number;
   matched: boolean;
-  matcher: RegExp;
   loader: DeferredLoader;
 }
 
-export const DEFAULT_MAX_CONTEXT_SIZE = 2 * 1024 * 1024;
+const isWordChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isAlnumOrDot = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46;
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Kyverno's deferred-loader matcher `(?:\A|\z|\s|[^.0-9A-Za-z])name\b`: the name not preceded by a dot or an
+ * alphanumeric and not followed by a word character.
+ */
+export function mentionsName(query: string, name: string): boolean {
+  if (name === '') return false;
+  for (let i = query.indexOf(name); i >= 0; i = query.indexOf(name, i + 1)) {
+    if (i > 0 && isAlnumOrDot(query.charCodeAt(i - 1))) continue;
+    const end = i + name.length;
+    const lastIsWord = isWordChar(name.charCodeAt(name.length - 1));
+    if (end < query.length) {
+      const next = query.charCodeAt(end);
+      // \b after a word character needs a non-word character next
+      if (lastIsWord && isWordChar(next)) continue;
+      if (!lastIsWord && !isWordChar(next)) continue;
+    } else if (!lastIsWord) continue;
+    return true;
+  }
+  return false;
 }
+
+export const DEFAULT_MAX_CONTEXT_SIZE = 2 * 1024 * 1024;
 
 /**
  * Merges `src` into `dst` (Kyverno's mergeMaps): nested maps are merged unless overwriteMaps; other
@@ -168,7 +188,14 @@ export class JsonContext {
   }
 
   addOperation(op: string): void {
-    this.addToContext(op, false, 'request', 'operation');
+    const req = this.raw['request'];
+    if (isObject(req)) this.raw['request'] = { ...req, operation: op };
+    else this.addToContext(op, false, 'request', 'operation');
+    this.operation = op as AdmissionOperation;
+  }
+
+  /** Records the operation (already present in the request document). */
+  setOperationOnly(op: string): void {
     this.operation = op as AdmissionOperation;
   }
 
@@ -201,20 +228,15 @@ export class JsonContext {
   }
 
   addElement(data: JsonValue, index: number, nesting: number): void {
-    this.addToContext(
-      {
-        element: data,
-        [`element${nesting}`]: data,
-        elementIndex: index,
-        [`elementIndex${nesting}`]: index,
-      },
-      true,
-    );
+    // top-level keys, overwritten (checkpoints are shallow copies, so this never touches them)
+    this.raw['element'] = data;
+    this.raw[`element${nesting}`] = data;
+    this.raw['elementIndex'] = index;
+    this.raw[`elementIndex${nesting}`] = index;
   }
 
   addDeferredLoader(loader: DeferredLoader): void {
-    const matcher = new RegExp(`(?:^|$|\\s|[^.0-9A-Za-z])${escapeRegExp(loader.name)}(?![0-9A-Za-z_])`);
-    this.loaders.push({ level: this.checkpoints.length, matched: false, matcher, loader });
+    this.loaders.push({ level: this.checkpoints.length, matched: false, loader });
   }
 
   /** Pushes a copy of the current state. */
@@ -287,7 +309,7 @@ export class JsonContext {
     for (let i = 0; i < end; i++) {
       const l = this.loaders[i] as LeveledLoader;
       if (l.matched || l.loader.hasLoaded()) continue;
-      if (l.level <= level && l.matcher.test(query)) {
+      if (l.level <= level && mentionsName(query, l.loader.name)) {
         l.matched = true;
         return { l, i };
       }

@@ -1,7 +1,9 @@
 /**
- * `generate.data` (kyverno/pkg/background/generate/data.go manageData): no data -> skip; downstream
- * missing -> create it from the data; present -> untouched unless `synchronize`, then updated with the
- * data (keeping the downstream's resourceVersion).
+ * `generate.data` (kyverno/pkg/background/generate/data.go manageData): downstream missing -> create it
+ * from the data; present -> untouched unless `synchronize`, then updated with the data (keeping the
+ * downstream's resourceVersion). No `data` (or `data: null`) is an empty object: Go's `data == nil` guard
+ * never fires because it receives a typed nil pointer, so a bare `{apiVersion, kind, name, namespace}`
+ * rule creates an object with only metadata (test-generate/multiple-resources).
  */
 import { deepCopy, isObject, type JsonValue } from '../api/json.ts';
 import { isNotFound, type ResourceClient } from './client.ts';
@@ -27,7 +29,7 @@ export function manageData(
   synchronize: boolean,
   client: ResourceClient,
 ): GenerateResponse {
-  if (data === undefined || data === null) return skipResponse(target);
+  if (data === undefined || data === null) data = {};
   if (!isObject(data)) {
     return skipResponse(
       target,

@@ -163,7 +163,7 @@ test('data: each rule of add-quota gets its own resource; data labels and kind a
   ]);
 });
 
-test('data: a rule without data or clone generates nothing (test-generate/multiple-resources)', () => {
+test('data: a rule without data creates an object with only metadata (test-generate/multiple-resources)', () => {
   const p = policy([
     {
       name: 'rule',
@@ -171,8 +171,24 @@ test('data: a rule without data or clone generates nothing (test-generate/multip
       generate: { apiVersion: 'foo/v1', kind: 'Foo', name: 'foo-{{request.object.metadata.name}}', namespace: '{{request.object.metadata.namespace}}' },
     },
   ]);
-  const r = run(p, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'resource-a', namespace: 'default' } });
-  assert.deepEqual(generated(r), [['rule', 'pass', []]]);
+  const r = run(p, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'resource-a', namespace: 'default', uid: 'd1' } });
+  assert.deepEqual(generated(r), [
+    [
+      'rule',
+      'pass',
+      [
+        {
+          apiVersion: 'foo/v1',
+          kind: 'Foo',
+          metadata: {
+            name: 'foo-resource-a',
+            namespace: 'default',
+            labels: kyvernoLabels('rule', { version: 'v1', group: 'apps', kind: 'Deployment', namespace: 'default', uid: 'd1' }),
+          },
+        },
+      ],
+    ],
+  ]);
 });
 
 test('data: an existing downstream is left alone without synchronize, and updated (not reported) with it', () => {
@@ -248,7 +264,9 @@ test('data: preconditions false -> skip status and nothing generated', () => {
   assert.deepEqual(generated(run(p, namespace('ns1'))), [['r', 'skip', []]]);
 });
 
-test('data: useServerSideApply generates nothing offline (the fake tracker applies only to existing objects)', () => {
+// The CLI clears useServerSideApply when it loads policies (policy/load.go); the controller itself writes
+// through applyResource, which the fake cluster refuses for a missing object (NotFound -> nothing, no error).
+test('data: useServerSideApply against the fake cluster generates nothing and reports no error', () => {
   const p = policy([{ name: 'r', match: matchKinds('Namespace'), generate: { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'ns1', data: {} } }], {
     useServerSideApply: true,
   });

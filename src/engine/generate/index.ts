@@ -13,7 +13,6 @@ export * from './labels.ts';
 export {
   MemoryCluster,
   PREREGISTERED_RESOURCES,
-  applyTargetCluster,
   generateMockCluster,
   matchNamespaceName,
   testCluster,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Resource } from '../api/json.ts';
 import { ClientError } from './client.ts';
-import { applyTargetCluster, generateMockCluster, matchNamespaceName, testCluster } from './memory-cluster.ts';
+import { generateMockCluster, matchNamespaceName, testCluster } from './memory-cluster.ts';
 
 // Behaviour of the Kyverno CLI's fake clients (client-go testing tracker + dynamic fake, Kyverno's fake
 // discovery): objects given up front live under meta.UnsafeGuessKindToResource, lookups go through the
@@ -143,10 +143,14 @@ test('getResources: a kind discovery cannot name fails with "not found"', () => 
   });
 });
 
-test('apply cluster: only the fixed discovery set is known', () => {
-  const c = applyTargetCluster([secret('ns', 's'), { apiVersion: 'example.com/v1', kind: 'Foo', metadata: { name: 'f', namespace: 'ns' } }]);
-  assert.equal(c.getResources('', 'v1', 'Secret', '', 'ns', 's', undefined).length, 1);
-  assert.equal(thrown(() => c.getResources('example.com', 'v1', 'Foo', '', 'ns', 'f', undefined)).message, 'not found');
+test('test/apply cluster: a kind with no object can be found by discovery but not listed', () => {
+  // kyverno apply without Secrets among the resources: the Go fake panics on the LIST; here it is an error
+  const c = testCluster([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'trigger', namespace: 'staging' } }]);
+  assert.equal(thrown(() => c.getResources('', 'v1', 'Secret', '', '', 'secret-1', undefined)).reason, 'Unsupported');
+  assert.deepEqual(thrown(() => c.getResources('', 'v1', 'Secret', '', 'staging', 'secret-1', undefined)), {
+    reason: 'NotFound',
+    message: 'secrets "secret-1" not found',
+  });
 });
 
 test('TargetResolver view: errors read as absent', () => {
@@ -188,3 +192,27 @@ for (const [nsPattern, namePattern, namespace, name, want] of matchCases) {
     assert.equal(matchNamespaceName(nsPattern, namePattern, namespace, name), want);
   });
 }
+
+test('test cluster: a CRD registers its storage version under its plural', () => {
+  const crd: Resource = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Widget', plural: 'widgets' },
+      versions: [
+        { name: 'v1alpha1', storage: false },
+        { name: 'v1', storage: true },
+      ],
+    },
+  };
+  const without = testCluster([]);
+  assert.equal(thrown(() => without.getResources('example.com', 'v1', 'Widget', '', 'ns', 'w', undefined)).message, 'not found');
+  const c = testCluster([], [crd]);
+  assert.deepEqual(thrown(() => c.getResources('example.com', 'v1', 'Widget', '', 'ns', 'w', undefined)), {
+    reason: 'NotFound',
+    message: 'widgets.example.com "w" not found',
+  });
+  assert.deepEqual(c.getResources('example.com', 'v1', 'Widget', '', '', '', undefined), []);
+});

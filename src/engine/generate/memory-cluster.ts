@@ -315,28 +315,40 @@ export function generateMockCluster(objects: readonly Resource[], cloneListKinds
 }
 
 /**
- * The `kyverno test` cluster for mutate targets (ext/cluster/fake.go DClient): resources, target resources
- * and parameter resources; discovery registers each kind's guessed resource (first object wins) with an
- * exact kind mapping.
+ * The offline cluster of `kyverno test` (ext/cluster/fake.go DClient over resources, target resources,
+ * parameter resources and, with `clusterResources`, their resources then their CRDs) and of `kyverno apply`
+ * without `--cluster` (commands/apply createFakeClientFromResources: resources, target resources, parameter
+ * resources). Discovery registers each object kind's guessed resource (first object wins) with an exact kind
+ * mapping, then each CRD's storage versions under their declared plural, then the fixed set; all of those
+ * can be listed.
+ * Example: `testCluster([...resources, ...targetResources])`.
  */
-export function testCluster(objects: readonly Resource[]): MemoryCluster {
+export function testCluster(objects: readonly Resource[], crds: readonly Resource[] = []): MemoryCluster {
   const registered: GroupVersionResource[] = [];
   const gvrToGvk: Array<[GroupVersionResource, GroupVersionKind]> = [];
   const listKinds: Array<[GroupVersionResource, string]> = [];
   const seen = new Set<string>();
-  for (const o of objects) {
-    const gvr = guessedGvr(o);
-    if (!gvr || seen.has(gvrKey(gvr))) continue;
+  const register = (gvr: GroupVersionResource, gvk: GroupVersionKind): void => {
+    if (seen.has(gvrKey(gvr))) return;
     seen.add(gvrKey(gvr));
-    const gvk = groupVersionKindOf(o);
     registered.push(gvr);
     gvrToGvk.push([gvr, gvk]);
     listKinds.push([gvr, `${gvk.kind}List`]);
+  };
+  for (const o of objects) {
+    const gvr = guessedGvr(o);
+    if (gvr) register(gvr, groupVersionKindOf(o));
   }
-  return new MemoryCluster({ registered, gvrToGvk, listKinds }, objects);
-}
-
-/** The `kyverno apply --target-resources` cluster: only the targets, with the fixed discovery set. */
-export function applyTargetCluster(targets: readonly Resource[]): MemoryCluster {
-  return new MemoryCluster({ registered: [] }, targets);
+  for (const crd of crds) {
+    const spec = isObject(crd['spec']) ? crd['spec'] : {};
+    const names = isObject(spec['names']) ? spec['names'] : {};
+    const group = typeof spec['group'] === 'string' ? spec['group'] : '';
+    const plural = typeof names['plural'] === 'string' ? names['plural'] : '';
+    const kind = typeof names['kind'] === 'string' ? names['kind'] : '';
+    for (const v of Array.isArray(spec['versions']) ? spec['versions'] : []) {
+      if (!isObject(v) || v['storage'] !== true || typeof v['name'] !== 'string') continue;
+      register({ group, version: v['name'], resource: plural }, { group, version: v['name'], kind });
+    }
+  }
+  return new MemoryCluster({ registered, gvrToGvk, listKinds }, [...objects, ...crds]);
 }

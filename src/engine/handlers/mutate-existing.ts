@@ -84,11 +84,12 @@ function decodeString(doc: JsonObject, field: string): string {
 }
 
 /** resolveSpec: variables substituted in the entry's selector fields. */
-function resolveSpec(pc: PolicyContext, i: number, t: TargetResourceSpec): TargetSelector {
+function resolveSpec(rt: RuleRuntime, pc: PolicyContext, i: number, t: TargetResourceSpec): TargetSelector {
   let doc: JsonValue;
   try {
     doc = substituteAll(pc.jsonContext, selectorDocument(t));
   } catch (err) {
+    rt.rethrowPending(err);
     throw new Error(`failed to substitute variables in target[${i}]: ${msgOf(err)}`);
   }
   if (!isObject(doc)) throw new Error(`failed to substitute variables in target[${i}]: <nil>`);
@@ -145,14 +146,20 @@ function getTargets(pc: PolicyContext, spec: TargetSelector, targets: TargetLook
 }
 
 /** loadTargets: every entry's objects, and the joined errors of the entries that failed. */
-function loadTargets(pc: PolicyContext, entries: readonly TargetResourceSpec[], targets: TargetLookup): { loaded: LoadedTarget[]; errors: string[] } {
+function loadTargets(
+  rt: RuleRuntime,
+  pc: PolicyContext,
+  entries: readonly TargetResourceSpec[],
+  targets: TargetLookup,
+): { loaded: LoadedTarget[]; errors: string[] } {
   const loaded: LoadedTarget[] = [];
   const errors: string[] = [];
   entries.forEach((entry, i) => {
     let objects: Resource[];
     try {
-      objects = getTargets(pc, resolveSpec(pc, i, entry), targets);
+      objects = getTargets(pc, resolveSpec(rt, pc, i, entry), targets);
     } catch (err) {
+      rt.rethrowPending(err);
       errors.push(msgOf(err));
       return;
     }
@@ -181,7 +188,7 @@ export function mutateExisting(
     return [r];
   }
   const responses: RuleResponse[] = [];
-  const { loaded, errors } = loadTargets(pc, rule.mutate?.targets ?? [], targets as TargetLookup);
+  const { loaded, errors } = loadTargets(rt, pc, rule.mutate?.targets ?? [], targets as TargetLookup);
   if (errors.length > 0) responses.push(ruleError(rule.name, 'Mutation', '', new Error(errors.join('; '))));
   const ctx = pc.jsonContext;
   for (const target of loaded) {

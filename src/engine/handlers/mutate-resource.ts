@@ -43,11 +43,12 @@ export function mutateRule(rt: RuleRuntime, pc: PolicyContext, rule: Rule, resou
   if (m.patchStrategicMerge === undefined && !m.patchesJson6902) return errorResult('empty mutate rule');
   let patched: JsonObject;
   try {
-    patched = applyPatcher(resource, m.patchStrategicMerge, m.patchesJson6902);
+    const out = applyPatcher(resource, m.patchStrategicMerge, m.patchesJson6902);
+    if (!out.changed) return { status: 'skip', patched: resource, message: 'no patches applied' };
+    patched = out.resource;
   } catch (err) {
     return errorResult('failed to patch resource', err);
   }
-  if (deepEqual(resource, patched)) return { status: 'skip', patched: resource, message: 'no patches applied' };
   if (rule.mutate?.targets !== undefined) pc.jsonContext.setTargetResource(patched);
   return { status: 'pass', patched, message: 'resource patched' };
 }
@@ -68,11 +69,12 @@ function mutateElement(pc: PolicyContext, foreach: ForEachMutation, resource: Re
   if ((psm === null || psm === undefined) && jp === '') return errorResult('empty mutate rule');
   let patched: JsonObject;
   try {
-    patched = applyPatcher(resource, psm === null ? undefined : psm, jp);
+    const out = applyPatcher(resource, psm === null ? undefined : psm, jp);
+    if (!out.changed) return { status: 'skip', patched: resource, message: 'no patches applied' };
+    patched = out.resource;
   } catch (err) {
     return errorResult('failed to patch resource', err);
   }
-  if (deepEqual(resource, patched)) return { status: 'skip', patched: resource, message: 'no patches applied' };
   return { status: 'pass', patched, message: 'resource patched' };
 }
 

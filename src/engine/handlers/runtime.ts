@@ -14,6 +14,8 @@ export interface RuleRuntime {
   evaluateList(pc: PolicyContext, list: string): JsonValue[];
   /** matchResource for the old object of an UPDATE (preconditions + match as a CREATE by a dummy user) */
   matchOldResource(pc: PolicyContext, rule: Rule, oldResource: Resource): boolean;
+  /** SubstituteAll, remembering documents that hold no variable */
+  substitute(pc: PolicyContext, doc: JsonValue): JsonValue;
   /** validate.MatchPattern with the compiled pattern cached by pattern object */
   matchPattern(resource: JsonValue, pattern: JsonValue): PatternResult;
   /** rethrows errors that must escape the engine (PendingFetch) */

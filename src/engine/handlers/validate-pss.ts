@@ -40,9 +40,8 @@ function imagesOf(pc: PolicyContext): ContainerImages | undefined {
 function evaluate(pc: PolicyContext, rule: Rule, exceptions: PolicyException[]): RuleResponse | undefined {
   const matched = matchingExceptions(exceptions, pc).map((e) => ({ key: exceptionKey(e), podSecurity: e.spec?.podSecurity }));
   const resource = pc.newResource ?? pc.oldResource ?? {};
-  const r = validatePodSecurity(rule.name, rule.validate!.podSecurity!, resource, pc.operation, matched, {
-    images: imagesOf(pc),
-  });
+  // image references are only reported for failures: extracted then (Kyverno reads ImageInfo lazily too)
+  const r = validatePodSecurity(rule.name, rule.validate!.podSecurity!, resource, pc.operation, matched, { images: () => imagesOf(pc) });
   if (!r) return undefined;
   const resp = ruleResponse(rule.name, 'Validation', r.status, r.message);
   if (r.podSecurityChecks) {

@@ -76,8 +76,8 @@ function validate(rt: RuleRuntime, pc: PolicyContext, rule: Rule, spec: Validato
     let pattern = spec.pattern;
     let anyPattern = spec.anyPattern;
     try {
-      if (pattern !== undefined) pattern = substituteAll(pc.jsonContext, pattern);
-      else if (anyPattern !== undefined) anyPattern = substituteAll(pc.jsonContext, anyPattern);
+      if (pattern !== undefined) pattern = rt.substitute(pc, pattern);
+      else if (anyPattern !== undefined) anyPattern = rt.substitute(pc, anyPattern);
     } catch (err) {
       rt.rethrowPending(err);
       return ruleError(name, 'Validation', 'variable substitution failed', err);

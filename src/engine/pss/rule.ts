@@ -60,8 +60,11 @@ export interface PodSecurityRuleResult {
 }
 
 export interface PodSecurityRuleOptions {
-  /** image references for the report's `controlsJSON` images; a container not listed reports its name */
-  images?: ContainerImages;
+  /**
+   * image references for the report's `controlsJSON` images (a container not listed reports its name);
+   * a function is called only when some check failed
+   */
+  images?: ContainerImages | (() => ContainerImages | undefined);
 }
 
 /**
@@ -132,7 +135,8 @@ export function validatePodSecurity(
   }
 
   const converted = convertChecks(remaining, typeof resource['kind'] === 'string' ? resource['kind'] : '');
-  addImages(converted, options?.images);
+  const images = options?.images;
+  addImages(converted, typeof images === 'function' ? images() : images);
   const reports = converted.map(toReport);
   return {
     status: 'fail',

@@ -46,7 +46,12 @@ export function objectHasVariables(v: unknown): boolean {
 
 /** `{{- x }}` -> [x, shallow=true]; `{{ x }}` -> [x, false]. */
 export function replaceBracesAndTrimSpaces(v: string): [string, boolean] {
-  let variable = v.split('{{').join('').split('}}').join('').trim();
+  let variable = v;
+  if (v.startsWith('{{') && v.endsWith('}}') && v.indexOf('{{', 2) < 0 && v.indexOf('}}') === v.length - 2) {
+    variable = v.slice(2, -2).trim();
+  } else {
+    variable = v.replaceAll('{{', '').replaceAll('}}', '').trim();
+  }
   if (variable.startsWith('-')) {
     variable = variable.slice(1).trim();
     return [variable, true];

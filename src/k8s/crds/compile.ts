@@ -18,12 +18,9 @@ export interface CompiledSchema {
   readonly nullable: boolean;
   readonly preserveUnknown: boolean;
   readonly embeddedResource: boolean;
-  readonly intOrString: boolean;
   readonly properties: ReadonlyMap<string, CompiledSchema> | undefined;
   /** `additionalProperties` as a schema */
   readonly additional: CompiledSchema | undefined;
-  /** `additionalProperties: false` */
-  readonly additionalForbidden: boolean;
   readonly items: CompiledSchema | undefined;
   readonly required: readonly string[];
   readonly hasDefault: boolean;
@@ -114,10 +111,8 @@ function compileNode(s: JSONSchemaProps, seen: Map<JSONSchemaProps, CompiledSche
     nullable: s.nullable === true,
     preserveUnknown: s['x-kubernetes-preserve-unknown-fields'] === true,
     embeddedResource: s['x-kubernetes-embedded-resource'] === true,
-    intOrString: s['x-kubernetes-int-or-string'] === true,
     properties,
     additional,
-    additionalForbidden: s.additionalProperties === false,
     items,
     required: s.required ?? [],
     hasDefault: s.default !== undefined,

@@ -34,6 +34,8 @@ interface VersionSpec {
 interface CrdSpec {
   group: string;
   kind: string;
+  /** one sentence, set on the root schema (what `kubectl explain <kind>` prints) */
+  description: string;
   plural: string;
   scope: 'Namespaced' | 'Cluster';
   shortNames?: string[];
@@ -108,6 +110,7 @@ const specs: CrdSpec[] = [
   {
     group: 'kyverno.io',
     kind: 'ClusterPolicy',
+    description: 'ClusterPolicy declares validation, mutation, generation and image verification rules for resources in all namespaces.',
     plural: 'clusterpolicies',
     scope: 'Cluster',
     shortNames: ['cpol'],
@@ -121,6 +124,7 @@ const specs: CrdSpec[] = [
   {
     group: 'kyverno.io',
     kind: 'Policy',
+    description: 'Policy declares validation, mutation, generation and image verification rules for resources in its own namespace.',
     plural: 'policies',
     scope: 'Namespaced',
     shortNames: ['pol'],
@@ -134,6 +138,7 @@ const specs: CrdSpec[] = [
   {
     group: 'kyverno.io',
     kind: 'PolicyException',
+    description: 'PolicyException exempts matching resources from the named rules of ClusterPolicies and Policies.',
     plural: 'policyexceptions',
     scope: 'Namespaced',
     shortNames: ['polex'],
@@ -147,6 +152,7 @@ const specs: CrdSpec[] = [
   {
     group: 'kyverno.io',
     kind: 'CleanupPolicy',
+    description: 'CleanupPolicy deletes, on a cron schedule, the resources of its namespace that match its selection and conditions.',
     plural: 'cleanuppolicies',
     scope: 'Namespaced',
     shortNames: ['cleanpol'],
@@ -160,6 +166,7 @@ const specs: CrdSpec[] = [
   {
     group: 'kyverno.io',
     kind: 'ClusterCleanupPolicy',
+    description: 'ClusterCleanupPolicy deletes, on a cron schedule, the resources that match its selection and conditions.',
     plural: 'clustercleanuppolicies',
     scope: 'Cluster',
     shortNames: ['ccleanpol'],
@@ -173,6 +180,7 @@ const specs: CrdSpec[] = [
   {
     group: 'kyverno.io',
     kind: 'GlobalContextEntry',
+    description: 'GlobalContextEntry caches a Kubernetes resource list or an external API response for policy context entries.',
     plural: 'globalcontextentries',
     scope: 'Cluster',
     shortNames: ['gctxentry'],
@@ -191,6 +199,7 @@ const specs: CrdSpec[] = [
   {
     group: 'kyverno.io',
     kind: 'UpdateRequest',
+    description: 'UpdateRequest records a pending background mutation or generation.',
     plural: 'updaterequests',
     scope: 'Namespaced',
     shortNames: ['ur'],
@@ -227,19 +236,20 @@ const specs: CrdSpec[] = [
   // policies.kyverno.io
   ...(
     [
-      ['ValidatingPolicy', 'validatingpolicies', 'vpol', validatingPolicy, true],
-      ['MutatingPolicy', 'mutatingpolicies', 'mpol', mutatingPolicy, true],
-      ['ImageValidatingPolicy', 'imagevalidatingpolicies', 'ivpol', imageValidatingPolicy, false],
-      ['GeneratingPolicy', 'generatingpolicies', 'gpol', generatingPolicy, false],
-      ['DeletingPolicy', 'deletingpolicies', 'dpol', deletingPolicy, false],
+      ['ValidatingPolicy', 'validatingpolicies', 'vpol', validatingPolicy, true, 'validates resources with CEL expressions, at admission and in background scans'],
+      ['MutatingPolicy', 'mutatingpolicies', 'mpol', mutatingPolicy, true, 'mutates resources with CEL (apply configurations or JSON patches), at admission or in place'],
+      ['ImageValidatingPolicy', 'imagevalidatingpolicies', 'ivpol', imageValidatingPolicy, false, 'verifies image signatures and attestations and validates them with CEL'],
+      ['GeneratingPolicy', 'generatingpolicies', 'gpol', generatingPolicy, false, 'creates and synchronizes resources when a trigger resource matches'],
+      ['DeletingPolicy', 'deletingpolicies', 'dpol', deletingPolicy, false, 'deletes, on a cron schedule, the resources that match its constraints and CEL conditions'],
     ] as const
-  ).flatMap(([kind, plural, short, schema, selectable]): CrdSpec[] => {
+  ).flatMap(([kind, plural, short, schema, selectable, what]): CrdSpec[] => {
     const columns = kind === 'GeneratingPolicy' ? [age()] : [age(), readyCondition];
     const selectableFields = selectable ? ['.spec.evaluation.mode'] : undefined;
     return [
       {
         group: 'policies.kyverno.io',
         kind,
+        description: `${kind} ${what}.`,
         plural,
         scope: 'Cluster',
         shortNames: [short],
@@ -251,6 +261,7 @@ const specs: CrdSpec[] = [
       {
         group: 'policies.kyverno.io',
         kind: `Namespaced${kind}`,
+        description: `Namespaced${kind} ${what}, for resources of its own namespace.`,
         plural: `namespaced${plural}`,
         scope: 'Namespaced',
         shortNames: [`n${short}`],
@@ -264,6 +275,7 @@ const specs: CrdSpec[] = [
   {
     group: 'policies.kyverno.io',
     kind: 'PolicyException',
+    description: 'PolicyException exempts resources from policies.kyverno.io policies, selected by policy reference and CEL conditions.',
     plural: 'policyexceptions',
     scope: 'Namespaced',
     versions: celVersions(celPolicyException),
@@ -273,6 +285,7 @@ const specs: CrdSpec[] = [
   {
     group: 'wgpolicyk8s.io',
     kind: 'PolicyReport',
+    description: 'PolicyReport holds policy results for resources of its namespace.',
     plural: 'policyreports',
     scope: 'Namespaced',
     shortNames: ['polr'],
@@ -283,6 +296,7 @@ const specs: CrdSpec[] = [
   {
     group: 'wgpolicyk8s.io',
     kind: 'ClusterPolicyReport',
+    description: 'ClusterPolicyReport holds policy results for cluster-scoped resources.',
     plural: 'clusterpolicyreports',
     scope: 'Cluster',
     shortNames: ['cpolr'],
@@ -293,6 +307,7 @@ const specs: CrdSpec[] = [
   {
     group: 'openreports.io',
     kind: 'Report',
+    description: 'Report holds policy results for resources of its namespace (OpenReports).',
     plural: 'reports',
     scope: 'Namespaced',
     shortNames: ['reps'],
@@ -303,6 +318,7 @@ const specs: CrdSpec[] = [
   {
     group: 'openreports.io',
     kind: 'ClusterReport',
+    description: 'ClusterReport holds policy results for cluster-scoped resources (OpenReports).',
     plural: 'clusterreports',
     scope: 'Cluster',
     shortNames: ['creps'],
@@ -313,6 +329,7 @@ const specs: CrdSpec[] = [
   {
     group: 'reports.kyverno.io',
     kind: 'EphemeralReport',
+    description: 'EphemeralReport holds the latest results for one resource of its namespace until they are aggregated into reports.',
     plural: 'ephemeralreports',
     scope: 'Namespaced',
     shortNames: ['ephr'],
@@ -324,6 +341,7 @@ const specs: CrdSpec[] = [
   {
     group: 'reports.kyverno.io',
     kind: 'ClusterEphemeralReport',
+    description: 'ClusterEphemeralReport holds the latest results for one cluster-scoped resource until they are aggregated into reports.',
     plural: 'clusterephemeralreports',
     scope: 'Cluster',
     shortNames: ['cephr'],
@@ -341,7 +359,7 @@ function build(spec: CrdSpec): CustomResourceDefinition {
       name: v.name,
       served: v.served ?? true,
       storage: v.storage ?? false,
-      schema: { openAPIV3Schema: v.schema() },
+      schema: { openAPIV3Schema: { description: spec.description, ...v.schema() } },
     };
     if (v.deprecated) out.deprecated = true;
     const columns = v.columns ?? spec.columns;

@@ -118,9 +118,10 @@ const groupKind = (g: GroupVersionKind): string => (g.group === '' ? g.kind : `$
 function noSchema(doc: JsonObject, gvk: GroupVersionKind, set: CrdSet): SchemaValidationResult {
   const gv = gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`;
   const knownGv = [...registry(set).keys()].some((k) => k.startsWith(`${gvk.group}/${gvk.version}/`));
-  const why = knownGv
-    ? `failed to retrieve validator: kind ${gvk.kind} not found in ${gv} groupversion`
-    : `failed to retrieve validator: failed to locate OpenAPI spec for GV: ${gv}`;
+  let why: string;
+  if (gvk.group === '' && gvk.version === '' && gvk.kind === '') why = 'GVK cannot be empty';
+  else if (knownGv) why = `failed to retrieve validator: kind ${gvk.kind} not found in ${gv} groupversion`;
+  else why = `failed to retrieve validator: failed to locate OpenAPI spec for GV: ${gv}`;
   const e = raw({ path: [], code: 'NO_SCHEMA' }, why);
   return { gvk, errors: [e], defaulted: deepCopy(doc), fatal: false, kyvernoMessage: `failed to parse document (${why})` };
 }

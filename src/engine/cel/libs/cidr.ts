@@ -11,6 +11,8 @@ import { NetPrefix, parsePrefix } from './netip.ts';
 
 /** A `net.CIDR` CEL value. */
 export class CidrValue {
+  /** the CEL type name (cel-go's `TypeName()`) */
+  static readonly celTypeName = 'net.CIDR';
   constructor(readonly prefix: NetPrefix) {}
   /** cel-go size (used by cost accounting): prefix bytes, rounded up */
   celSize(): number {

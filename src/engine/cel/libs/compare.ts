@@ -140,3 +140,57 @@ export function isCelMap(v: unknown): v is Record<string, unknown> | Map<unknown
   const proto = Object.getPrototypeOf(v) as unknown;
   return proto === Object.prototype || proto === null;
 }
+
+/** CEL type name of a value, as cel-go's format errors print it. */
+export function celTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'null_type';
+  switch (typeof v) {
+    case 'bigint':
+      return 'int';
+    case 'number':
+      return 'double';
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+  }
+  if (Array.isArray(v)) return 'list';
+  if (v instanceof UnsignedInt) return 'uint';
+  if (v instanceof Uint8Array) return 'bytes';
+  if (v instanceof Date) return 'google.protobuf.Timestamp';
+  if (v instanceof Duration) return 'google.protobuf.Duration';
+  if (v instanceof Optional) return 'optional_type';
+  if (isCelMap(v)) return 'map';
+  if (isCelType(v)) return 'type';
+  const ctor = (v as { constructor?: { celTypeName?: string; name?: string } }).constructor;
+  return ctor?.celTypeName ?? ctor?.name ?? 'object';
+}
+
+export function isCelType(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && (v as { constructor?: { name?: string } }).constructor?.name === 'Type';
+}
+
+const GO_TYPE_NAMES: Readonly<Record<string, string>> = {
+  null_type: 'types.Null',
+  null: 'types.Null',
+  string: 'types.String',
+  int: 'types.Int',
+  uint: 'types.Uint',
+  double: 'types.Double',
+  bool: 'types.Bool',
+  bytes: 'types.Bytes',
+  'google.protobuf.Timestamp': 'types.Timestamp',
+  'google.protobuf.Duration': 'types.Duration',
+  optional_type: '*types.Optional',
+  type: '*types.Type',
+};
+
+/** The Go type (`types.Null`, `types.String`...) cel-go names in some runtime errors, from a CEL type name. */
+export function goTypeNameOf(celType: string): string {
+  return GO_TYPE_NAMES[celType] ?? celType;
+}
+
+/** The Go type of a CEL value, as in cel-go's `got 'types.Null', expected iterable type`. */
+export function goTypeName(v: unknown): string {
+  return goTypeNameOf(celTypeName(v));
+}

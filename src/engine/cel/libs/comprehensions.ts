@@ -9,7 +9,7 @@ import { chargeCtx, type ValueScope } from '../cost.ts';
 import { fail } from '../errors.ts';
 import type { CelJsEvaluator, CelJsNode } from '../instrument.ts';
 import type { CelLibrary } from '../library.ts';
-import { mapEntries } from './compare.ts';
+import { goTypeName, mapEntries } from './compare.ts';
 import { bindIter, macroIdent, MacroArgumentError, registerMacro, type CheckScope, type MacroChecker, type TypeDecl } from './macro-util.ts';
 
 type Kind = 'all' | 'exists' | 'existsOne' | 'transformList' | 'transformMap' | 'transformMapEntry';
@@ -28,7 +28,7 @@ function entriesOf(coll: unknown): [unknown, unknown][] {
   if (Array.isArray(coll)) return coll.map((v, i) => [BigInt(i), v]);
   const e = mapEntries(coll);
   if (e) return e;
-  return fail(`expression of type '${typeof coll}' cannot be range of a comprehension (must be list, map, or dynamic)`);
+  return fail(`unsupported comprehension range type: ${goTypeName(coll)}`);
 }
 
 function keyString(k: unknown): string {

@@ -92,6 +92,8 @@ export function isDateTime(s: string): boolean {
 
 /** A named format (`kubernetes.NamedFormat`). */
 export class FormatValue {
+  /** the CEL type name (cel-go's `TypeName()`) */
+  static readonly celTypeName = 'kubernetes.NamedFormat';
   constructor(
     readonly name: string,
     readonly validateFn: (s: string) => string[],

@@ -11,6 +11,8 @@ import { NetAddr, parseAddr } from './netip.ts';
 
 /** A `net.IP` CEL value. */
 export class IpValue {
+  /** the CEL type name (cel-go's `TypeName()`) */
+  static readonly celTypeName = 'net.IP';
   constructor(readonly addr: NetAddr) {}
   /** cel-go size (used by cost accounting): bytes of the address */
   celSize(): number {

@@ -15,6 +15,8 @@ const TAG_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789_-.ABCDEFGHIJKLMNOPQRSTUV
 
 /** A parsed reference (`name.Tag` or `name.Digest`). */
 export class ImageValue {
+  /** the CEL type name (cel-go's `TypeName()`) */
+  static readonly celTypeName = 'kyverno.image';
   constructor(
     readonly registry: string,
     /** repository as given (without the implicit `library/`) */

@@ -7,6 +7,7 @@ import type { JsonValue } from '../../api/json.ts';
 import { goJsonMarshal } from '../../utils/gojson.ts';
 import { goJsonUnmarshal } from '../../jmespath/go-json.ts';
 import { fail } from '../errors.ts';
+import { celTypeName } from './compare.ts';
 import { defineNamespace, type CelLibrary } from '../library.ts';
 import { celToJson, jsonToCelDoubles } from '../values.ts';
 
@@ -30,7 +31,7 @@ export const kyvernoJsonLibrary: CelLibrary = {
   register(env) {
     const ns = defineNamespace(env, 'json');
     env.registerFunction(`${ns}.unmarshal(dyn): dyn`, (_n: unknown, s: unknown) => {
-      if (typeof s !== 'string') fail(`type conversion error from '${typeof s}' to 'string'`);
+      if (typeof s !== 'string') fail(`type conversion error from '${celTypeName(s)}' to 'string'`);
       return jsonUnmarshal(s);
     });
     env.registerFunction(`${ns}.marshal(dyn): string`, (_n: unknown, v: unknown) => jsonMarshal(v));

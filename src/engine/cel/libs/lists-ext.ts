@@ -9,8 +9,8 @@ import { chargeCtx, type ValueScope } from '../cost.ts';
 import { fail } from '../errors.ts';
 import type { CelJsEvaluator, CelJsNode } from '../instrument.ts';
 import { defineNamespace, type CelLibrary } from '../library.ts';
-import { celCompare, celEquals, isComparable } from './compare.ts';
-import { macroIdent, registerMacro } from './macro-util.ts';
+import { celCompare, celEquals, goTypeName, isCelMap, isComparable } from './compare.ts';
+import { MacroArgumentError, macroIdent, registerMacro } from './macro-util.ts';
 
 export function slice(l: unknown[], start: bigint, end: bigint): unknown[] {
   if (start < 0n || end < 0n) fail(`cannot slice(${start}, ${end}), negative indexes not supported`);
@@ -88,7 +88,11 @@ export const listsExtLibrary: CelLibrary = {
       l.length > 0 ? Optional.of(l[l.length - 1]) : Optional.none(),
     );
     // sortBy(e, key): sorts by the key computed for each element
-    registerMacro(env, 'list.sortBy(ast, ast): list', ({ receiver, args }) => {
+    registerMacro(env, 'list.sortBy(ast, ast): list', ({ ast, receiver, args }) => {
+      // cel-go: operators and indexing are calls there, so only literals other than lists are refused
+      if (receiver!.op === 'map' || receiver!.op === 'value') {
+        throw new MacroArgumentError('sortBy can only be applied to a list, identifier, comprehension, call or select expression', receiver!);
+      }
       const varName = macroIdent(args[0]!, 'sortBy(var, key) invalid iteration variable');
       const keyExpr = args[1]!;
       return {
@@ -96,6 +100,13 @@ export const listsExtLibrary: CelLibrary = {
         keyExpr,
         typeCheck(chk, _m, ctx) {
           const listType = chk.check(receiver!, ctx);
+          if (listType.kind !== 'list' && listType.kind !== 'dyn' && listType.kind !== 'map') {
+            throw chk.createError(
+              'invalid_comprehension_range',
+              `Expression of type '${listType.name}' cannot be range of a comprehension (must be list, map, or dynamic).`,
+              ast,
+            );
+          }
           const elem = listType.kind === 'list' ? listType.valueType! : chk.getType('dyn');
           const inner = ctx.forkWithVariable(varName, elem);
           chk.check(keyExpr, inner);
@@ -104,7 +115,7 @@ export const listsExtLibrary: CelLibrary = {
         },
         evaluate(ev: CelJsEvaluator, m, ctx: ValueScope) {
           const l = ev.run(receiver!, ctx);
-          if (!Array.isArray(l)) fail('no such overload');
+          if (!Array.isArray(l)) fail(isCelMap(l) ? 'no such overload' : `got '${goTypeName(l)}', expected iterable type`);
           const keys = l.map((e) => {
             chargeCtx(ctx, 12);
             const scope = (m.inner as { reuse(c: unknown): { setIterValue(v: unknown, ev: unknown): ValueScope } })

@@ -11,6 +11,8 @@ import { parseQuantityResult, Quantity } from '../../utils/quantity.ts';
 
 /** A `kubernetes.Quantity` CEL value. */
 export class QuantityValue {
+  /** the CEL type name (cel-go's `TypeName()`) */
+  static readonly celTypeName = 'kubernetes.Quantity';
   constructor(readonly q: Quantity) {}
   toJSON(): string {
     return this.q.toString();

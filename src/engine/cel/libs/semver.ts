@@ -15,6 +15,8 @@ interface PreRelease {
 
 /** A parsed semantic version. */
 export class SemverValue {
+  /** the CEL type name (cel-go's `TypeName()`) */
+  static readonly celTypeName = 'kubernetes.Semver';
   constructor(
     readonly major: bigint,
     readonly minor: bigint,

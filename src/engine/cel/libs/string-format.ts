@@ -14,40 +14,14 @@ import { durationToString } from './builtins.ts';
 import { formatFloatG } from './go-float.ts';
 import { formatTimestamp } from './timestamps.ts';
 import { utf8Decode } from './bytes-util.ts';
-import { compareStrings, isCelMap, mapEntries } from './compare.ts';
+import { celTypeName, compareStrings, isCelMap, isCelType, mapEntries } from './compare.ts';
+
+export { celTypeName };
 import type { CelJsNode } from '../instrument.ts';
 import type { CelValidator } from '../library.ts';
 
 const DEFAULT_PRECISION = 6;
 
-/** CEL type name of a value, as cel-go's format errors print it. */
-export function celTypeName(v: unknown): string {
-  if (v === null || v === undefined) return 'null_type';
-  switch (typeof v) {
-    case 'bigint':
-      return 'int';
-    case 'number':
-      return 'double';
-    case 'string':
-      return 'string';
-    case 'boolean':
-      return 'bool';
-  }
-  if (Array.isArray(v)) return 'list';
-  if (v instanceof UnsignedInt) return 'uint';
-  if (v instanceof Uint8Array) return 'bytes';
-  if (v instanceof Date) return 'google.protobuf.Timestamp';
-  if (v instanceof Duration) return 'google.protobuf.Duration';
-  if (v instanceof Optional) return 'optional_type';
-  if (isCelMap(v)) return 'map';
-  if (isCelType(v)) return 'type';
-  const n = (v as { constructor?: { name?: string } }).constructor?.name;
-  return n ?? 'object';
-}
-
-function isCelType(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && (v as { constructor?: { name?: string } }).constructor?.name === 'Type';
-}
 
 function typeValueName(v: unknown): string {
   const s = String(v);

@@ -210,11 +210,22 @@ function join(l: unknown[], sep = ''): string {
 
 const str = (v: unknown): v is string => typeof v === 'string';
 
-const member = (name: string, argc: number, apply: (args: unknown[]) => unknown): CelOverride => ({
+/**
+ * A string method; `sig` gives the argument types (`s` string, `i` int). Arguments of other types
+ * (dynamic values) fall through to cel-js's dispatch, which reports the missing overload.
+ */
+const member = (name: string, sig: string, apply: (args: unknown[]) => unknown): CelOverride => ({
   name,
   member: true,
-  argc,
-  apply: (args) => (str(args[0]) ? apply(args) : NOT_APPLICABLE),
+  argc: sig.length,
+  apply: (args) => {
+    if (!str(args[0])) return NOT_APPLICABLE;
+    for (let i = 0; i < sig.length; i++) {
+      const a = args[i + 1];
+      if (sig[i] === 's' ? typeof a !== 'string' : typeof a !== 'bigint') return NOT_APPLICABLE;
+    }
+    return apply(args);
+  },
 });
 
 export const stringsExtLibrary: CelLibrary = {
@@ -232,18 +243,18 @@ export const stringsExtLibrary: CelLibrary = {
     env.registerFunction(`${ns}.quote(string): string`, (_ns: unknown, s: string) => quote(s));
   },
   overrides: [
-    member('indexOf', 1, ([s, sub]) => indexOf(s as string, sub as string)),
-    member('indexOf', 2, ([s, sub, off]) => indexOf(s as string, sub as string, off as bigint)),
-    member('lastIndexOf', 1, ([s, sub]) => lastIndexOf(s as string, sub as string)),
-    member('lastIndexOf', 2, ([s, sub, off]) => lastIndexOf(s as string, sub as string, off as bigint)),
-    member('lowerAscii', 0, ([s]) => lowerAscii(s as string)),
-    member('upperAscii', 0, ([s]) => upperAscii(s as string)),
-    member('trim', 0, ([s]) => trimSpace(s as string)),
-    member('substring', 1, ([s, a]) => substring(s as string, a as bigint)),
-    member('substring', 2, ([s, a, b]) => substring(s as string, a as bigint, b as bigint)),
-    member('split', 1, ([s, sep]) => splitN(s as string, sep as string)),
-    member('split', 2, ([s, sep, n]) => splitN(s as string, sep as string, toInt(n))),
+    member('indexOf', 's', ([s, sub]) => indexOf(s as string, sub as string)),
+    member('indexOf', 'si', ([s, sub, off]) => indexOf(s as string, sub as string, off as bigint)),
+    member('lastIndexOf', 's', ([s, sub]) => lastIndexOf(s as string, sub as string)),
+    member('lastIndexOf', 'si', ([s, sub, off]) => lastIndexOf(s as string, sub as string, off as bigint)),
+    member('lowerAscii', '', ([s]) => lowerAscii(s as string)),
+    member('upperAscii', '', ([s]) => upperAscii(s as string)),
+    member('trim', '', ([s]) => trimSpace(s as string)),
+    member('substring', 'i', ([s, a]) => substring(s as string, a as bigint)),
+    member('substring', 'ii', ([s, a, b]) => substring(s as string, a as bigint, b as bigint)),
+    member('split', 's', ([s, sep]) => splitN(s as string, sep as string)),
+    member('split', 'si', ([s, sep, n]) => splitN(s as string, sep as string, toInt(n))),
     { name: 'join', member: true, argc: 0, apply: ([l]) => (Array.isArray(l) ? join(l) : NOT_APPLICABLE) },
-    { name: 'join', member: true, argc: 1, apply: ([l, sep]) => (Array.isArray(l) ? join(l, sep as string) : NOT_APPLICABLE) },
+    { name: 'join', member: true, argc: 1, apply: ([l, sep]) => (Array.isArray(l) && str(sep) ? join(l, sep) : NOT_APPLICABLE) },
   ],
 };

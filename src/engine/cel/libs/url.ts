@@ -18,6 +18,8 @@ import {
 
 /** A `kubernetes.URL` CEL value. */
 export class UrlValue {
+  /** the CEL type name (cel-go's `TypeName()`) */
+  static readonly celTypeName = 'kubernetes.URL';
   constructor(readonly url: GoUrl) {}
   toJSON(): string {
     return urlString(this.url);

@@ -15,6 +15,7 @@
  */
 import { isObject, type JsonValue } from '../../api/json.ts';
 
+/** One RFC 6902 operation of a generated patch. */
 export interface JsonPatchOperation {
   op: 'add' | 'remove' | 'replace';
   path: string;

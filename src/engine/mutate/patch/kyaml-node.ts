@@ -17,23 +17,28 @@ import { compareGoStrings, goJsonNumber } from '../../utils/gojson.ts';
 import { defineKey } from './own-property.ts';
 import { PatchError } from './patch-error.ts';
 
+/** yaml.v3 scalar tags ('' for an untagged node, resolved when written). */
 export type ScalarTag = '!!str' | '!!int' | '!!float' | '!!bool' | '!!null' | '';
 
+/** A key/value pair of a mapping node (keys are plain strings here). */
 export interface MapEntry {
   key: string;
   value: YNode;
 }
 
+/** A mapping node: entries in document order. */
 export interface YMap {
   kind: 'map';
   content: MapEntry[];
 }
 
+/** A sequence node. */
 export interface YSeq {
   kind: 'seq';
   content: YNode[];
 }
 
+/** A scalar node: its tag, its text and whether it is written double-quoted. */
 export interface YScalar {
   kind: 'scalar';
   tag: ScalarTag;
@@ -44,7 +49,9 @@ export interface YScalar {
   keep?: boolean;
 }
 
+/** A yaml.v3 node as kyaml manipulates it. */
 export type YNode = YMap | YSeq | YScalar;
+/** `map` (MappingNode), `seq` (SequenceNode), `scalar` (ScalarNode). */
 export type NodeKind = YNode['kind'];
 
 // ------------------------------------------------------------------------------------------------
@@ -206,6 +213,7 @@ export function copyNode<T extends YNode>(n: T): T {
 // ------------------------------------------------------------------------------------------------
 // Predicates (kyaml rnode.go / types.go)
 
+/** `IsTaggedNull`: an explicit null. */
 export function isTaggedNull(n: YNode | undefined): boolean {
   return n !== undefined && n.kind === 'scalar' && n.tag === '!!null';
 }

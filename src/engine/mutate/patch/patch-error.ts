@@ -6,6 +6,7 @@
  */
 import { EngineError } from '../../errors.ts';
 
+/** Which behaviour of the patch libraries produced a PatchError. */
 export type PatchErrorReason =
   /** kyaml: a node has a different kind than the one it is merged with (map vs list vs scalar) */
   | 'WRONG_NODE_KIND'
@@ -27,9 +28,12 @@ export type PatchErrorReason =
   | 'APPLY'
   /** evanphx/json-patch: a `test` operation failed */
   | 'TEST_FAILED'
+  /** the patched document is not an object (a JSON patch replaced the whole document) */
+  | 'NOT_AN_OBJECT'
   /** a Go runtime panic in the reference implementation (index out of range and the like) */
   | 'PANIC';
 
+/** A patch could not be applied; `code` is always `PATCH`, `reason` tells why. */
 export class PatchError extends EngineError {
   constructor(
     readonly reason: PatchErrorReason,

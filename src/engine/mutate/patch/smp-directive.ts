@@ -22,6 +22,7 @@ import {
 } from './kyaml-node.ts';
 import { PatchError } from './patch-error.ts';
 
+/** The value of a `$patch` directive ('merge' when there is none; 'unknown' when invalid). */
 export type SmpDirective = 'unknown' | 'replace' | 'delete' | 'merge';
 
 const DIRECTIVE_KEY = '$patch';

@@ -65,6 +65,7 @@ class ConditionFailure extends Error {
   }
 }
 
+/** The outcome of anchor preprocessing on the node level. */
 export interface PreprocessResult {
   /** the patch to merge (an empty map when a condition failed) */
   patch: YNode;

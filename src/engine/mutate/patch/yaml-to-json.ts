@@ -86,6 +86,7 @@ function goYamlV2Tags(tags: AnyTag[]): AnyTag[] {
   ];
 }
 
+/** The text is not YAML, or holds values JSON cannot carry. */
 export class YamlToJsonError extends Error {}
 
 /**

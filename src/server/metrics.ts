@@ -1,0 +1,289 @@
+/**
+ * A small Prometheus registry for the admission server: counters, histograms and gauges with a fixed
+ * list of label names, rendered in the Prometheus text exposition format (0.0.4).
+ *
+ * Kyverno exports its OpenTelemetry instruments through the OTel Prometheus exporter (pkg/metrics): a
+ * counter named `kyverno_admission_requests` becomes `kyverno_admission_requests_total`, histograms use the
+ * `kyverno-metrics` ConfigMap's `bucketBoundaries` (default 0.005 … 30 s), label values are strings and
+ * booleans are rendered `true`/`false`. This registry reproduces those names and labels.
+ *
+ * Hot path: a series is found by joining the label values with a separator that cannot occur in them
+ * (`\u0001`), so recording costs one string join and one Map lookup; no sorting, no per-call objects.
+ *
+ * ```ts
+ * const r = new MetricsRegistry();
+ * const c = r.counter('kyverno_admission_requests_total', 'help', ['resource_kind']);
+ * c.inc(['Pod']);
+ * r.render(); // '# HELP kyverno_admission_requests_total help\n# TYPE ... counter\nkyverno_admission_requests_total{resource_kind="Pod"} 1\n'
+ * ```
+ */
+
+/** Kyverno's default histogram boundaries (pkg/config/metricsconfig.go `reset`), in seconds. */
+export const DEFAULT_BUCKET_BOUNDARIES: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 25, 30];
+
+const SEP = '\u0001';
+
+function escapeLabelValue(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function escapeHelp(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+function formatNumber(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return '+Inf';
+  if (n === -Infinity) return '-Inf';
+  return String(n);
+}
+
+function labelText(names: readonly string[], values: readonly string[], extra?: string): string {
+  const parts: string[] = [];
+  for (let i = 0; i < names.length; i++) parts.push(`${names[i]}="${escapeLabelValue(values[i] ?? '')}"`);
+  if (extra !== undefined) parts.push(extra);
+  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
+}
+
+interface Metric {
+  readonly name: string;
+  render(out: string[]): void;
+  reset(): void;
+}
+
+/** A monotonically increasing counter. */
+export class Counter implements Metric {
+  private readonly series = new Map<string, { values: readonly string[]; value: number }>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+  ) {}
+
+  /** Adds `by` (default 1) to the series with these label values (in `labelNames` order). */
+  inc(labelValues: readonly string[], by = 1): void {
+    const key = labelValues.join(SEP);
+    const s = this.series.get(key);
+    if (s) s.value += by;
+    else this.series.set(key, { values: labelValues.slice(), value: by });
+  }
+
+  /** Current value of a series (0 when absent). */
+  get(labelValues: readonly string[]): number {
+    return this.series.get(labelValues.join(SEP))?.value ?? 0;
+  }
+
+  render(out: string[]): void {
+    out.push(`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} counter`);
+    for (const s of this.series.values()) out.push(`${this.name}${labelText(this.labelNames, s.values)} ${formatNumber(s.value)}`);
+  }
+
+  reset(): void {
+    this.series.clear();
+  }
+}
+
+/** A gauge (set to a value). */
+export class Gauge implements Metric {
+  private readonly series = new Map<string, { values: readonly string[]; value: number }>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+  ) {}
+
+  set(labelValues: readonly string[], value: number): void {
+    const key = labelValues.join(SEP);
+    const s = this.series.get(key);
+    if (s) s.value = value;
+    else this.series.set(key, { values: labelValues.slice(), value });
+  }
+
+  render(out: string[]): void {
+    out.push(`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} gauge`);
+    for (const s of this.series.values()) out.push(`${this.name}${labelText(this.labelNames, s.values)} ${formatNumber(s.value)}`);
+  }
+
+  reset(): void {
+    this.series.clear();
+  }
+}
+
+interface HistogramSeries {
+  values: readonly string[];
+  /** non-cumulative counts per bucket; the last slot is +Inf */
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** A histogram with explicit bucket boundaries (cumulative `_bucket`, `_sum`, `_count` when rendered). */
+export class Histogram implements Metric {
+  private readonly series = new Map<string, HistogramSeries>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+    readonly buckets: readonly number[] = DEFAULT_BUCKET_BOUNDARIES,
+  ) {}
+
+  observe(labelValues: readonly string[], value: number): void {
+    const key = labelValues.join(SEP);
+    let s = this.series.get(key);
+    if (!s) {
+      s = { values: labelValues.slice(), counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 };
+      this.series.set(key, s);
+    }
+    let i = 0;
+    const b = this.buckets;
+    while (i < b.length && value > (b[i] as number)) i++;
+    s.counts[i] = (s.counts[i] ?? 0) + 1;
+    s.sum += value;
+    s.count++;
+  }
+
+  /** Number of observations of a series (0 when absent). */
+  count(labelValues: readonly string[]): number {
+    return this.series.get(labelValues.join(SEP))?.count ?? 0;
+  }
+
+  render(out: string[]): void {
+    out.push(`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} histogram`);
+    for (const s of this.series.values()) {
+      let cum = 0;
+      for (let i = 0; i < this.buckets.length; i++) {
+        cum += s.counts[i] ?? 0;
+        out.push(`${this.name}_bucket${labelText(this.labelNames, s.values, `le="${formatNumber(this.buckets[i] as number)}"`)} ${cum}`);
+      }
+      cum += s.counts[this.buckets.length] ?? 0;
+      out.push(`${this.name}_bucket${labelText(this.labelNames, s.values, 'le="+Inf"')} ${cum}`);
+      out.push(`${this.name}_sum${labelText(this.labelNames, s.values)} ${formatNumber(s.sum)}`);
+      out.push(`${this.name}_count${labelText(this.labelNames, s.values)} ${s.count}`);
+    }
+  }
+
+  reset(): void {
+    this.series.clear();
+  }
+}
+
+/** A set of metrics rendered together. */
+export class MetricsRegistry {
+  private readonly metrics = new Map<string, Metric>();
+
+  counter(name: string, help: string, labelNames: readonly string[]): Counter {
+    return this.register(new Counter(name, help, labelNames));
+  }
+
+  gauge(name: string, help: string, labelNames: readonly string[]): Gauge {
+    return this.register(new Gauge(name, help, labelNames));
+  }
+
+  histogram(name: string, help: string, labelNames: readonly string[], buckets?: readonly number[]): Histogram {
+    return this.register(new Histogram(name, help, labelNames, buckets));
+  }
+
+  private register<M extends Metric>(m: M): M {
+    if (this.metrics.has(m.name)) throw new Error(`metric ${m.name} registered twice`);
+    this.metrics.set(m.name, m);
+    return m;
+  }
+
+  /** The Prometheus text format (content type `text/plain; version=0.0.4; charset=utf-8`). */
+  render(): string {
+    const out: string[] = [];
+    for (const m of this.metrics.values()) m.render(out);
+    return out.join('\n') + '\n';
+  }
+}
+
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/**
+ * Which namespaces are counted (`kyverno-metrics` ConfigMap `namespaces: {include, exclude}`;
+ * `MetricsConfiguration.CheckNamespace`): `''` and `-` always; an excluded namespace never; when an
+ * include list is set, only its namespaces.
+ */
+export interface MetricsNamespaces {
+  include: readonly string[];
+  exclude: readonly string[];
+}
+
+export function checkMetricsNamespace(cfg: MetricsNamespaces, namespace: string): boolean {
+  if (namespace === '' || namespace === '-') return true;
+  if (cfg.exclude.includes(namespace)) return false;
+  if (cfg.include.length === 0) return true;
+  return cfg.include.includes(namespace);
+}
+
+/**
+ * Kyverno's admission-side metrics (pkg/metrics/{admission,http,policy_engine,kyverno_info}.go) in one
+ * registry.
+ */
+export class KyvernoMetrics {
+  readonly registry = new MetricsRegistry();
+  readonly admissionRequests: Counter;
+  readonly admissionReviewDuration: Histogram;
+  readonly httpRequests: Counter;
+  readonly httpRequestsDuration: Histogram;
+  readonly policyResults: Counter;
+  readonly policyExecutionDuration: Histogram;
+  readonly info: Gauge;
+  namespaces: MetricsNamespaces;
+
+  constructor(opts: { version: string; buckets?: readonly number[]; namespaces?: MetricsNamespaces }) {
+    const buckets = opts.buckets ?? DEFAULT_BUCKET_BOUNDARIES;
+    this.namespaces = opts.namespaces ?? { include: [], exclude: [] };
+    const r = this.registry;
+    this.info = r.gauge('kyverno_info', 'Kyverno version information', ['version']);
+    this.info.set([opts.version], 1);
+    this.admissionRequests = r.counter(
+      'kyverno_admission_requests_total',
+      'can be used to track the number of admission requests encountered by Kyverno in the cluster',
+      ['resource_kind', 'resource_namespace', 'resource_request_operation', 'request_allowed', 'request_webhook'],
+    );
+    this.admissionReviewDuration = r.histogram(
+      'kyverno_admission_review_duration_seconds',
+      'can be used to track the latencies (in seconds) associated with the entire individual admission review. For example, if an incoming request trigger, say, five policies, this metric will track the e2e latency associated with the execution of all those policies',
+      ['resource_kind', 'resource_namespace', 'resource_request_operation', 'request_allowed', 'request_webhook'],
+      buckets,
+    );
+    this.httpRequests = r.counter('kyverno_http_requests_total', 'can be used to track the number of http requests', ['http_method', 'http_url', 'request_webhook']);
+    this.httpRequestsDuration = r.histogram(
+      'kyverno_http_requests_duration_seconds',
+      'can be used to track the latencies (in seconds) associated with the entire individual http request.',
+      ['http_method', 'http_url', 'request_webhook'],
+      buckets,
+    );
+    const policyLabels = [
+      'policy_validation_mode',
+      'policy_type',
+      'policy_background_mode',
+      'policy_namespace',
+      'policy_name',
+      'resource_kind',
+      'resource_namespace',
+      'resource_request_operation',
+      'rule_name',
+      'rule_result',
+      'rule_type',
+      'rule_execution_cause',
+      'dry_run',
+    ];
+    this.policyResults = r.counter(
+      'kyverno_policy_results_total',
+      "can be used to track the results associated with the policies applied in the user's cluster, at the level from rule to policy to admission requests",
+      policyLabels,
+    );
+    this.policyExecutionDuration = r.histogram(
+      'kyverno_policy_execution_duration_seconds',
+      'can be used to track the latencies (in seconds) associated with the execution/processing of the individual rules under Kyverno policies whenever they evaluate incoming resource requests',
+      policyLabels,
+      buckets,
+    );
+  }
+
+  checkNamespace(namespace: string): boolean {
+    return checkMetricsNamespace(this.namespaces, namespace);
+  }
+}

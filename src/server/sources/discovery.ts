@@ -1,0 +1,156 @@
+/**
+ * API discovery as the admission server needs it (pkg/clients/dclient/discovery.go): `findResources`
+ * (kind selector -> API resources, used by the policy cache) and `kindFor` (GVR -> top-level GVK, used by
+ * WithTopLevelGVK).
+ *
+ * `StaticDiscovery` is the standalone implementation: Kubernetes' built-in APIs (the table the CLI embeds),
+ * Kyverno's own API groups, plus resources learned from admission requests: a request names both its GVR
+ * and its kind, so a custom resource becomes known the first time it is reviewed, much as Kyverno's
+ * discovery refreshes when a CRD appears. Learning is capped (`maxLearned`) so that a hostile client
+ * cannot grow it without bound.
+ */
+import { BUILTIN_API_RESOURCES, type ApiResource } from '../../engine/match/gvk.ts';
+import type { GroupVersionKind, GroupVersionResource } from '../../engine/api/request.ts';
+import { wildcardMatch } from '../../engine/utils/wildcard.ts';
+
+/** dclient.TopLevelApiDescription: a resource (or subresource) of a group/version. */
+export interface ApiResourceDescription {
+  group: string;
+  version: string;
+  kind: string;
+  resource: string;
+  /** `''` for the resource itself */
+  subresource: string;
+}
+
+export interface Discovery {
+  /**
+   * `FindResources(group, version, kind, subresource)`: every API resource a parsed kind selector names
+   * (wildcards allowed). Throws `resource not found` when nothing matches.
+   */
+  findResources(group: string, version: string, kind: string, subresource: string): ApiResourceDescription[];
+  /** `GetGVKFromGVR`: the kind of a top-level resource, or an error message. */
+  kindFor(gvr: GroupVersionResource): { gvk: GroupVersionKind } | { error: string };
+  /** registers a callback run when the set of known resources changes */
+  onChanged(cb: () => void): void;
+}
+
+interface Row {
+  group: string;
+  version: string;
+  kind: string;
+  resource: string;
+  subresources: string[];
+}
+
+/** Kyverno's own API groups (kinds the webhooks receive for policies, exceptions and reports). */
+const KYVERNO_RESOURCES: ReadonlyArray<readonly [string, string, string, string, string[]]> = [
+  ['kyverno.io', 'v1', 'ClusterPolicy', 'clusterpolicies', ['status']],
+  ['kyverno.io', 'v1', 'Policy', 'policies', ['status']],
+  ['kyverno.io', 'v2', 'PolicyException', 'policyexceptions', []],
+  ['kyverno.io', 'v2beta1', 'PolicyException', 'policyexceptions', []],
+  ['kyverno.io', 'v2', 'UpdateRequest', 'updaterequests', ['status']],
+  ['kyverno.io', 'v2', 'CleanupPolicy', 'cleanuppolicies', ['status']],
+  ['kyverno.io', 'v2', 'ClusterCleanupPolicy', 'clustercleanuppolicies', ['status']],
+  ['kyverno.io', 'v2beta1', 'GlobalContextEntry', 'globalcontextentries', ['status']],
+  ['policies.kyverno.io', 'v1', 'ValidatingPolicy', 'validatingpolicies', ['status']],
+  ['policies.kyverno.io', 'v1', 'NamespacedValidatingPolicy', 'namespacedvalidatingpolicies', ['status']],
+  ['policies.kyverno.io', 'v1', 'MutatingPolicy', 'mutatingpolicies', ['status']],
+  ['policies.kyverno.io', 'v1', 'NamespacedMutatingPolicy', 'namespacedmutatingpolicies', ['status']],
+  ['policies.kyverno.io', 'v1', 'GeneratingPolicy', 'generatingpolicies', ['status']],
+  ['policies.kyverno.io', 'v1', 'NamespacedGeneratingPolicy', 'namespacedgeneratingpolicies', ['status']],
+  ['policies.kyverno.io', 'v1', 'DeletingPolicy', 'deletingpolicies', ['status']],
+  ['policies.kyverno.io', 'v1', 'NamespacedDeletingPolicy', 'namespaceddeletingpolicies', ['status']],
+  ['policies.kyverno.io', 'v1', 'ImageValidatingPolicy', 'imagevalidatingpolicies', ['status']],
+  ['policies.kyverno.io', 'v1', 'NamespacedImageValidatingPolicy', 'namespacedimagevalidatingpolicies', ['status']],
+  ['policies.kyverno.io', 'v1beta1', 'PolicyException', 'policyexceptions', []],
+  ['reports.kyverno.io', 'v1', 'EphemeralReport', 'ephemeralreports', []],
+  ['reports.kyverno.io', 'v1', 'ClusterEphemeralReport', 'clusterephemeralreports', []],
+  ['wgpolicyk8s.io', 'v1alpha2', 'PolicyReport', 'policyreports', []],
+  ['wgpolicyk8s.io', 'v1alpha2', 'ClusterPolicyReport', 'clusterpolicyreports', []],
+];
+
+function fromBuiltin(r: ApiResource): Row {
+  return { group: r.group, version: r.version, kind: r.kind, resource: r.resource, subresources: r.subresources.map((s) => s.name) };
+}
+
+export class StaticDiscovery implements Discovery {
+  private readonly rows: Row[];
+  private readonly byGvr = new Map<string, Row>();
+  private learned = 0;
+  private readonly callbacks: Array<() => void> = [];
+
+  constructor(private readonly maxLearned = 1000) {
+    this.rows = [...BUILTIN_API_RESOURCES.map(fromBuiltin), ...KYVERNO_RESOURCES.map(([group, version, kind, resource, subresources]) => ({ group, version, kind, resource, subresources: [...subresources] }))];
+    for (const r of this.rows) this.byGvr.set(gvrKey(r.group, r.version, r.resource), r);
+  }
+
+  findResources(group: string, version: string, kind: string, subresource: string): ApiResourceDescription[] {
+    const resources: ApiResourceDescription[] = [];
+    const parents: Row[] = [];
+    for (const r of this.rows) {
+      if (wildcardMatch(group, r.group) && wildcardMatch(version, r.version) && wildcardMatch(kind, r.kind)) {
+        resources.push({ group: r.group, version: r.version, kind: r.kind, resource: r.resource, subresource: '' });
+        parents.push(r);
+      }
+    }
+    const subresources: ApiResourceDescription[] = [];
+    if (subresource !== '') {
+      for (const p of parents) {
+        for (const s of p.subresources) {
+          if (wildcardMatch(`${p.resource}/${subresource}`, `${p.resource}/${s}`)) {
+            subresources.push({ group: p.group, version: p.version, kind: p.kind, resource: p.resource, subresource: s });
+          }
+        }
+      }
+    }
+    let out: ApiResourceDescription[];
+    if (kind === '*' && subresource === '*') out = [...resources, ...subresources];
+    else if (subresource !== '') out = subresources;
+    else out = resources;
+    if (out.length === 0) throw new Error('resource not found');
+    return out;
+  }
+
+  kindFor(gvr: GroupVersionResource): { gvk: GroupVersionKind } | { error: string } {
+    const r = this.byGvr.get(gvrKey(gvr.group, gvr.version, gvr.resource));
+    if (r) return { gvk: { group: r.group, version: r.version, kind: r.kind } };
+    const gv = gvr.group === '' ? gvr.version : `${gvr.group}/${gvr.version}`;
+    return { error: `resource ${gvr.resource} not found in group ${gv}` };
+  }
+
+  /**
+   * Learns a resource from an admission request (its GVR, subresource and kind). A top-level resource is
+   * learned from a request without subresource; a subresource is added to a known parent. Returns true
+   * when something new was learned (the change callbacks have then run).
+   */
+  learn(gvr: GroupVersionResource, subresource: string, kind: GroupVersionKind): boolean {
+    if (gvr.resource === '' || gvr.version === '' || this.learned >= this.maxLearned) return false;
+    if (gvr.resource.includes('/') || subresource.includes('/')) return false;
+    const key = gvrKey(gvr.group, gvr.version, gvr.resource);
+    let row = this.byGvr.get(key);
+    let changed = false;
+    if (!row) {
+      if (subresource !== '' || kind.kind === '' || kind.group !== gvr.group || kind.version !== gvr.version) return false;
+      row = { group: gvr.group, version: gvr.version, kind: kind.kind, resource: gvr.resource, subresources: [] };
+      this.rows.push(row);
+      this.byGvr.set(key, row);
+      this.learned++;
+      changed = true;
+    } else if (subresource !== '' && !row.subresources.includes(subresource)) {
+      row.subresources.push(subresource);
+      this.learned++;
+      changed = true;
+    }
+    if (changed) for (const cb of this.callbacks) cb();
+    return changed;
+  }
+
+  onChanged(cb: () => void): void {
+    this.callbacks.push(cb);
+  }
+}
+
+function gvrKey(group: string, version: string, resource: string): string {
+  return `${group}/${version}/${resource}`;
+}
