@@ -5,6 +5,7 @@
  * Example: `const bins = await resolveBinaries({ budgetSeconds: 3600 }); bins.paths['kube-apiserver']`
  */
 import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -88,4 +89,18 @@ export async function resolveBinaries(options: ResolveOptions = {}): Promise<Bin
       chainsaw: env.get('CHAINSAW_VERSION') ?? '',
     },
   };
+}
+
+/**
+ * Links each resolved binary into `dir` under its plain name (`dir/kubectl` -> `.../kubectl-v1.36.5`),
+ * so that `dir` can be put first on PATH (chainsaw's script steps call `kubectl`). Returns `dir`.
+ */
+export function linkBinaries(dir: string, binaries: Binaries): string {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, path] of Object.entries(binaries.paths)) {
+    const link = join(dir, name);
+    rmSync(link, { force: true });
+    symlinkSync(path, link);
+  }
+  return dir;
 }

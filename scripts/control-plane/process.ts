@@ -45,15 +45,22 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
-  });
+  process.once('exit', killAllProcesses);
+  // Node's default for these signals exits without running 'exit' listeners; take it over unless
+  // the program handles the signal itself (then it is expected to stop its processes).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      for (const child of live) child.kill('SIGKILL');
+    const onSignal = (): void => {
+      if (process.listenerCount(signal) > 1) return;
+      killAllProcesses();
       process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
-    });
+    };
+    process.on(signal, onSignal);
   }
+}
+
+/** SIGKILLs every process started by startProcess that still runs. */
+export function killAllProcesses(): void {
+  for (const child of live) child.kill('SIGKILL');
 }
 
 /** Reads the last `lines` lines of a file ('' when it cannot be read). */

@@ -14,16 +14,23 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').filter((v) => v !== '')];
 }
 
-function write(s: string): void {
-  process.stdout.write(s);
+export interface CliIO {
+  stdout(s: string): void;
+  stderr(s: string): void;
 }
 
-export function buildProgram(): Command {
+const processIO: CliIO = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+};
+
+export function buildProgram(io: CliIO = processIO): Command {
+  const write = io.stdout;
   const program = new Command('kyverno');
   program
     .description('Kubernetes Native Policy Management (a TypeScript implementation compatible with Kyverno v1.19)')
     .showHelpAfterError(false)
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureOutput({ writeErr: (s) => io.stderr(s), writeOut: (s) => io.stdout(s) })
     .exitOverride();
 
   program
@@ -102,8 +109,9 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/** Runs the CLI with `argv` (node-style: [node, script, ...args]); returns the exit code. Never throws. */
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
     return 0;
@@ -114,10 +122,14 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode ?? 1;
     }
     if (err instanceof CliError) {
-      if (!err.silent) process.stderr.write(`Error: ${err.message}\n`);
+      if (!err.silent) io.stderr(`Error: ${err.message}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`Error: ${(err as Error)?.message ?? String(err)}\n`);
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      io.stderr('Error: input is nested too deeply to process\n');
+      return 1;
+    }
+    io.stderr(`Error: ${(err as Error)?.message ?? String(err)}\n`);
     return 1;
   }
 }

@@ -3,17 +3,26 @@
  * (cmd/cli/kubectl-kyverno/processor/policy_processor.go): mutate policies first (each sees the previous
  * one's result), then validate, then generate; per-policy values and the simulated operation from the values.
  */
-import type { JsonValue, Resource } from '../engine/api/json.ts';
+import type { JsonObject, JsonValue, Resource } from '../engine/api/json.ts';
+import { handlersFor, type KindContext, type KindStage } from './kinds/index.ts';
 import type { AdmissionOperation, KyvernoPolicy, PolicyException } from '../engine/api/policy.ts';
 import type { GroupVersionKind, RequestUserInfo } from '../engine/api/request.ts';
 import type { EngineResponse } from '../engine/api/response.ts';
 import type { Engine } from '../engine/engine.ts';
 import { gvkOf } from '../engine/policy-context.ts';
+import { generateForRules, generateMockCluster } from '../engine/generate/index.ts';
 import type { Variables } from './values.ts';
 
 export interface ProcessorInput {
   engine: Engine;
   policies: readonly KyvernoPolicy[];
+  /** CEL and admissionregistration policies (with their bindings) and the context their handlers need */
+  celPolicies?: readonly JsonObject[];
+  kindContext?: KindContext;
+  /** the clone sources the CLI loads for a generate rule (`kyverno test`: the rule's `cloneSourceResource` file) */
+  cloneSources?: (policy: KyvernoPolicy, ruleName: string) => Resource[];
+  /** false for the extra per-operation runs of `kyverno test` (deleting policies run only by default) */
+  defaultRun?: boolean;
   exceptions: readonly PolicyException[];
   variables: Variables;
   userInfo?: RequestUserInfo;
@@ -116,11 +125,35 @@ export function applyPoliciesOnResource(input: ProcessorInput, original: Resourc
     const resp = engine.validate(pc);
     responses.push(resp);
   }
+  const cel = input.celPolicies ?? [];
+  const runStage = (stage: KindStage): void => {
+    if (!input.kindContext || cel.length === 0) return;
+    for (const h of handlersFor(stage)) {
+      const mine = cel.filter((p) => h.kinds.includes(String(p['kind'])));
+      if (mine.length === 0) continue;
+      const r = h.apply({ ...input.kindContext, operation: input.operation }, mine, resource);
+      responses.push(...r.responses);
+      if (r.patched) resource = r.patched;
+    }
+  };
+  runStage('mutate');
+  runStage('validate');
+  runStage('generate');
   for (const policy of input.policies) {
     if (!policyHasGenerate(policy)) continue;
     const pc = makeContext(policy);
     const resp = engine.generate(pc);
-    if (resp.policyResponse.rules.length > 0) responses.push(resp);
+    if (resp.policyResponse.rules.length === 0) continue;
+    // handleGeneratePolicy: a fresh in-memory cluster holding the trigger and the rules' clone sources;
+    // every rule response (whatever its status) runs through the generate controller; on failure the
+    // responses stay as they are (Kyverno only logs the error)
+    const objects: Resource[] = pc.newResource ? [pc.newResource] : [];
+    for (const r of resp.policyResponse.rules) objects.push(...(input.cloneSources?.(policy, r.name) ?? []));
+    const cloneListKinds = engine.computeRules(policy, '').flatMap((r) => r.generate?.cloneList?.kinds ?? []);
+    const out = generateForRules(engine, pc, resp.policyResponse.rules, generateMockCluster(objects, cloneListKinds));
+    if (out.ok) resp.policyResponse.rules = out.rules;
+    responses.push(resp);
   }
+  if (input.defaultRun !== false) runStage('delete');
   return responses;
 }

@@ -21,6 +21,7 @@ import { mutateResource } from './handlers/mutate-resource.ts';
 import { mutateExisting } from './handlers/mutate-existing.ts';
 import type { TargetResolver } from './handlers/targets.ts';
 import { validatePodSecurityRule } from './handlers/validate-pss.ts';
+import { validateCel } from './handlers/validate-cel.ts';
 import { createJmesPath, type JmesPath } from './jmespath/index.ts';
 import { isExcludedUser, policyGate, type RequestFilterConfig } from './rule-match.ts';
 import { compileMatch, type MatchInfo, type RuleMatcher } from './match/index.ts';
@@ -292,7 +293,8 @@ export class Engine implements RuleRuntime {
             return r ? [r] : [];
           }
           if (v.cel && Object.keys(v.cel).length > 0) {
-            return [ruleError(rule.name, 'Validation', 'validate.cel is not supported yet')];
+            const r = validateCel(this, pc, rule, exceptions);
+            return r ? [r] : [];
           }
           const r = validateResource(this, pc, rule, exceptions);
           return r ? [r] : [];
@@ -322,6 +324,7 @@ export class Engine implements RuleRuntime {
         if (isExisting && pc.admissionOperation) continue;
         if (isExisting) {
           out.push(...this.invokeRule(pc, rule, 'Mutation', matched, (exceptions) => mutateExisting(this, pc, rule, exceptions, this.targets)));
+          if (applyOne && out.some((r) => r.status === 'pass' || r.status === 'fail')) break;
           continue;
         }
         let patched: Resource | null = matched;

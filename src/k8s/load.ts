@@ -201,6 +201,8 @@ export function classifyPolicies(docs: readonly ParsedDocument[]): LoadedPolicie
       continue;
     }
     if ((kind === 'ClusterPolicy' || kind === 'Policy') && classicGroups.has(apiVersion)) {
+      // the CLI never writes to a cluster: server-side apply is turned off as Kyverno's loader does
+      if (isObject(value['spec'])) value['spec']['useServerSideApply'] = false;
       out.policies.push(value as unknown as KyvernoPolicy);
     } else if (kind === 'PolicyException' && exceptionVersions.has(apiVersion)) {
       out.exceptions.push(value as unknown as PolicyException);

@@ -19,7 +19,9 @@ import { Variables, type ValuesSpec } from '../values.ts';
 import { userInfoSchema, valuesSchema, type TestSpec } from './schema.ts';
 import { testDir, type TestCase } from './load.ts';
 import { systemClock } from '../clock.ts';
+import type { KindContext } from '../kinds/index.ts';
 import { FakeCluster } from '../../k8s/fake-cluster.ts';
+import { testCluster } from '../../engine/generate/index.ts';
 
 export interface TestResponse {
   trigger: Map<string, EngineResponse[]>;
@@ -223,8 +225,21 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
     uniques.push(r);
   }
 
+  // target and parameter resources, loaded like resources
+  const loadResourceFiles = (paths: readonly string[]): { resources: Resource[]; problems: string[] } => {
+    const src = readSources(paths, { anyExtension: true });
+    const parsed = parseDocuments(src.files);
+    const r = toResources(parsed.docs);
+    return { resources: r.resources, problems: [...src.problems, ...parsed.problems, ...r.problems].map(formatProblem) };
+  };
+  const targets = loadResourceFiles(fullPaths(test.targetResources, dir));
+  if (targets.problems.length > 0) throw new TestRunError(`error: failed to load target resources (${targets.problems.join('; ')})`);
+  const params = loadResourceFiles(fullPaths(test.paramResources, dir));
+  if (params.problems.length > 0) throw new TestRunError(`error: failed to load parameter resources (${params.problems.join('; ')})`);
+
   out('  Loading exceptions ...');
   let exceptions: PolicyException[] = [];
+  let exceptionsCel: JsonObject[] = [];
   if ((test.exceptions ?? []).length > 0) {
     const exSources = readSources(fullPaths(test.exceptions, dir));
     const exDocs = parseDocuments(exSources.files);
@@ -232,22 +247,30 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
     const probs = [...exSources.problems, ...exDocs.problems];
     if (probs.length > 0) throw new TestRunError(`error: failed to load exceptions (${probs.map(formatProblem).join('; ')})`);
     exceptions = exLoaded.exceptions;
+    exceptionsCel = exLoaded.celExceptions;
   }
 
   // clusterResources: a fake cluster holding every object of the test answers ConfigMap and API reads
   const clusterObjects: Resource[] = [];
+  const clusterResources: Resource[] = [];
+  const clusterCrds: Resource[] = [];
   for (const file of fullPaths(test.clusterResources, dir)) {
     const { value } = loadYamlObject(file, 'cluster resources');
     const spec = isObject(value['spec']) ? value['spec'] : {};
-    for (const r of Array.isArray(spec['resources']) ? spec['resources'] : []) if (isObject(r)) clusterObjects.push(r);
+    for (const r of Array.isArray(spec['resources']) ? spec['resources'] : []) {
+      if (!isObject(r)) continue;
+      clusterObjects.push(r);
+      clusterResources.push(r);
+    }
     for (const crd of Array.isArray(spec['crds']) ? spec['crds'] : []) {
       if (typeof crd !== 'string') continue;
       const c = loadYamlObject(isAbsolute(crd) ? crd : join(dir, crd), 'CRD');
       clusterObjects.push(c.value);
+      clusterCrds.push(c.value);
     }
   }
   const hasCluster = (test.clusterResources ?? []).length > 0;
-  const cluster = new FakeCluster([...uniques, ...clusterObjects]);
+  const cluster = new FakeCluster([...uniques, ...targets.resources, ...params.resources, ...clusterObjects]);
 
   const engineHolder: { engine?: Engine } = {};
   const search = (e: string, d: JsonValue): JsonValue => engineHolder.engine!.jp.search(e, d);
@@ -265,7 +288,9 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
   const engine = new Engine({
     clock: systemClock,
     ports,
-    targets: cluster,
+    // mutate targets: the fake dynamic client of `kyverno test` (resources, target resources, parameter
+    // resources, then the clusterResources' resources and CRDs)
+    targets: testCluster([...uniques, ...targets.resources, ...params.resources, ...clusterResources], clusterCrds),
     contextInitializer: variables.hasRuleValues()
       ? (policy, rule, ctx) => {
           for (const [k, v] of variables.ruleValues(policy.metadata?.name ?? '', rule.name)) ctx.addVariable(k, v);
@@ -276,7 +301,7 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
 
   const policyCount = loaded.policies.length + loaded.celPolicies.filter((p) => !String(p['kind']).endsWith('Binding')).length;
   out(
-    `  Applying ${policyCount} ${plural(policyCount, 'policy', 'policies')} to ${uniques.length} ${plural(uniques.length, 'resource', 'resources')} with ${exceptions.length} ${plural(exceptions.length, 'exception', 'exceptions')} ...`,
+    `  Applying ${policyCount} ${plural(policyCount, 'policy', 'policies')} to ${uniques.length} ${plural(uniques.length, 'resource', 'resources')} with ${exceptions.length + exceptionsCel.length} ${plural(exceptions.length + exceptionsCel.length, 'exception', 'exceptions')} ...`,
   );
 
   const skippedPolicies = new Map<string, string>();
@@ -308,15 +333,93 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
     policies: loaded.policies,
     engine,
   };
+  // ruleToCloneSourceResource: each generate rule (clone or cloneList) of each policy, from the first result row naming it
+  const cloneSourceFiles = new Map<string, string>();
+  const ruleKey = (p: KyvernoPolicy, rule: string): string => `${p.kind}/${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}/${rule}`;
+  for (const policy of loaded.policies) {
+    for (const rule of engine.computeRules(policy, '')) {
+      for (const res of test.results ?? []) {
+        let resNs = '';
+        let resName = res.policy;
+        const slash = res.policy.indexOf('/');
+        if (slash >= 0) {
+          resNs = res.policy.slice(0, slash);
+          resName = res.policy.slice(slash + 1);
+          if (resName.includes('/')) continue;
+        }
+        if (resName === '' || (policy.metadata?.name ?? '') !== resName || (policy.metadata?.namespace ?? '') !== resNs) continue;
+        if (rule.name !== res.rule) continue;
+        const g = rule.generate;
+        if (g && Object.keys(g).length > 0) {
+          const hasCloneList = (g.cloneList?.kinds ?? []).length > 0;
+          const hasClone = !!(g.clone && (g.clone.name || g.clone.namespace));
+          // an empty cloneSourceResource points Kyverno at the test directory, which it fails to read
+          if ((hasCloneList || hasClone) && res.cloneSourceResource) cloneSourceFiles.set(ruleKey(policy, rule.name), join(dir, res.cloneSourceResource));
+        }
+        break;
+      }
+    }
+  }
+  const cloneSources = (policy: KyvernoPolicy, ruleName: string): Resource[] => {
+    const file = cloneSourceFiles.get(ruleKey(policy, ruleName));
+    return file === undefined ? [] : loadResourceFiles([file]).resources;
+  };
+  const kindContext: KindContext = {
+    engine,
+    variables,
+    userInfo,
+    celExceptions: loaded.celExceptions.concat(exceptionsCel),
+    paramResources: params.resources,
+    cluster,
+    ports,
+    hasCluster,
+  };
   const evalResource = (resource: Resource, operation: string | undefined): EngineResponse[] =>
-    applyPoliciesOnResource({ engine, policies: validPolicies, exceptions, variables, userInfo, operation }, resource);
+    applyPoliciesOnResource(
+      {
+        engine,
+        policies: validPolicies,
+        exceptions,
+        variables,
+        userInfo,
+        operation,
+        cloneSources,
+        celPolicies: loaded.celPolicies,
+        kindContext,
+        defaultRun: operation === undefined,
+      },
+      resource,
+    );
+  const all: EngineResponse[] = [];
   for (const resource of uniques) {
     const key = resourceKey(resource);
-    response.trigger.set(key, evalResource(resource, undefined));
+    const ers = evalResource(resource, undefined);
+    all.push(...ers);
+    response.trigger.set(key, ers);
     for (const op of [...explicitOperations].sort()) {
       let m = response.triggerByOperation.get(op);
       if (!m) response.triggerByOperation.set(op, (m = new Map()));
-      m.set(key, evalResource(resource, op));
+      const opErs = evalResource(resource, op);
+      all.push(...opErs);
+      m.set(key, opErs);
+    }
+  }
+  // responses that patched a target resource, by target key (test.go: extractPatchedTargetFromEngineResponse)
+  for (const t of targets.resources) {
+    const tm = isObject(t['metadata']) ? t['metadata'] : {};
+    for (const er of all) {
+      const hit = er.policyResponse.rules.some((r) => {
+        const p = r.patchedTarget;
+        if (!p) return false;
+        const pm = isObject(p['metadata']) ? p['metadata'] : {};
+        const ns = (tm['namespace'] ?? '') === '' ? (pm['namespace'] ?? '') : tm['namespace'];
+        return p['apiVersion'] === t['apiVersion'] && p['kind'] === t['kind'] && pm['name'] === tm['name'] && (pm['namespace'] ?? '') === ns;
+      });
+      if (!hit) continue;
+      const key = resourceKey(t);
+      const list = response.target.get(key) ?? [];
+      list.push(er);
+      response.target.set(key, list);
     }
   }
   return response;

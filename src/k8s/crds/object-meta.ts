@@ -338,10 +338,22 @@ export function normalizeObjectMeta(doc: JsonObject): void {
     const t = meta[k];
     if (typeof t === 'string' && t !== '') meta[k] = normalizeTime(t);
   }
+  // null decodes to the zero value inside maps and slices
+  for (const k of ['labels', 'annotations']) {
+    const m = meta[k];
+    if (isObject(m)) for (const key of Object.keys(m)) if (m[key] === null) m[key] = '';
+  }
+  if (Array.isArray(meta['finalizers'])) meta['finalizers'] = meta['finalizers'].map((f) => (f === null ? '' : f));
   if (Array.isArray(meta['ownerReferences'])) {
-    for (const o of meta['ownerReferences']) if (isObject(o)) dropEmpty(o, OWNER_REQUIRED);
+    meta['ownerReferences'] = meta['ownerReferences'].map((o) => (o === null ? {} : o));
+    for (const o of meta['ownerReferences']) {
+      if (!isObject(o)) continue;
+      for (const k of OWNER_REQUIRED) if (o[k] === undefined || o[k] === null) o[k] = '';
+      dropEmpty(o, OWNER_REQUIRED);
+    }
   }
   if (Array.isArray(meta['managedFields'])) {
+    meta['managedFields'] = meta['managedFields'].map((m) => (m === null ? {} : m));
     for (const m of meta['managedFields']) {
       if (!isObject(m)) continue;
       if (typeof m['time'] === 'string' && m['time'] !== '') m['time'] = normalizeTime(m['time']);

@@ -350,6 +350,11 @@ spec:
     ],
   },
   {
+    name: 'generateName without a name: nothing generates the name',
+    yaml: `${CPOL}metadata:\n  generateName: abc-\nspec:\n  rules: []\n`,
+    message: 'failed to validate resource (Internal error occurred: metadata.name was not generated)',
+  },
+  {
     name: 'null spec is dropped (then required); a namespace on a cluster-scoped kind is ignored',
     yaml: `${CPOL}metadata:\n  name: "a"\n  labels: null\n  annotations: {}\n  namespace: "x"\nspec: null\n`,
     message: 'failed to validate resource (ClusterPolicy.kyverno.io "a" is invalid: spec: Required value)',

@@ -178,6 +178,12 @@ export function validateAgainstSchema(
 
   // 3. validate
   const metadata = isObject(obj['metadata']) ? obj['metadata'] : {};
+  if (metadata['generateName'] && !metadata['name']) {
+    // the API server only creates with a generated name; nothing generates one here
+    const why = 'Internal error occurred: metadata.name was not generated';
+    const e = raw({ path: ['metadata', 'name'], code: 'NAME', stage: 'validate' }, why);
+    return { gvk: g, errors: [e], defaulted: obj, fatal: false, kyvernoMessage: `failed to validate resource (${why})` };
+  }
   const errors = validateObjectMeta(metadata, entry.namespaced);
   validateOpenAPI(obj, root, errors);
   validateListSetsAndMaps(obj, root, errors);

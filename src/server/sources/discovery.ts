@@ -40,38 +40,39 @@ interface Row {
   version: string;
   kind: string;
   resource: string;
+  namespaced: boolean;
   subresources: string[];
 }
 
 /** Kyverno's own API groups (kinds the webhooks receive for policies, exceptions and reports). */
-const KYVERNO_RESOURCES: ReadonlyArray<readonly [string, string, string, string, string[]]> = [
-  ['kyverno.io', 'v1', 'ClusterPolicy', 'clusterpolicies', ['status']],
-  ['kyverno.io', 'v1', 'Policy', 'policies', ['status']],
-  ['kyverno.io', 'v2', 'PolicyException', 'policyexceptions', []],
-  ['kyverno.io', 'v2beta1', 'PolicyException', 'policyexceptions', []],
-  ['kyverno.io', 'v2', 'UpdateRequest', 'updaterequests', ['status']],
-  ['kyverno.io', 'v2', 'CleanupPolicy', 'cleanuppolicies', ['status']],
-  ['kyverno.io', 'v2', 'ClusterCleanupPolicy', 'clustercleanuppolicies', ['status']],
-  ['kyverno.io', 'v2beta1', 'GlobalContextEntry', 'globalcontextentries', ['status']],
-  ['policies.kyverno.io', 'v1', 'ValidatingPolicy', 'validatingpolicies', ['status']],
-  ['policies.kyverno.io', 'v1', 'NamespacedValidatingPolicy', 'namespacedvalidatingpolicies', ['status']],
-  ['policies.kyverno.io', 'v1', 'MutatingPolicy', 'mutatingpolicies', ['status']],
-  ['policies.kyverno.io', 'v1', 'NamespacedMutatingPolicy', 'namespacedmutatingpolicies', ['status']],
-  ['policies.kyverno.io', 'v1', 'GeneratingPolicy', 'generatingpolicies', ['status']],
-  ['policies.kyverno.io', 'v1', 'NamespacedGeneratingPolicy', 'namespacedgeneratingpolicies', ['status']],
-  ['policies.kyverno.io', 'v1', 'DeletingPolicy', 'deletingpolicies', ['status']],
-  ['policies.kyverno.io', 'v1', 'NamespacedDeletingPolicy', 'namespaceddeletingpolicies', ['status']],
-  ['policies.kyverno.io', 'v1', 'ImageValidatingPolicy', 'imagevalidatingpolicies', ['status']],
-  ['policies.kyverno.io', 'v1', 'NamespacedImageValidatingPolicy', 'namespacedimagevalidatingpolicies', ['status']],
-  ['policies.kyverno.io', 'v1beta1', 'PolicyException', 'policyexceptions', []],
-  ['reports.kyverno.io', 'v1', 'EphemeralReport', 'ephemeralreports', []],
-  ['reports.kyverno.io', 'v1', 'ClusterEphemeralReport', 'clusterephemeralreports', []],
-  ['wgpolicyk8s.io', 'v1alpha2', 'PolicyReport', 'policyreports', []],
-  ['wgpolicyk8s.io', 'v1alpha2', 'ClusterPolicyReport', 'clusterpolicyreports', []],
+const KYVERNO_RESOURCES: ReadonlyArray<readonly [string, string, string, string, boolean, string[]]> = [
+  ['kyverno.io', 'v1', 'ClusterPolicy', 'clusterpolicies', false, ['status']],
+  ['kyverno.io', 'v1', 'Policy', 'policies', true, ['status']],
+  ['kyverno.io', 'v2', 'PolicyException', 'policyexceptions', true, []],
+  ['kyverno.io', 'v2beta1', 'PolicyException', 'policyexceptions', true, []],
+  ['kyverno.io', 'v2', 'UpdateRequest', 'updaterequests', true, ['status']],
+  ['kyverno.io', 'v2', 'CleanupPolicy', 'cleanuppolicies', true, ['status']],
+  ['kyverno.io', 'v2', 'ClusterCleanupPolicy', 'clustercleanuppolicies', false, ['status']],
+  ['kyverno.io', 'v2beta1', 'GlobalContextEntry', 'globalcontextentries', false, ['status']],
+  ['policies.kyverno.io', 'v1', 'ValidatingPolicy', 'validatingpolicies', false, ['status']],
+  ['policies.kyverno.io', 'v1', 'NamespacedValidatingPolicy', 'namespacedvalidatingpolicies', true, ['status']],
+  ['policies.kyverno.io', 'v1', 'MutatingPolicy', 'mutatingpolicies', false, ['status']],
+  ['policies.kyverno.io', 'v1', 'NamespacedMutatingPolicy', 'namespacedmutatingpolicies', true, ['status']],
+  ['policies.kyverno.io', 'v1', 'GeneratingPolicy', 'generatingpolicies', false, ['status']],
+  ['policies.kyverno.io', 'v1', 'NamespacedGeneratingPolicy', 'namespacedgeneratingpolicies', true, ['status']],
+  ['policies.kyverno.io', 'v1', 'DeletingPolicy', 'deletingpolicies', false, ['status']],
+  ['policies.kyverno.io', 'v1', 'NamespacedDeletingPolicy', 'namespaceddeletingpolicies', true, ['status']],
+  ['policies.kyverno.io', 'v1', 'ImageValidatingPolicy', 'imagevalidatingpolicies', false, ['status']],
+  ['policies.kyverno.io', 'v1', 'NamespacedImageValidatingPolicy', 'namespacedimagevalidatingpolicies', true, ['status']],
+  ['policies.kyverno.io', 'v1beta1', 'PolicyException', 'policyexceptions', true, []],
+  ['reports.kyverno.io', 'v1', 'EphemeralReport', 'ephemeralreports', true, []],
+  ['reports.kyverno.io', 'v1', 'ClusterEphemeralReport', 'clusterephemeralreports', false, []],
+  ['wgpolicyk8s.io', 'v1alpha2', 'PolicyReport', 'policyreports', true, []],
+  ['wgpolicyk8s.io', 'v1alpha2', 'ClusterPolicyReport', 'clusterpolicyreports', false, []],
 ];
 
 function fromBuiltin(r: ApiResource): Row {
-  return { group: r.group, version: r.version, kind: r.kind, resource: r.resource, subresources: r.subresources.map((s) => s.name) };
+  return { group: r.group, version: r.version, kind: r.kind, resource: r.resource, namespaced: r.namespaced, subresources: r.subresources.map((s) => s.name) };
 }
 
 export class StaticDiscovery implements Discovery {
@@ -81,7 +82,7 @@ export class StaticDiscovery implements Discovery {
   private readonly callbacks: Array<() => void> = [];
 
   constructor(private readonly maxLearned = 1000) {
-    this.rows = [...BUILTIN_API_RESOURCES.map(fromBuiltin), ...KYVERNO_RESOURCES.map(([group, version, kind, resource, subresources]) => ({ group, version, kind, resource, subresources: [...subresources] }))];
+    this.rows = [...BUILTIN_API_RESOURCES.map(fromBuiltin), ...KYVERNO_RESOURCES.map(([group, version, kind, resource, namespaced, subresources]) => ({ group, version, kind, resource, namespaced, subresources: [...subresources] }))];
     for (const r of this.rows) this.byGvr.set(gvrKey(r.group, r.version, r.resource), r);
   }
 
@@ -124,7 +125,7 @@ export class StaticDiscovery implements Discovery {
    * learned from a request without subresource; a subresource is added to a known parent. Returns true
    * when something new was learned (the change callbacks have then run).
    */
-  learn(gvr: GroupVersionResource, subresource: string, kind: GroupVersionKind): boolean {
+  learn(gvr: GroupVersionResource, subresource: string, kind: GroupVersionKind, namespaced = true): boolean {
     if (gvr.resource === '' || gvr.version === '' || this.learned >= this.maxLearned) return false;
     if (gvr.resource.includes('/') || subresource.includes('/')) return false;
     const key = gvrKey(gvr.group, gvr.version, gvr.resource);
@@ -132,7 +133,7 @@ export class StaticDiscovery implements Discovery {
     let changed = false;
     if (!row) {
       if (subresource !== '' || kind.kind === '' || kind.group !== gvr.group || kind.version !== gvr.version) return false;
-      row = { group: gvr.group, version: gvr.version, kind: kind.kind, resource: gvr.resource, subresources: [] };
+      row = { group: gvr.group, version: gvr.version, kind: kind.kind, resource: gvr.resource, namespaced, subresources: [] };
       this.rows.push(row);
       this.byGvr.set(key, row);
       this.learned++;
@@ -148,6 +149,22 @@ export class StaticDiscovery implements Discovery {
 
   onChanged(cb: () => void): void {
     this.callbacks.push(cb);
+  }
+
+  /**
+   * Cluster-scoped kinds, as `Kind` and `group/version/Kind` (policy validation's `clusterResources`,
+   * from the preferred version of each group).
+   */
+  clusterScopedKinds(): Set<string> {
+    const out = new Set<string>();
+    const preferred = new Map<string, string>();
+    for (const r of this.rows) if (!preferred.has(r.group)) preferred.set(r.group, r.version);
+    for (const r of this.rows) {
+      if (r.namespaced || preferred.get(r.group) !== r.version) continue;
+      out.add(`${r.group === '' ? r.version : `${r.group}/${r.version}`}/${r.kind}`);
+      out.add(r.kind);
+    }
+    return out;
   }
 }
 

@@ -1,0 +1,4 @@
+/** Handlers for the deleting CEL policy kinds (filled in with the CEL issue). */
+import type { KindHandler } from './types.ts';
+
+export const deletingHandlers: KindHandler[] = [];

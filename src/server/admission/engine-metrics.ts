@@ -1,0 +1,65 @@
+/**
+ * `kyverno_policy_results_total` and `kyverno_policy_execution_duration_seconds` for one engine response
+ * (pkg/metrics/policy_engine.go `RecordResponse`, parsers.go `GetPolicyInfos`): one sample per rule,
+ * labelled with the policy's validation mode (enforce when the spec or a rule says Enforce), type
+ * (cluster/namespaced; the namespace of a cluster policy is `-`), background mode, the resource, the
+ * lower-cased operation, the rule's result and type, the cause (admission_request) and dry run.
+ *
+ * Kyverno times each rule; the engine here does not report per-rule times, so every rule of a response
+ * carries the duration of its policy's evaluation.
+ */
+import type { KyvernoPolicy } from '../../engine/api/policy.ts';
+import type { EngineResponse, RuleType } from '../../engine/api/response.ts';
+import { isEnforce } from '../../engine/failure-action.ts';
+import type { KyvernoMetrics } from '../metrics.ts';
+import { metaString } from './resources.ts';
+import { hasValidate } from './policy-cache.ts';
+
+function ruleTypeLabel(t: RuleType): string {
+  switch (t) {
+    case 'Validation':
+      return 'validate';
+    case 'Mutation':
+      return 'mutate';
+    case 'Generation':
+      return 'generate';
+    case 'ImageVerify':
+      return 'imageVerify';
+    default:
+      return '-';
+  }
+}
+
+/** `Spec.HasValidateEnforce` */
+function hasValidateEnforce(p: KyvernoPolicy): boolean {
+  for (const r of p.spec?.rules ?? []) if (hasValidate(r) && isEnforce(r.validate?.failureAction)) return true;
+  return isEnforce(p.spec?.validationFailureAction);
+}
+
+export function recordPolicyResults(
+  metrics: KyvernoMetrics,
+  policy: KyvernoPolicy,
+  response: EngineResponse,
+  operation: string,
+  admissionOperation: boolean,
+  dryRun: boolean,
+  seconds: number,
+): void {
+  const namespaced = policy.kind === 'Policy';
+  const namespace = namespaced ? (policy.metadata.namespace ?? '') : '-';
+  if (!metrics.checkNamespace(namespace)) return;
+  const validationMode = hasValidateEnforce(policy) ? 'enforce' : 'audit';
+  const policyType = namespaced ? 'namespaced' : 'cluster';
+  const background = policy.spec?.background === false ? 'false' : 'true';
+  const kind = typeof response.resource['kind'] === 'string' ? response.resource['kind'] : '';
+  const resourceNamespace = metaString(response.resource, 'namespace');
+  const op = operation.toLowerCase();
+  const cause = admissionOperation ? 'admission_request' : 'background_scan';
+  const dry = dryRun ? 'true' : 'false';
+  const name = policy.metadata.name ?? '';
+  for (const r of response.policyResponse.rules) {
+    const labels = [validationMode, policyType, background, namespace, name, kind, resourceNamespace, op, r.name, r.status, ruleTypeLabel(r.ruleType), cause, dry];
+    metrics.policyResults.inc(labels);
+    metrics.policyExecutionDuration.observe(labels, seconds);
+  }
+}

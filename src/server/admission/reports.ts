@@ -1,0 +1,67 @@
+/**
+ * Recording admission results for policy reports (pkg/webhooks/resource/validation/utils.go
+ * `NeedsReports`, pkg/utils/report `IsPolicyReportable`, `IsGvkSupported`). The server hands each
+ * reportable evaluation to a `ReportSink`; in-cluster the sink writes EphemeralReports (the reports
+ * controller aggregates them), standalone it keeps them in memory.
+ */
+import type { Resource } from '../../engine/api/json.ts';
+import type { KyvernoPolicy } from '../../engine/api/policy.ts';
+import type { PolicyResponse } from './block.ts';
+import { metaString } from './resources.ts';
+import { isDryRun, type AdmissionRequest } from './types.ts';
+
+/** One admission evaluation to record (what `BuildAdmissionReport` receives). */
+export interface AdmissionReportRecord {
+  /** `admission` for synchronous (Enforce) results, `audit` for the asynchronous Audit pass */
+  source: 'admission' | 'audit' | 'mutation';
+  request: AdmissionRequest;
+  resource: Resource;
+  responses: readonly PolicyResponse[];
+  /** `Date.now()` when recorded */
+  time: number;
+}
+
+export interface ReportSink {
+  submit(record: AdmissionReportRecord): void;
+}
+
+export const LABEL_EXCLUDE_REPORTING = 'reports.kyverno.io/disabled';
+
+/** `IsPolicyReportable`: not labelled `reports.kyverno.io/disabled`. */
+export function isPolicyReportable(p: KyvernoPolicy): boolean {
+  const labels = p.metadata?.labels;
+  return !(labels && Object.prototype.hasOwnProperty.call(labels, LABEL_EXCLUDE_REPORTING));
+}
+
+export function hasReportablePolicy(policies: readonly KyvernoPolicy[]): boolean {
+  return policies.some(isPolicyReportable);
+}
+
+/** `IsGvkSupported`: Events never own reports. */
+function isGvkSupported(request: AdmissionRequest): boolean {
+  const k = request.kind;
+  if (k.kind !== 'Event') return true;
+  return !((k.group === '' && k.version === 'v1') || (k.group === 'events.k8s.io' && (k.version === 'v1' || k.version === 'v1beta1')));
+}
+
+/** `NeedsReports(request, resource, admissionReports)` */
+export function needsReports(request: AdmissionRequest, resource: Resource | null, admissionReports: boolean): boolean {
+  if (!admissionReports) return false;
+  if (isDryRun(request)) return false;
+  if (request.operation === 'DELETE') return false;
+  if (!isGvkSupported(request)) return false;
+  if (metaString(resource, 'uid') === '') return false;
+  return true;
+}
+
+/** Standalone sink: the most recent `capacity` records, in memory. */
+export class MemoryReportSink implements ReportSink {
+  readonly records: AdmissionReportRecord[] = [];
+  total = 0;
+  constructor(private readonly capacity = 1000) {}
+  submit(record: AdmissionReportRecord): void {
+    this.total++;
+    this.records.push(record);
+    if (this.records.length > this.capacity) this.records.splice(0, this.records.length - this.capacity);
+  }
+}

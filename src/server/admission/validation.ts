@@ -1,0 +1,124 @@
+/**
+ * Resource validation (pkg/webhooks/resource/validation/validation.go):
+ *
+ * `handleValidationEnforce` runs, before answering, the policies that can block (Enforce policies reduced
+ * to their Enforce rules, fine-grained policies whole, image-verification checks) and the Audit policies
+ * that emit warnings:
+ * - the failure policy starts as Ignore and becomes Fail (for good) at the first policy whose
+ *   `failurePolicy` is Fail;
+ * - the request is blocked when a rule fails under Enforce, or errors while the failure policy is Fail;
+ *   the message lists the failing rules (block.ts);
+ * - otherwise it is allowed with warnings for the failed/errored/warned rules, and the Enforce results are
+ *   recorded for reports.
+ *
+ * `handleValidationAudit` runs after the answer (audit pool): the Audit policies (and the Audit rules of
+ * Enforce policies), recorded for reports.
+ */
+import { performance } from 'node:perf_hooks';
+import type { KyvernoPolicy } from '../../engine/api/policy.ts';
+import { blockRequest, getBlockedMessages, getWarningMessages, type FailurePolicy, type PolicyResponse } from './block.ts';
+import { recordPolicyResults } from './engine-metrics.ts';
+import { namespaceLabelsFor } from './namespace-labels.ts';
+import { policyFailurePolicy } from './policy-cache.ts';
+import { buildPolicyContext, withPolicy } from './policy-context.ts';
+import { hasReportablePolicy, needsReports } from './reports.ts';
+import type { ResourceHandlerDeps } from './resource-handlers.ts';
+import { isDryRun, type AdmissionAttributes } from './types.ts';
+
+export interface EnforceOutcome {
+  ok: boolean;
+  message: string;
+  warnings: string[];
+  responses: PolicyResponse[];
+}
+
+/** Thrown when the internal deadline passes between two policy evaluations. */
+export class DeadlineExceededError extends Error {
+  readonly code = 'DEADLINE_EXCEEDED';
+}
+
+export function checkDeadline(a: AdmissionAttributes): void {
+  if (performance.now() > a.deadline) {
+    throw new DeadlineExceededError(`admission review did not complete within ${((a.deadline - a.startTime) / 1000).toFixed(1)}s`);
+  }
+}
+
+export function handleValidationEnforce(
+  deps: ResourceHandlerDeps,
+  a: AdmissionAttributes,
+  policies: readonly KyvernoPolicy[],
+  auditWarnPolicies: readonly KyvernoPolicy[],
+): EnforceOutcome {
+  if (policies.length === 0 && auditWarnPolicies.length === 0) return { ok: true, message: '', warnings: [], responses: [] };
+  const engine = deps.engine();
+  const all = [...policies, ...auditWarnPolicies];
+  let built;
+  try {
+    built = buildPolicyContext(engine, a, all[0] as KyvernoPolicy, deps.exceptions());
+    built.pc.namespaceLabels = namespaceLabelsFor(a.request.kind.kind, a.request.namespace, deps.namespaces, all);
+  } catch (err) {
+    return { ok: false, message: `failed to create policy context: ${(err as Error).message}`, warnings: [], responses: [] };
+  }
+  const pc = built.pc;
+  const dryRun = isDryRun(a.request);
+  const responses: PolicyResponse[] = [];
+  let failurePolicy: FailurePolicy = 'Ignore';
+  for (const policy of policies) {
+    checkDeadline(a);
+    if (policyFailurePolicy(policy, deps.forceFailurePolicyIgnore) === 'Fail') failurePolicy = 'Fail';
+    const t0 = performance.now();
+    const response = engine.validate(withPolicy(pc, policy));
+    recordPolicyResults(deps.metrics, policy, response, a.request.operation, true, dryRun, (performance.now() - t0) / 1000);
+    responses.push({ policy, response, emitWarning: false });
+    if (a.log.enabled(2)) {
+      const failed = response.policyResponse.rules.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.name);
+      if (failed.length > 0) a.log.v(2).info('validation failed', { action: 'Enforce', policy: policy.metadata.name, 'failed rules': failed });
+      else if (response.policyResponse.rules.some((r) => r.status === 'pass')) a.log.v(2).info('validation passed', { policy: policy.metadata.name });
+    }
+  }
+  const auditWarnResponses: PolicyResponse[] = [];
+  for (const policy of auditWarnPolicies) {
+    checkDeadline(a);
+    const t0 = performance.now();
+    const response = engine.validate(withPolicy(pc, policy));
+    recordPolicyResults(deps.metrics, policy, response, a.request.operation, true, dryRun, (performance.now() - t0) / 1000);
+    auditWarnResponses.push({ policy, response, emitWarning: false });
+  }
+  if (blockRequest(engine, responses, failurePolicy)) {
+    a.log.v(4).info('admission request blocked');
+    return { ok: false, message: getBlockedMessages(responses), warnings: [], responses };
+  }
+  if (needsReports(a.request, built.newResource, deps.admissionReports) && hasReportablePolicy(policies) && responses.length > 0) {
+    deps.reports.submit({ source: 'admission', request: a.request, resource: built.newResource ?? {}, responses, time: Date.now() });
+  }
+  const withWarn = responses.concat(auditWarnResponses);
+  return { ok: true, message: '', warnings: getWarningMessages(withWarn), responses: withWarn };
+}
+
+/** The asynchronous Audit pass (`HandleValidationAudit`); returns the responses (tests, events). */
+export function handleValidationAudit(deps: ResourceHandlerDeps, a: AdmissionAttributes): PolicyResponse[] {
+  const namespace = a.request.namespace !== '' ? deps.namespaces.get(a.request.namespace) : undefined;
+  const policies = deps.policies.get('ValidateAudit', a.request.resource, a.request.subResource, namespace);
+  if (policies.length === 0) return [];
+  const engine = deps.engine();
+  let built;
+  try {
+    built = buildPolicyContext(engine, a, policies[0] as KyvernoPolicy, deps.exceptions());
+    built.pc.namespaceLabels = namespaceLabelsFor(a.request.kind.kind, a.request.namespace, deps.namespaces, policies);
+  } catch (err) {
+    a.log.error(err, 'failed to build policy context');
+    return [];
+  }
+  const dryRun = isDryRun(a.request);
+  const responses: PolicyResponse[] = [];
+  for (const policy of policies) {
+    const t0 = performance.now();
+    const response = engine.validate(withPolicy(built.pc, policy));
+    recordPolicyResults(deps.metrics, policy, response, a.request.operation, true, dryRun, (performance.now() - t0) / 1000);
+    responses.push({ policy, response, emitWarning: false });
+  }
+  if (needsReports(a.request, built.newResource, deps.admissionReports) && hasReportablePolicy(policies)) {
+    deps.reports.submit({ source: 'audit', request: a.request, resource: built.newResource ?? {}, responses, time: Date.now() });
+  }
+  return responses;
+}
