@@ -41,8 +41,19 @@ export interface SourceFile {
 
 export interface Origin {
   file: string;
-  line: number;
+  /** 1-based line of the object (computed on first use: positions cost a second parse) */
+  readonly line: number;
   doc: YamlDocument;
+}
+
+function originOf(file: string, doc: YamlDocument, path: ReadonlyArray<string | number> = []): Origin {
+  return {
+    file,
+    doc,
+    get line(): number {
+      return (path.length > 0 ? doc.lineOf(path) : undefined) ?? doc.line;
+    },
+  };
 }
 
 const isYamlFile = (name: string): boolean => {
@@ -111,7 +122,7 @@ export function parseDocuments(files: readonly SourceFile[]): { docs: ParsedDocu
     const { documents, errors } = parseYamlStream(f.text);
     for (const e of errors) problems.push({ file: f.path, line: e.line, column: e.column, code: `YAML_${e.code}`, message: e.message });
     for (const d of documents) {
-      const origin: Origin = { file: f.path, line: d.line, doc: d };
+      const origin = originOf(f.path, d);
       if (!isObject(d.value)) {
         problems.push({ file: f.path, line: d.line, code: 'NOT_AN_OBJECT', message: `document is not an object (got ${typeName(d.value)})` });
         continue;
@@ -129,7 +140,7 @@ export function parseDocuments(files: readonly SourceFile[]): { docs: ParsedDocu
             problems.push({ file: f.path, line: d.lineOf(['items', i]), field: `items[${i}]`, code: 'NOT_AN_OBJECT', message: `List item ${i} is not a valid object` });
             return;
           }
-          docs.push({ value: it, origin: { file: f.path, line: d.lineOf(['items', i]) ?? d.line, doc: d } });
+          docs.push({ value: it, origin: originOf(f.path, d, ['items', i]) });
         });
         continue;
       }

@@ -1,11 +1,17 @@
 /**
- * Reading Kubernetes YAML/JSON the way Kubernetes does (sigs.k8s.io/yaml over go-yaml v2, YAML 1.1):
- * `yes/on/off` booleans (exact spellings), `0755` octal, `1_000`, floats only with a signed exponent,
- * timestamps kept as strings. Multi-document streams; every problem reported with its line and column.
- * Alias bombs, very deep nesting and oversized input are refused with a clear error.
+ * Reading Kubernetes YAML/JSON the way Kubernetes does (sigs.k8s.io/yaml over go-yaml v2): plain scalars
+ * resolved by go-yaml's rules (go-yaml-scalar.ts: `yes/on/off` booleans, `0755` octal, `1_000`, timestamps kept
+ * as strings), multi-document streams, `<<` merge keys. Every problem is reported with its line and column;
+ * alias bombs, very deep nesting and oversized input are refused with a clear error.
+ *
+ * Two readers give the same values: a fast one (js-yaml with a go-yaml scalar resolver) for well-formed input
+ * without anchors, and a careful one (the `yaml` package's parser, converted node by node) for everything else,
+ * for error positions and for line numbers of fields (computed lazily, only when a message needs one).
  */
-import YAML, { LineCounter, isMap, isSeq, isScalar, type Document, type Node, type ParsedNode } from 'yaml';
+import jsyaml from 'js-yaml';
+import YAML, { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { JsonValue } from '../engine/api/json.ts';
+import { resolveGoPlainScalar } from './go-yaml-scalar.ts';
 
 export interface YamlProblem {
   code: string;
@@ -19,9 +25,11 @@ export interface YamlDocument {
   index: number;
   value: JsonValue;
   /** 1-based line where the document starts */
-  line: number;
+  readonly line: number;
   /** 1-based line of the node at `path` (or of its closest existing parent) */
   lineOf(path: ReadonlyArray<string | number>): number | undefined;
+  /** duplicate mapping keys (the last value wins; strict readers report them as go-yaml does) */
+  duplicates: Array<{ line: number; key: string }>;
 }
 
 export interface ParseOptions {
@@ -33,160 +41,120 @@ export interface ParseOptions {
   maxAliasCount?: number;
 }
 
-const goFloat = /^[-+]?[0-9]*\.?[0-9]+([eE][-+][0-9]+)?$/;
+// --- fast path ---------------------------------------------------------------------------------------
 
-type Tag = Parameters<typeof YAML.parseAllDocuments>[1] extends infer O ? O : never;
+const goScalarType = new jsyaml.Type('tag:yaml.org,2002:go-plain-scalar', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data === null || resolveGoPlainScalar(data).resolved,
+  construct: (data: string | null) => (data === null ? null : resolveGoPlainScalar(data).value),
+});
 
-/** YAML 1.1 tags adjusted to match go-yaml v2 (see ../shared/docs/ecosystem.md §2). */
-function customTags(tags: any[]): any[] {
-  return [
-    ...tags.filter(
-      (t: any) =>
-        t.format !== 'TIME' &&
-        !String(t.tag).endsWith(':timestamp') &&
-        !(String(t.tag).endsWith(':float') && (t.format === 'EXP' || t.test?.test?.('1.5'))),
-    ),
-    {
-      tag: 'tag:yaml.org,2002:int',
-      format: 'OCT',
-      default: true,
-      identify: (v: unknown) => typeof v === 'number',
-      test: /^0o[0-7_]+$/,
-      resolve: (s: string) => parseInt(s.slice(2).replace(/_/g, ''), 8),
-    },
-    {
-      tag: 'tag:yaml.org,2002:float',
-      default: true,
-      identify: (v: unknown) => typeof v === 'number',
-      test: /^[-+]?[0-9_]*\.?[0-9_]+(?:[eE][-+][0-9_]+)?$/,
-      resolve: (s: string) => {
-        const p = s.replace(/_/g, '');
-        return goFloat.test(p) ? parseFloat(p) : s;
-      },
-    },
-  ];
-}
+// js-yaml exports its built-in types at runtime (`types`), which its typings omit
+const jsTypes = (jsyaml as unknown as { types: Record<'merge' | 'null' | 'bool' | 'int' | 'float' | 'binary', jsyaml.Type> }).types;
+const GO_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
+  implicit: [goScalarType, jsTypes.merge],
+  explicit: [jsTypes.null, jsTypes.bool, jsTypes.int, jsTypes.float, jsTypes.binary],
+});
 
-export const yamlParseOptions = {
-  version: '1.1' as const,
-  customTags,
-  uniqueKeys: false,
-  prettyErrors: false,
-};
+/** Anchors (`&name`) make the careful reader necessary (alias expansion limits). */
+const anchorRe = /(?:^|[\s[{,:-])&[^\s[\]{},]/m;
 
-function depthOf(node: unknown, limit: number): number {
-  // iterative depth measurement of the parsed node tree
-  const stack: Array<[unknown, number]> = [[node, 1]];
-  let max = 0;
-  while (stack.length > 0) {
-    const [n, d] = stack.pop()!;
-    if (d > max) max = d;
-    if (max > limit) return max;
-    if (isMap(n)) for (const it of n.items) stack.push([it.value, d + 1]);
-    else if (isSeq(n)) for (const it of n.items) stack.push([it, d + 1]);
-  }
-  return max;
-}
-
-/** Parses a YAML (or JSON) stream into documents. Empty documents are skipped. Never throws. */
-export function parseYamlStream(text: string, opts: ParseOptions = {}): { documents: YamlDocument[]; errors: YamlProblem[] } {
-  const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
-  const maxDepth = opts.maxDepth ?? 1000;
-  const maxAliasCount = opts.maxAliasCount ?? 100;
-  const errors: YamlProblem[] = [];
-  const documents: YamlDocument[] = [];
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
-    errors.push({ code: 'TOO_LARGE', message: `input is larger than ${maxBytes} bytes` });
-    return { documents, errors };
-  }
-  const lineCounter = new LineCounter();
-  let docs: Document.Parsed[];
+function fastParse(text: string): JsonValue[] | undefined {
+  if (anchorRe.test(text)) return undefined;
   try {
-    docs = YAML.parseAllDocuments(text, { ...yamlParseOptions, lineCounter } as never) as unknown as Document.Parsed[];
-    if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
-  } catch (err) {
-    errors.push({ code: err instanceof RangeError ? 'TOO_DEEP' : 'PARSE', message: err instanceof RangeError ? `document is nested too deeply` : String((err as Error).message) });
-    return { documents, errors };
+    const out: JsonValue[] = [];
+    jsyaml.loadAll(text, (d) => out.push(d as JsonValue), { schema: GO_SCHEMA, json: false });
+    return out;
+  } catch {
+    return undefined;
   }
-  docs.forEach((doc, index) => {
-    const startLine = lineCounter.linePos(doc.range?.[0] ?? 0).line;
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const pos = e.linePos?.[0];
-        errors.push({ code: e.code, message: firstLine(e.message), line: pos?.line, column: pos?.col });
+}
+
+// --- careful path ------------------------------------------------------------------------------------
+
+class ConvertError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Converted {
+  value: JsonValue;
+  duplicates: Array<{ line: number; key: string }>;
+}
+
+function convertDocument(doc: Document.Parsed, lc: LineCounter, maxDepth: number, maxAliasCount: number): Converted {
+  const duplicates: Array<{ line: number; key: string }> = [];
+  let aliasCount = 0;
+  const lineOfNode = (n: Node | null | undefined): number => (n && n.range ? lc.linePos(n.range[0]).line : 0);
+  const conv = (node: unknown, depth: number): JsonValue => {
+    if (depth > maxDepth) throw new ConvertError('TOO_DEEP', `document nesting exceeds ${maxDepth} levels`);
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) {
+      if (++aliasCount > maxAliasCount) {
+        throw new ConvertError('ALIAS_LIMIT', `too many alias expansions (limit ${maxAliasCount}): excessive aliasing`);
       }
-      return;
+      const target = node.resolve(doc);
+      if (!target) throw new ConvertError('ALIAS', `unknown anchor ${node.source}`);
+      return conv(target, depth + 1);
     }
-    if (doc.contents === null || doc.contents === undefined) return;
-    if (depthOf(doc.contents, maxDepth) > maxDepth) {
-      errors.push({ code: 'TOO_DEEP', message: `document nesting exceeds ${maxDepth} levels`, line: startLine });
-      return;
+    if (isScalar(node)) {
+      const v = node.value;
+      if (node.type === 'PLAIN' && (node.tag === undefined || node.tag === null)) {
+        return resolveGoPlainScalar(String(v ?? '')).value as JsonValue;
+      }
+      if (node.tag && node.tag !== 'tag:yaml.org,2002:str') {
+        const r = resolveGoPlainScalar(String(v ?? ''));
+        if (r.resolved) return r.value as JsonValue;
+      }
+      if (v === null || v === undefined) return node.type === 'PLAIN' ? null : '';
+      if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+      return typeof v === 'string' ? v : (v as JsonValue);
     }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount });
-    } catch (err) {
-      const msg = (err as Error).message;
-      errors.push({
-        code: /alias/i.test(msg) ? 'ALIAS_LIMIT' : err instanceof RangeError ? 'TOO_DEEP' : 'CONVERT',
-        message: /alias/i.test(msg) ? `too many alias expansions (limit ${maxAliasCount}): ${msg}` : msg,
-        line: startLine,
-      });
-      return;
+    if (isSeq(node)) return node.items.map((it) => conv(it, depth + 1));
+    if (isMap(node)) {
+      const out: Record<string, JsonValue> = {};
+      const seen = new Set<string>();
+      const merges: JsonValue[] = [];
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const k = pair.key as Node | null;
+        if (isScalar(k) && k.type === 'PLAIN' && k.value === '<<') {
+          merges.push(conv(pair.value, depth + 1));
+          continue;
+        }
+        const kv = conv(k, depth + 1);
+        const key = kv === null ? 'null' : typeof kv === 'object' ? JSON.stringify(kv) : String(kv);
+        if (seen.has(key)) duplicates.push({ line: lineOfNode(k), key });
+        seen.add(key);
+        out[key] = conv(pair.value, depth + 1);
+      }
+      // `<<` merge: keys of the merged maps not already present (earlier merged maps win)
+      for (const m of merges) {
+        for (const src of Array.isArray(m) ? m : [m]) {
+          if (src === null || typeof src !== 'object' || Array.isArray(src)) continue;
+          for (const [k, v] of Object.entries(src)) if (!(k in out)) out[k] = v;
+        }
+      }
+      return out;
     }
-    if (value === null || value === undefined) return;
-    let json: JsonValue;
-    try {
-      json = toJson(value);
-    } catch (err) {
-      errors.push({ code: 'CONVERT', message: (err as Error).message, line: startLine });
-      return;
-    }
-    documents.push({
-      index,
-      value: json,
-      line: startLine,
-      lineOf: (path) => lineOfPath(doc, lineCounter, path),
-    });
-  });
-  return { documents, errors };
-}
-
-function firstLine(s: string): string {
-  const i = s.indexOf('\n');
-  return (i < 0 ? s : s.slice(0, i)).replace(/ at line \d+, column \d+:?$/, '');
-}
-
-/** Normalizes what yaml.toJS returns into plain JSON values (Dates -> strings, Maps -> objects). */
-function toJson(v: unknown): JsonValue {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error(`unsupported number ${v}: JSON has no Infinity or NaN`);
-    return v;
-  }
-  if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Date) return v.toISOString();
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-  if (Array.isArray(v)) return v.map(toJson);
-  if (v instanceof Map) {
-    const o: Record<string, JsonValue> = {};
-    for (const [k, val] of v) o[String(k)] = toJson(val);
-    return o;
-  }
-  if (v instanceof Set) return [...v].map(toJson);
-  if (typeof v === 'object') {
-    const o: Record<string, JsonValue> = {};
-    for (const k of Object.keys(v as object)) o[k] = toJson((v as Record<string, unknown>)[k]);
-    return o;
-  }
-  throw new Error(`unsupported value of type ${typeof v}`);
+    return null;
+  };
+  return { value: conv(doc.contents, 0), duplicates };
 }
 
 function lineOfPath(doc: Document.Parsed, lc: LineCounter, path: ReadonlyArray<string | number>): number | undefined {
-  let node: Node | null | undefined = doc.contents as ParsedNode | null;
-  let best: number | undefined = node?.range ? lc.linePos(node.range[0]).line : undefined;
+  let node: unknown = doc.contents;
+  const lineOf = (n: unknown): number | undefined => {
+    const r = (n as Node | null)?.range;
+    return r ? lc.linePos(r[0]).line : undefined;
+  };
+  let best = lineOf(node);
   for (const seg of path) {
+    if (isAlias(node)) node = node.resolve(doc);
     if (isMap(node)) {
       const pair = node.items.find((it) => {
         const k = it.key;
@@ -194,13 +162,12 @@ function lineOfPath(doc: Document.Parsed, lc: LineCounter, path: ReadonlyArray<s
         return String(kv) === String(seg);
       });
       if (!pair) return best;
-      const keyNode = pair.key as ParsedNode | null;
-      if (keyNode?.range) best = lc.linePos(keyNode.range[0]).line;
-      node = pair.value as Node | null;
+      best = lineOf(pair.key) ?? best;
+      node = pair.value;
     } else if (isSeq(node)) {
-      const item = node.items[Number(seg)] as ParsedNode | undefined;
-      if (!item) return best;
-      if (item.range) best = lc.linePos(item.range[0]).line;
+      const item = node.items[Number(seg)];
+      if (item === undefined) return best;
+      best = lineOf(item) ?? best;
       node = item;
     } else {
       return best;
@@ -209,9 +176,122 @@ function lineOfPath(doc: Document.Parsed, lc: LineCounter, path: ReadonlyArray<s
   return best;
 }
 
+function firstLine(s: string): string {
+  const i = s.indexOf('\n');
+  return (i < 0 ? s : s.slice(0, i)).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+interface CarefulResult {
+  documents: YamlDocument[];
+  errors: YamlProblem[];
+}
+
+function carefulParse(text: string, maxDepth: number, maxAliasCount: number): CarefulResult {
+  const errors: YamlProblem[] = [];
+  const documents: YamlDocument[] = [];
+  const lc = new LineCounter();
+  let docs: Document.Parsed[];
+  try {
+    docs = YAML.parseAllDocuments(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, lineCounter: lc, prettyErrors: false } as never) as unknown as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
+  } catch (err) {
+    const tooDeep = err instanceof RangeError;
+    errors.push({ code: tooDeep ? 'TOO_DEEP' : 'PARSE', message: tooDeep ? 'document is nested too deeply' : firstLine((err as Error).message) });
+    return { documents, errors };
+  }
+  docs.forEach((doc, index) => {
+    const startLine = lc.linePos(doc.range?.[0] ?? 0).line;
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const pos = e.linePos?.[0];
+        errors.push({ code: e.code, message: firstLine(e.message), line: pos?.line, column: pos?.col });
+      }
+      return;
+    }
+    if (doc.contents === null || doc.contents === undefined) return;
+    let converted: Converted;
+    try {
+      converted = convertDocument(doc, lc, maxDepth, maxAliasCount);
+    } catch (err) {
+      if (err instanceof ConvertError) errors.push({ code: err.code, message: err.message, line: startLine });
+      else if (err instanceof RangeError) errors.push({ code: 'TOO_DEEP', message: 'document is nested too deeply', line: startLine });
+      else throw err;
+      return;
+    }
+    if (converted.value === null) return;
+    const bad = findNonJson(converted.value);
+    if (bad) {
+      errors.push({ code: 'CONVERT', message: bad, line: startLine });
+      return;
+    }
+    documents.push({
+      index,
+      value: converted.value,
+      line: startLine,
+      lineOf: (path) => lineOfPath(doc, lc, path),
+      duplicates: converted.duplicates,
+    });
+  });
+  return { documents, errors };
+}
+
+/** JSON cannot hold ±Inf or NaN (sigs.k8s.io/yaml fails to convert them). */
+function findNonJson(v: JsonValue): string | undefined {
+  const stack: JsonValue[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (typeof x === 'number' && !Number.isFinite(x)) return `json: unsupported value: ${x > 0 ? '+Inf' : x < 0 ? '-Inf' : 'NaN'}`;
+    if (Array.isArray(x)) stack.push(...x);
+    else if (x !== null && typeof x === 'object') stack.push(...Object.values(x));
+  }
+  return undefined;
+}
+
+function depthExceeds(v: JsonValue, max: number): boolean {
+  const stack: Array<[JsonValue, number]> = [[v, 1]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (d > max) return true;
+    if (Array.isArray(x)) for (const it of x) stack.push([it, d + 1]);
+    else if (x !== null && typeof x === 'object') for (const it of Object.values(x)) stack.push([it, d + 1]);
+  }
+  return false;
+}
+
+/** Parses a YAML (or JSON) stream into documents. Empty documents are skipped. Never throws. */
+export function parseYamlStream(text: string, opts: ParseOptions = {}): { documents: YamlDocument[]; errors: YamlProblem[] } {
+  const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
+  const maxDepth = opts.maxDepth ?? 1000;
+  const maxAliasCount = opts.maxAliasCount ?? 100;
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
+    return { documents: [], errors: [{ code: 'TOO_LARGE', message: `input is larger than ${maxBytes} bytes` }] };
+  }
+  let careful: CarefulResult | undefined;
+  const getCareful = (): CarefulResult => (careful ??= carefulParse(text, maxDepth, maxAliasCount));
+
+  const fast = fastParse(text);
+  if (fast && !fast.some((d) => d !== null && d !== undefined && (findNonJson(d) !== undefined || depthExceeds(d, maxDepth)))) {
+    const documents: YamlDocument[] = [];
+    let kept = 0;
+    fast.forEach((value, index) => {
+      if (value === null || value === undefined) return;
+      const n = kept++;
+      documents.push({
+        index,
+        value,
+        get line(): number {
+          return getCareful().documents[n]?.line ?? 1;
+        },
+        lineOf: (path) => getCareful().documents[n]?.lineOf(path),
+        duplicates: [],
+      });
+    });
+    return { documents, errors: [] };
+  }
+  return getCareful();
+}
+
 /** Serializes a value as Kubernetes-friendly YAML (strings that YAML 1.1 would read otherwise are quoted). */
 export function toYaml(value: unknown): string {
   return YAML.stringify(value, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false } as never);
 }
-
-export type { Tag };

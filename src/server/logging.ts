@@ -155,3 +155,32 @@ export class MemoryLogger implements Logger {
     return new MemoryLogger(this.verbosity, this.name, this.level, { ...this.fields, ...fields }, this.lines);
   }
 }
+
+/**
+ * A logger whose key/values are computed only when a line is written (the per-request logger: most
+ * requests log nothing at the default verbosity).
+ */
+export function lazyWith(base: Logger, fields: () => LogFields): Logger {
+  let real: Logger | undefined;
+  const get = (): Logger => (real ??= base.with(fields()));
+  return {
+    info(message, f) {
+      if (base.enabled(0)) get().info(message, f);
+    },
+    error(err, message, f) {
+      get().error(err, message, f);
+    },
+    v(level) {
+      return base.enabled(level) ? get().v(level) : discardLogger;
+    },
+    enabled(level) {
+      return base.enabled(level);
+    },
+    child(name, f) {
+      return get().child(name, f);
+    },
+    with(f) {
+      return get().with(f);
+    },
+  };
+}

@@ -1,4 +1,173 @@
-/** Handlers for the validating CEL policy kinds (filled in with the CEL issue). */
-import type { KindHandler } from './types.ts';
+/**
+ * The validating CEL policy kinds in the CLI (cmd/cli/kubectl-kyverno/processor/policy_processor.go,
+ * commands/test/test.go applyImageValidatingPolicies): ValidatingPolicy / NamespacedValidatingPolicy
+ * (Kubernetes and JSON evaluation modes), ValidatingAdmissionPolicy with its bindings, and
+ * ImageValidatingPolicy / NamespacedImageValidatingPolicy.
+ *
+ * Each resource becomes an admission request: the kind and subresource from the values'
+ * subresource mappings, the resource (plural) from the REST mapping (offline: a guess for unknown
+ * kinds), the operation from the test row or the values (CREATE, UPDATE: object and oldObject both the
+ * resource, DELETE: oldObject only), the requester from the test's user info, the namespace object
+ * from the values.
+ */
+import { isObject, type JsonObject, type Resource } from '../../engine/api/json.ts';
+import type { EngineResponse, RuleResponse } from '../../engine/api/response.ts';
+import type { AdmissionAttributes } from '../../engine/celpolicy/admission.ts';
+import { CelPolicyEnvironments } from '../../engine/celpolicy/environments.ts';
+import {
+  handleValidatingPolicy,
+  hasPlainConstraints,
+  prepareValidatingPolicies,
+  type PreparedValidatingPolicy,
+} from '../../engine/celpolicy/validating-policy-engine.ts';
+import { evaluationModeOf } from '../../engine/celpolicy/validating-policy.ts';
+import { guessKindToResource } from '../../engine/match/index.ts';
+import { systemClock, systemRandom } from '../clock.ts';
+import { resourceGvk } from '../processor.ts';
+import { celContextPorts, gvkString, restMapping, type CelKindContext } from './cel-context.ts';
+import type { KindContext, KindHandler } from './types.ts';
 
-export const validatingHandlers: KindHandler[] = [];
+let environments: CelPolicyEnvironments | undefined;
+
+/** The CLI's CEL environments (system clock and randomness), built on first use. */
+export function cliCelEnvironments(): CelPolicyEnvironments {
+  environments ??= new CelPolicyEnvironments({ clock: systemClock, random: systemRandom });
+  return environments;
+}
+
+/** Prepared ValidatingPolicies, by policy object and exception list. */
+const prepared = new WeakMap<JsonObject, WeakMap<readonly JsonObject[], PreparedValidatingPolicy[]>>();
+
+function prepare(policy: JsonObject, exceptions: readonly JsonObject[]): PreparedValidatingPolicy[] {
+  let byEx = prepared.get(policy);
+  if (!byEx) prepared.set(policy, (byEx = new WeakMap()));
+  let p = byEx.get(exceptions);
+  if (!p) {
+    p = prepareValidatingPolicies(cliCelEnvironments(), [policy], exceptions);
+    byEx.set(exceptions, p);
+  }
+  return p;
+}
+
+/** A failure Kyverno's CLI reports for the whole resource (`failed to map gvk to gvr ...`). */
+export class CelRequestError extends Error {
+  readonly code = 'CEL_REQUEST';
+}
+
+function meta(r: Resource): JsonObject {
+  return isObject(r['metadata']) ? r['metadata'] : {};
+}
+
+/** `resolveOperation` then `AdmissionRequestShape`. */
+export function requestShape(ctx: KindContext, resource: Resource): { operation: string; object: Resource | null; oldObject: Resource | null } {
+  let op = ctx.operation ?? '';
+  if (op === '') {
+    const g = ctx.variables.globalOperation();
+    op = g === 'CREATE' || g === 'UPDATE' || g === 'DELETE' ? g : '';
+  }
+  if (op === 'UPDATE') return { operation: 'UPDATE', object: resource, oldObject: structuredClone(resource) };
+  if (op === 'DELETE') return { operation: 'DELETE', object: null, oldObject: structuredClone(resource) };
+  return { operation: 'CREATE', object: resource, oldObject: null };
+}
+
+/**
+ * The admission attributes of a resource for the CEL kinds. Unknown kinds: offline, the resource name
+ * is guessed from the kind; with a cluster, the mapping error is fatal.
+ */
+export function admissionAttributes(ctx: KindContext, resource: Resource, guessResource?: (kind: string) => string | undefined): AdmissionAttributes {
+  const { gvk, subresource } = resourceGvk(resource, ctx.variables);
+  let gvr = restMapping(ctx, gvk);
+  if (!gvr) {
+    if (ctx.hasCluster) throw new CelRequestError(`failed to map gvk to gvr ${gvkString(gvk)}: no matches for kind "${gvk.kind}" in version "${gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`}"`);
+    const plural = guessKindToResource(gvk.kind).plural || guessResource?.(gvk.kind);
+    if (!plural) throw new CelRequestError(`failed to map gvk to gvr ${gvkString(gvk)}: failed to infer resource name for Kind "${gvk.kind}": no RESTMapper available and no matching policy resource rule found`);
+    gvr = { group: gvk.group, version: gvk.version, resource: plural };
+  }
+  const shape = requestShape(ctx, resource);
+  const m = meta(resource);
+  return {
+    kind: gvk,
+    resource: gvr,
+    subresource,
+    name: typeof m['name'] === 'string' ? m['name'] : '',
+    namespace: typeof m['namespace'] === 'string' ? m['namespace'] : '',
+    operation: shape.operation,
+    userInfo: ctx.userInfo?.userInfo ?? {},
+    object: shape.object,
+    oldObject: shape.oldObject,
+    dryRun: false,
+  };
+}
+
+function engineResponse(resource: Resource, policy: JsonObject, rules: RuleResponse[]): EngineResponse {
+  return {
+    resource,
+    patchedResource: resource,
+    policy: policy as EngineResponse['policy'],
+    policyResponse: { rules },
+  };
+}
+
+function specOf(p: JsonObject): JsonObject {
+  return isObject(p['spec']) ? p['spec'] : {};
+}
+
+/** ValidatingPolicy and NamespacedValidatingPolicy: Kubernetes-mode policies on the request, JSON-mode ones on the raw resource. */
+const validatingPolicyHandler: KindHandler = {
+  kinds: ['ValidatingPolicy', 'NamespacedValidatingPolicy'],
+  stage: 'validate',
+  apply(ctx, policies, resource) {
+    const cctx = ctx as CelKindContext;
+    const responses: EngineResponse[] = [];
+    const k8s = policies.filter((p) => evaluationModeOf(specOf(p)) === 'Kubernetes');
+    const json = policies.filter((p) => evaluationModeOf(specOf(p)) === 'JSON');
+    const k8sPrepared = k8s.flatMap((p) => prepare(p, ctx.celExceptions));
+    const jsonPrepared = json.flatMap((p) => prepare(p, ctx.celExceptions));
+    const context = celContextPorts(cctx);
+    if (k8sPrepared.length > 0) {
+      const attributes = admissionAttributes(ctx, resource, (kind) => resolveFromConstraints(k8s, kind));
+      const namespace = attributes.namespace === '' ? undefined : ctx.variables.namespace(attributes.namespace);
+      const reqResource = attributes.object ?? attributes.oldObject ?? resource;
+      for (const p of k8sPrepared) {
+        const rules = handleValidatingPolicy(p, { attributes, namespace, context, match: true });
+        if (rules.length === 0 && hasPlainConstraints(specOf(p.policy)['matchConstraints'])) continue;
+        responses.push(engineResponse(reqResource, p.policy, rules));
+      }
+    }
+    for (const p of jsonPrepared) {
+      const rules = handleValidatingPolicy(p, { payload: resource, context, match: false });
+      if (rules.length === 0) continue;
+      responses.push(engineResponse(resource, p.policy, rules));
+    }
+    return { responses };
+  },
+  applyJson(ctx, policies, payload) {
+    const cctx = ctx as CelKindContext;
+    const json = policies.filter((p) => evaluationModeOf(specOf(p)) === 'JSON');
+    const context = celContextPorts(cctx);
+    const responses: EngineResponse[] = [];
+    for (const p of json.flatMap((x) => prepare(x, ctx.celExceptions))) {
+      responses.push(engineResponse(payload, p.policy, handleValidatingPolicy(p, { payload, context, match: false })));
+    }
+    return responses;
+  },
+};
+
+/** `resolveResource` fallback: a policy resource rule naming the kind (CRDs whose plural cannot be guessed). */
+function resolveFromConstraints(policies: readonly JsonObject[], kind: string): string | undefined {
+  const lower = kind.toLowerCase();
+  for (const p of policies) {
+    const mc = specOf(p)['matchConstraints'];
+    if (!isObject(mc) || !Array.isArray(mc['resourceRules'])) continue;
+    for (const rr of mc['resourceRules']) {
+      if (!isObject(rr) || !Array.isArray(rr['resources'])) continue;
+      for (const res of rr['resources']) {
+        const base = String(res).split('/')[0] ?? '';
+        if (base.toLowerCase() === lower) return base;
+      }
+    }
+  }
+  return undefined;
+}
+
+export const validatingHandlers: KindHandler[] = [validatingPolicyHandler];

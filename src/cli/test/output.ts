@@ -89,7 +89,7 @@ function loadExpected(file: string, actual: Resource, what: string): Resource {
   const { documents, errors } = parseYamlStream(text);
   if (errors.length > 0) throw new ResourceError(`error: failed to load ${what} resource (${errors[0]!.message})`);
   const { resources } = toResources(
-    documents.filter((d) => isObject(d.value)).map((d) => ({ value: d.value as JsonObject, origin: { file, line: d.line, doc: d } })),
+    documents.filter((d) => isObject(d.value)).map((d) => ({ value: d.value as JsonObject, origin: { file, get line() { return d.line; }, doc: d } })),
   );
   const meta = isObject(actual['metadata']) ? actual['metadata'] : {};
   for (const v of resources) {

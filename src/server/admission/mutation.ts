@@ -20,16 +20,24 @@ import { recordPolicyResults } from './engine-metrics.ts';
 import { namespaceLabelsFor } from './namespace-labels.ts';
 import { policyFailurePolicy, specHasMutateStandard } from './policy-cache.ts';
 import { withPolicy, type BuiltContext } from './policy-context.ts';
-import { isPolicyReportable } from './reports.ts';
+import { isGvkSupported, isPolicyReportable } from './reports.ts';
 import type { ResourceHandlerDeps } from './resource-handlers.ts';
 import { checkDeadline } from './validation.ts';
 import { isDryRun, type AdmissionAttributes } from './types.ts';
 
-/** gomodules.xyz/jsonpatch Operation JSON: `op`, `path`, `value` (omitted when nil). */
+/**
+ * gomodules.xyz/jsonpatch/v2 `Operation.MarshalJSON`: `op`, `path`, then `value` (always for add and
+ * replace, `null` included; never for remove).
+ */
 export function encodePatchOperation(op: JsonPatchOperation): string {
   let s = `{"op":${goJsonString(op.op)},"path":${goJsonString(op.path)}`;
-  if (op.value !== undefined && op.value !== null) s += `,"value":${goJsonMarshal(op.value as JsonValue)}`;
+  if (op.op === 'add' || op.op === 'replace') s += `,"value":${op.value === undefined ? 'null' : goJsonMarshal(op.value as JsonValue)}`;
   return s + '}';
+}
+
+/** `jsonutils.JoinPatches`: the operations in one array, joined by `, `. */
+export function joinPatches(ops: readonly string[]): string | undefined {
+  return ops.length === 0 ? undefined : `[${ops.join(', ')}]`;
 }
 
 export interface MutationOutcome {
@@ -84,11 +92,11 @@ export function handleMutation(deps: ResourceHandlerDeps, a: AdmissionAttributes
     deps.admissionReports &&
     !dryRun &&
     a.request.operation !== 'DELETE' &&
-    a.request.kind.kind !== 'Event' &&
+    isGvkSupported(a.request) &&
     isPolicyReportable(pc.policy) &&
     responses.length > 0
   ) {
     deps.reports.submit({ source: 'mutation', request: a.request, resource: pc.newResource ?? {}, responses, time: Date.now() });
   }
-  return { patch: patches.length > 0 ? `[${patches.join(',')}]` : undefined, warnings: getWarningMessages(responses), responses };
+  return { patch: joinPatches(patches), warnings: getWarningMessages(responses), responses };
 }

@@ -193,11 +193,6 @@ export class PolicyCache {
     for (const byType of this.index.values()) for (const set of byType.values()) set.delete(key);
   }
 
-  /** The policy with this key (`name` or `namespace/name`). */
-  getByKey(key: string): KyvernoPolicy | undefined {
-    return this.policies.get(key);
-  }
-
   all(): KyvernoPolicy[] {
     return [...this.policies.values()];
   }

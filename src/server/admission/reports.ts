@@ -38,7 +38,7 @@ export function hasReportablePolicy(policies: readonly KyvernoPolicy[]): boolean
 }
 
 /** `IsGvkSupported`: Events never own reports. */
-function isGvkSupported(request: AdmissionRequest): boolean {
+export function isGvkSupported(request: AdmissionRequest): boolean {
   const k = request.kind;
   if (k.kind !== 'Event') return true;
   return !((k.group === '' && k.version === 'v1') || (k.group === 'events.k8s.io' && (k.version === 'v1' || k.version === 'v1beta1')));

@@ -43,6 +43,8 @@ export interface ResourceHandlerDeps {
   /** the current engine (rebuilt when the configuration changes) */
   engine: () => Engine;
   policies: PolicyCache;
+  /** every known policy by `name` / `namespace/name` (the policy listers; fine-grained paths) */
+  policyByKey: (key: string) => KyvernoPolicy | undefined;
   namespaces: NamespaceLabelsSource;
   /** exception candidates for the engine */
   exceptions: () => readonly PolicyException[];
@@ -96,7 +98,7 @@ function categorize(deps: ResourceHandlerDeps, a: AdmissionAttributes, path: Pat
     polNamespace = meta[1] ?? '';
     polName = meta[2] ?? '';
   }
-  const policy = deps.policies.getByKey(polNamespace === '' ? polName : `${polNamespace}/${polName}`);
+  const policy = deps.policyByKey(polNamespace === '' ? polName : `${polNamespace}/${polName}`);
   if (!policy) {
     const notFound = polNamespace === '' ? `clusterpolicy.kyverno.io "${polName}" not found` : `policy.kyverno.io "${polName}" not found`;
     return `failed to fetch policy with key: key ${polNamespace}/${polName}: ${notFound}`;
@@ -112,6 +114,18 @@ function categorize(deps: ResourceHandlerDeps, a: AdmissionAttributes, path: Pat
   if (specHasVerifyImages(policy)) out.policies.push(policy);
   if (specHasValidate(policy) && policy.spec?.emitWarning === true) out.auditWarnPolicies.push(policy);
   return out;
+}
+
+/**
+ * verifyImages rules need registry access (signatures, attestations), which this server does not have:
+ * rather than admitting unverified images, the request gets the verdict of the path's failure policy
+ * (denied on `fail`/`all`, admitted with a warning on `ignore`).
+ */
+function imageVerificationUnsupported(a: AdmissionAttributes, path: PathFailurePolicy, policies: readonly KyvernoPolicy[]): AdmissionResponse | undefined {
+  const names = [...new Set(policies.map((p) => p.metadata.name ?? ''))].join(', ');
+  const msg = `image verification (verifyImages) is not supported by this server; policies: ${names}`;
+  if (path === 'ignore') return responseSuccess(a.request.uid, [msg]);
+  return admissionResponse(a.request.uid, msg);
 }
 
 /** The verdict when the internal deadline passes (what the API server's failurePolicy would decide). */
@@ -130,6 +144,10 @@ export function validateResource(deps: ResourceHandlerDeps, a: AdmissionAttribut
   }
   if (c.policies.length === 0 && c.mutatePolicies.length === 0 && c.generatePolicies.length === 0 && c.auditWarnPolicies.length === 0) {
     a.log.v(4).info('no policies matched admission request');
+  }
+  if (c.imageVerifyPolicies.length > 0) {
+    const unsupported = imageVerificationUnsupported(a, path, c.imageVerifyPolicies);
+    if (unsupported) return unsupported;
   }
   let outcome;
   try {
@@ -183,11 +201,9 @@ export function mutateResource(deps: ResourceHandlerDeps, a: AdmissionAttributes
     throw err;
   }
   if (c.imageVerifyPolicies.length > 0) {
-    // verifyImages needs registry access (signatures, attestations); not available to this server
-    const names = c.imageVerifyPolicies.map((p) => p.metadata.name ?? '').join(', ');
-    const msg = `image verification is not supported by this server (policies: ${names})`;
-    if (path === 'ignore') return mutationResponse(a.request.uid, outcome.patch, [...outcome.warnings, msg]);
-    return admissionResponse(a.request.uid, msg);
+    const unsupported = imageVerificationUnsupported(a, path, c.imageVerifyPolicies);
+    if (unsupported && !unsupported.allowed) return unsupported;
+    if (unsupported) return mutationResponse(a.request.uid, outcome.patch, [...outcome.warnings, ...(unsupported.warnings ?? [])]);
   }
   return mutationResponse(a.request.uid, outcome.patch, outcome.warnings);
 }

@@ -11,7 +11,8 @@ export function verifyHandler(kyvernoNamespace: string, now: () => Date = () => 
     const r = a.request;
     if (r.name !== 'kyverno-health' || r.namespace !== kyvernoNamespace) return responseSuccess(r.uid);
     const ts = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const patch = `[{"op":"replace","path":"/metadata/annotations/kyverno.io~1last-request-time","value":"${ts}"}]`;
+    // jsonutils.PatchOperation marshals `path` before `op`
+    const patch = `[{"path":"/metadata/annotations/kyverno.io~1last-request-time","op":"replace","value":"${ts}"}]`;
     return mutationResponse(r.uid, patch);
   };
 }

@@ -1,0 +1,91 @@
+/**
+ * The CEL environments of the policy compilers, built once per `CelPolicyEnvironments` (creating one
+ * costs tens of milliseconds; compiling against it is cheap):
+ *
+ * - `validatingPolicy(namespaced)`: Kyverno's ValidatingPolicy compiler (pkg/cel/policies/vpol/compiler):
+ *   the Kubernetes and Kyverno libraries; `object`, `oldObject`, `request` (with `object`/`oldObject`),
+ *   `namespaceObject`, `exceptions`, and the context libraries `resource` (namespaced form for
+ *   namespaced policies), `http`, `globalContext`, `image`.
+ * - `admissionPlugin({params, authorizer})`: the Kubernetes admission plugin compiler ValidatingAdmissionPolicy
+ *   and `validate.cel` rules use (k8s.io/apiserver pkg/admission/plugin/cel): the Kubernetes libraries
+ *   only; `object`, `oldObject`, `request` (no `object`/`oldObject`), `namespaceObject`, optionally
+ *   `params` and `authorizer`.
+ *
+ * The typed `variables` value is added per policy (see variables.ts).
+ */
+import { createCelEnvironment, type CelEnvironment, type CelObjectType } from '../cel/environment.ts';
+import { KUBERNETES_OBJECT_TYPES, VALIDATING_POLICY_VARIABLES } from '../cel/kubernetes-types.ts';
+import type { CelLibraryContext } from '../cel/library.ts';
+import { defaultCelLibraries, kubernetesCelLibraries } from '../cel/libs/index.ts';
+
+/** `libs.Exception`: the partial exemptions of matched CEL PolicyExceptions. */
+export const EXCEPTION_TYPE: CelObjectType = {
+  name: 'libs.Exception',
+  fields: { allowedImages: 'list<string>', allowedValues: 'list<string>' },
+};
+
+/** Object types of the admission plugins: Kubernetes' AdmissionRequest has no object/oldObject. */
+const ADMISSION_PLUGIN_TYPES: readonly CelObjectType[] = KUBERNETES_OBJECT_TYPES.map((t) => {
+  if (t.name !== 'kubernetes.AdmissionRequest') return t;
+  const fields: Record<string, string> = { ...t.fields };
+  delete fields['object'];
+  delete fields['oldObject'];
+  return { name: t.name, fields };
+});
+
+export interface AdmissionPluginOptions {
+  /** declares `params` (the policy has a paramKind) */
+  readonly params: boolean;
+  /** declares `authorizer` (and `authorizer.requestResource`) */
+  readonly authorizer: boolean;
+}
+
+/** Lazily built base environments, shared by every policy compiled with this instance. */
+export class CelPolicyEnvironments {
+  private vpol?: CelEnvironment;
+  private nvpol?: CelEnvironment;
+  private readonly plugin = new Map<string, CelEnvironment>();
+  private pluginBase?: CelEnvironment;
+
+  /** `ports`: the clock and random source of `time.now()` / `random()`. */
+  constructor(readonly ports: CelLibraryContext = {}) {}
+
+  /** The ValidatingPolicy environment (namespaced policies get the namespaced `resource` library). */
+  validatingPolicy(namespaced: boolean): CelEnvironment {
+    if (!this.vpol) {
+      this.vpol = createCelEnvironment({
+        objectTypes: [...KUBERNETES_OBJECT_TYPES, EXCEPTION_TYPE],
+        variables: { ...VALIDATING_POLICY_VARIABLES, exceptions: EXCEPTION_TYPE.name },
+        libraries: defaultCelLibraries,
+        ports: this.ports,
+      });
+    }
+    if (!namespaced) return this.vpol;
+    this.nvpol ??= this.vpol.extend({ variables: { resource: 'resource.NamespacedContext' } });
+    return this.nvpol;
+  }
+
+  /** The admission plugin environment for one combination of optional variables. */
+  admissionPlugin(opts: AdmissionPluginOptions): CelEnvironment {
+    const key = `${opts.params ? 'p' : ''}${opts.authorizer ? 'a' : ''}`;
+    let env = this.plugin.get(key);
+    if (env) return env;
+    this.pluginBase ??= createCelEnvironment({
+      objectTypes: ADMISSION_PLUGIN_TYPES,
+      variables: {
+        object: 'dyn',
+        oldObject: 'dyn',
+        request: 'kubernetes.AdmissionRequest',
+        namespaceObject: 'kubernetes.Namespace',
+      },
+      libraries: kubernetesCelLibraries,
+      ports: this.ports,
+    });
+    const variables: Record<string, string> = {};
+    if (opts.params) variables['params'] = 'dyn';
+    if (opts.authorizer) variables['authorizer'] = 'kubernetes.authorization.Authorizer';
+    env = Object.keys(variables).length === 0 ? this.pluginBase : this.pluginBase.extend({ variables });
+    this.plugin.set(key, env);
+    return env;
+  }
+}

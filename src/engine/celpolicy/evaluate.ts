@@ -1,0 +1,21 @@
+/**
+ * Synchronous evaluation of compiled policy expressions. The engine is synchronous: context ports
+ * answer from data they hold (or throw `PendingFetch`), so an evaluation never has to wait.
+ */
+import type { CelActivation, CompiledCel } from '../cel/environment.ts';
+import { CelEvalError } from '../cel/errors.ts';
+
+/** Evaluates `program`; throws `CelEvalError` on failure, `CEL_ASYNC` if a port answered asynchronously. */
+export function evaluateSync(program: CompiledCel, activation: CelActivation): unknown {
+  const r = program.evaluateWithCost(activation);
+  if (r instanceof Promise) {
+    r.catch(() => undefined);
+    throw new CelEvalError('CEL_ASYNC', 'a context port answered asynchronously', program.path);
+  }
+  return r.value;
+}
+
+/** The message of an evaluation failure. */
+export function evalErrorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
