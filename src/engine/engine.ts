@@ -81,6 +81,7 @@ export class Engine implements RuleRuntime {
   private readonly matcherCache = new WeakMap<Rule, RuleMatcher>();
   private readonly patternCache = new WeakMap<object, CompiledPattern>();
   private readonly noVariables = new WeakSet<object>();
+  private readonly validateRulesCache = new WeakMap<KyvernoPolicy, Map<string, Rule[]>>();
   private readonly imagesCache = new WeakMap<Resource, JsonObject>();
 
   constructor(private readonly options: EngineOptions) {
@@ -115,6 +116,21 @@ export class Engine implements RuleRuntime {
     let rules = byKind.get(kind);
     if (!rules) {
       rules = computeRules(policy, kind);
+      byKind.set(kind, rules);
+    }
+    return rules;
+  }
+
+  /** The rules with a non-empty `validate` (autogen applied for the kind), cached like computeRules. */
+  private validateRules(policy: KyvernoPolicy, kind: string): Rule[] {
+    let byKind = this.validateRulesCache.get(policy);
+    if (!byKind) {
+      byKind = new Map();
+      this.validateRulesCache.set(policy, byKind);
+    }
+    let rules = byKind.get(kind);
+    if (!rules) {
+      rules = this.computeRules(policy, kind).filter((r) => isObject(r.validate) && Object.keys(r.validate).length > 0);
       byKind.set(kind, rules);
     }
     return rules;
@@ -159,8 +175,11 @@ export class Engine implements RuleRuntime {
       oldResource = oldResource ?? newResource;
       newResource = null;
     }
-    if (input.variables) {
-      for (const [k, v] of Object.entries(input.variables)) ctx.addVariable(k, v);
+    const variables = input.variables ? Object.entries(input.variables) : [];
+    // `request.operation` equal to the operation already in the document changes nothing
+    const effective = variables.filter(([k, v]) => !(k === 'request.operation' && v === operation && !input.admissionRequest));
+    if (effective.length > 0) {
+      for (const [k, v] of effective) ctx.addVariable(k, v);
       // values may overwrite parts of the objects: read them back (Kyverno's CLI does the same)
       const doc = ctx.document()['request'];
       if (isObject(doc)) {
@@ -280,9 +299,7 @@ export class Engine implements RuleRuntime {
     ctx.checkpoint();
     try {
       const { gvk } = resourceKind(pc);
-      for (const rule of this.computeRules(pc.policy, gvk.kind)) {
-        const hasValidate = isObject(rule.validate) && Object.keys(rule.validate).length > 0;
-        if (!hasValidate) continue;
+      for (const rule of this.validateRules(pc.policy, gvk.kind)) {
         const resps = this.invokeRule(pc, rule, 'Validation', pc.newResource, (exceptions) => {
           const v = rule.validate!;
           if (v.manifests && Array.isArray(v.manifests['attestors']) && v.manifests['attestors'].length > 0) {

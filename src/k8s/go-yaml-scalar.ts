@@ -88,8 +88,25 @@ function goParseFloat(s: string): number | undefined {
 
 export type GoScalar = { value: null | boolean | number | string; resolved: boolean };
 
+const STRING_RESULT_FLAG = 0;
+
+/**
+ * Cheap pre-check: only texts starting with one of `+-.0123456789yYnNtTfFoO~` (or the empty text) can resolve
+ * to something other than a string (go-yaml's resolveTable hints).
+ */
+export function mayResolve(text: string): boolean {
+  if (text.length === 0) return true;
+  const c = text.charCodeAt(0);
+  // + - . digits
+  if (c === 43 || c === 45 || c === 46 || (c >= 48 && c <= 57)) return true;
+  // y Y n N t T f F o O ~
+  return c === 121 || c === 89 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70 || c === 111 || c === 79 || c === 126;
+}
+void STRING_RESULT_FLAG;
+
 /** Resolves a plain scalar the way go-yaml v2 does. `resolved` is false when it stays a string. */
 export function resolveGoPlainScalar(text: string): GoScalar {
+  if (!mayResolve(text)) return { value: text, resolved: false };
   if (BOOL_TRUE.has(text)) return { value: true, resolved: true };
   if (BOOL_FALSE.has(text)) return { value: false, resolved: true };
   if (NULLS.has(text)) return { value: null, resolved: true };

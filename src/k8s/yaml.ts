@@ -11,7 +11,7 @@
 import jsyaml from 'js-yaml';
 import YAML, { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { JsonValue } from '../engine/api/json.ts';
-import { resolveGoPlainScalar } from './go-yaml-scalar.ts';
+import { mayResolve, resolveGoPlainScalar } from './go-yaml-scalar.ts';
 
 export interface YamlProblem {
   code: string;
@@ -43,10 +43,24 @@ export interface ParseOptions {
 
 // --- fast path ---------------------------------------------------------------------------------------
 
+// js-yaml calls resolve() then construct() on the same text: remember the last answer
+let lastText: string | undefined;
+let lastValue: unknown;
 const goScalarType = new jsyaml.Type('tag:yaml.org,2002:go-plain-scalar', {
   kind: 'scalar',
-  resolve: (data: string | null) => data === null || resolveGoPlainScalar(data).resolved,
-  construct: (data: string | null) => (data === null ? null : resolveGoPlainScalar(data).value),
+  resolve: (data: string | null) => {
+    if (data === null) return true;
+    if (!mayResolve(data)) return false;
+    const r = resolveGoPlainScalar(data);
+    lastText = data;
+    lastValue = r.value;
+    return r.resolved;
+  },
+  construct: (data: string | null) => {
+    if (data === null) return null;
+    if (data === lastText) return lastValue;
+    return resolveGoPlainScalar(data).value;
+  },
 });
 
 // js-yaml exports its built-in types at runtime (`types`), which its typings omit

@@ -52,12 +52,17 @@ function errorText(err: unknown): string {
 }
 
 class PinoBackedLogger implements Logger {
+  private readonly p: PinoLogger;
   constructor(
-    private readonly p: PinoLogger,
+    private readonly root: PinoLogger,
     private readonly verbosity: number,
     private readonly name: string,
+    private readonly bindings: LogFields,
     private readonly level = 0,
-  ) {}
+  ) {
+    // one child per logger, from the root, so that names and values never repeat in a line
+    this.p = Object.keys(bindings).length === 0 && name === '' ? root : root.child(name === '' ? bindings : { logger: name, ...bindings });
+  }
 
   enabled(level: number): boolean {
     return level <= this.verbosity;
@@ -74,23 +79,26 @@ class PinoBackedLogger implements Logger {
   }
 
   v(level: number): Logger {
-    return new PinoBackedLogger(this.p, this.verbosity, this.name, this.level + level);
+    if (level === 0) return this;
+    // a line at a verbosity that is not enabled is never written: no logger needed
+    if (this.level + level > this.verbosity) return discardLogger;
+    return new PinoBackedLogger(this.root, this.verbosity, this.name, this.bindings, this.level + level);
   }
 
   child(name: string, fields?: LogFields): Logger {
     const full = this.name === '' ? name : `${this.name}.${name}`;
-    return new PinoBackedLogger(this.p.child({ logger: full, ...fields }), this.verbosity, full, this.level);
+    return new PinoBackedLogger(this.root, this.verbosity, full, { ...this.bindings, ...fields }, this.level);
   }
 
   with(fields: LogFields): Logger {
-    return new PinoBackedLogger(this.p.child(fields), this.verbosity, this.name, this.level);
+    return new PinoBackedLogger(this.root, this.verbosity, this.name, { ...this.bindings, ...fields }, this.level);
   }
 }
 
 /** The root logger. */
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const verbosity = opts.verbosity ?? 0;
-  const destination = opts.destination ?? pino.destination({ dest: 2, sync: false, minLength: 4096 });
+  const destination = opts.destination ?? pino.destination({ dest: 2, sync: false });
   const p = pino(
     {
       level: verbosity > 0 ? 'debug' : 'info',
@@ -101,7 +109,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     },
     destination,
   );
-  const root = new PinoBackedLogger(p, verbosity, '');
+  const root = new PinoBackedLogger(p, verbosity, '', {});
   return opts.name ? root.child(opts.name) : root;
 }
 

@@ -50,8 +50,29 @@ interface Diagnostic {
   reason: string;
 }
 
-export function applyCommand(policyPaths: string[], o: Record<string, unknown>, write: (s: string) => void): void {
+export function applyCommand(policyPaths: string[], o: Record<string, unknown>, rawWrite: (s: string) => void): void {
+  // output is buffered and flushed in large chunks (thousands of resources print thousands of lines)
+  let buffer: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (buffer.length > 0) rawWrite(buffer.join(''));
+    buffer = [];
+    size = 0;
+  };
+  const write = (s: string): void => {
+    buffer.push(s);
+    size += s.length;
+    if (size > 1 << 16) flush();
+  };
   const out = (s = ''): void => write(s + '\n');
+  try {
+    applyCommandBuffered(policyPaths, o, write, out);
+  } finally {
+    flush();
+  }
+}
+
+function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>, write: (s: string) => void, out: (s?: string) => void): void {
   const resourcePaths = [...list(o, 'resource'), ...list(o, 'resources')];
   const setVars = list(o, 'set');
   const valuesFile = str(o, 'valuesFile');

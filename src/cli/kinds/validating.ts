@@ -141,13 +141,15 @@ const validatingPolicyHandler: KindHandler = {
     }
     return { responses };
   },
-  applyJson(ctx, policies, payload) {
+  applyJson(ctx, policies, payload, name) {
     const cctx = ctx as CelKindContext;
     const json = policies.filter((p) => evaluationModeOf(specOf(p)) === 'JSON');
     const context = celContextPorts(cctx);
     const responses: EngineResponse[] = [];
     for (const p of json.flatMap((x) => prepare(x, ctx.celExceptions))) {
-      responses.push(engineResponse(payload, p.policy, handleValidatingPolicy(p, { payload, context, match: false })));
+      // a `.json` file is decoded like Go's encoding/json (every number a double)
+      const rules = handleValidatingPolicy(p, { payload, payloadFromJson: name.toLowerCase().endsWith('.json'), context, match: false });
+      responses.push(engineResponse(payload, p.policy, rules));
     }
     return responses;
   },

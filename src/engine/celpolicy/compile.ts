@@ -12,10 +12,12 @@ export function fieldInvalid(path: string, value: string, detail: string): strin
   return `${path}: Invalid value: ${goQuote(value)}: ${detail}`;
 }
 
-/** `utilerrors.NewAggregate(errs).Error()`: one message as is, several as `[a, b]`. */
+/** `utilerrors.NewAggregate(errs).Error()`: one message as is, several (deduplicated) as `[a, b]`. */
 export function aggregate(messages: readonly string[]): string {
   if (messages.length === 1) return messages[0] as string;
-  return `[${messages.join(', ')}]`;
+  const unique = [...new Set(messages)];
+  if (unique.length === 1) return unique[0] as string;
+  return `[${unique.join(', ')}]`;
 }
 
 /** Outcome of compiling one policy expression. */

@@ -14,7 +14,7 @@
  * | a validation is false            | fail   | its message                                      |
  * | all validations true             | pass   | `success`                                        |
  */
-import { deepCopy, type JsonObject } from '../api/json.ts';
+import { deepCopy, type JsonObject, type JsonValue } from '../api/json.ts';
 import type { RuleResponse } from '../api/response.ts';
 import type { AdmissionAttributes } from './admission.ts';
 import { autogenVariants } from './autogen.ts';
@@ -77,7 +77,9 @@ export interface ValidatingPolicyRequest {
   readonly attributes?: AdmissionAttributes;
   /** the request namespace's object, when known (else Kyverno's minimal namespace) */
   readonly namespace?: JsonObject | null;
-  readonly payload?: import('../api/json.ts').JsonValue;
+  readonly payload?: JsonValue;
+  /** the payload was decoded from JSON text (numbers are doubles) */
+  readonly payloadFromJson?: boolean;
   readonly context: CelContextPorts;
   /** false for JSON payloads: no matchConstraints check */
   readonly match: boolean;
@@ -104,6 +106,7 @@ export function handleValidatingPolicy(p: PreparedValidatingPolicy, req: Validat
       attributes: req.attributes,
       namespace: req.namespace,
       payload: req.payload,
+      payloadFromJson: req.payloadFromJson,
       context: req.context,
     });
   } catch (e) {

@@ -9,7 +9,7 @@
  */
 import type { JsonObject, JsonValue } from '../api/json.ts';
 import type { CelActivation, CompiledCel } from '../cel/environment.ts';
-import { celToJson, jsonToCel } from '../cel/values.ts';
+import { celToJson, jsonToCel, jsonToCelDoubles } from '../cel/values.ts';
 import { kyvernoRequestJson, namespaceObjectJson, type AdmissionAttributes } from './admission.ts';
 import { isFullExemption, partialExemption } from './cel-exceptions.ts';
 import { aggregate, compileField } from './compile.ts';
@@ -170,6 +170,8 @@ export interface ValidatingPolicyInput {
   readonly namespace?: JsonObject | null;
   /** JSON mode: the payload */
   readonly payload?: JsonValue;
+  /** JSON mode: the payload was decoded from JSON text (every number a double, as Go decodes it) */
+  readonly payloadFromJson?: boolean;
   readonly context: CelContextPorts;
 }
 
@@ -207,7 +209,7 @@ function matchAll(programs: readonly CompiledCel[], activation: CelActivation, f
 export function evaluateValidatingPolicy(policy: CompiledValidatingPolicy, input: ValidatingPolicyInput): ValidatingPolicyResult | undefined {
   const activation: Record<string, unknown> = { ...contextActivation(input.context, policy.namespace) };
   if (policy.mode === 'JSON') {
-    activation['object'] = jsonToCel(input.payload ?? null);
+    activation['object'] = input.payloadFromJson ? jsonToCelDoubles(input.payload ?? null) : jsonToCel(input.payload ?? null);
     // Kyverno passes null for these; `{}` reads the same for field selections and has()
     activation['oldObject'] = null;
     activation['request'] = {};

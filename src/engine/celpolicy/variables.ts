@@ -27,6 +27,8 @@ export interface CompiledVariables {
   /** the environment with `variables` typed with every variable */
   readonly env: CelEnvironment;
   readonly variables: readonly CompiledVariable[];
+  /** the declared field types of `variables` */
+  readonly fields: Readonly<Record<string, string>>;
   /** Kyverno's compilers: the compile errors (a failed variable is not declared for later ones) */
   readonly errors: readonly string[];
 }
@@ -148,7 +150,7 @@ export function compileVariables(base: CelEnvironment, vars: readonly Variable[]
     }
     env = withVariablesType(base, flavor, fields);
   }
-  return { env, variables: out, errors };
+  return { env, variables: out, fields, errors };
 }
 
 /**

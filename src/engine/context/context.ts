@@ -51,6 +51,9 @@ export function mentionsName(query: string, name: string): boolean {
   return false;
 }
 
+const ELEMENT_KEYS = ['element0', 'element1', 'element2', 'element3', 'element4'];
+const ELEMENT_INDEX_KEYS = ['elementIndex0', 'elementIndex1', 'elementIndex2', 'elementIndex3', 'elementIndex4'];
+
 export const DEFAULT_MAX_CONTEXT_SIZE = 2 * 1024 * 1024;
 
 /**
@@ -229,10 +232,11 @@ export class JsonContext {
 
   addElement(data: JsonValue, index: number, nesting: number): void {
     // top-level keys, overwritten (checkpoints are shallow copies, so this never touches them)
-    this.raw['element'] = data;
-    this.raw[`element${nesting}`] = data;
-    this.raw['elementIndex'] = index;
-    this.raw[`elementIndex${nesting}`] = index;
+    const raw = this.raw;
+    raw['element'] = data;
+    raw['elementIndex'] = index;
+    raw[ELEMENT_KEYS[nesting] ?? `element${nesting}`] = data;
+    raw[ELEMENT_INDEX_KEYS[nesting] ?? `elementIndex${nesting}`] = index;
   }
 
   addDeferredLoader(loader: DeferredLoader): void {

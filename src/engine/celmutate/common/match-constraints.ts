@@ -8,7 +8,7 @@
  *    `kubernetes.io/metadata.name: <name>`.
  * 2. object selector: an empty selector matches; else the object's or the old object's labels.
  * 3. exclude rules, then resource rules (none = everything): scope, operation (`*`), group, version,
- *    resource and subresource (`res/sub`, `*`, `*/*`, `res/*`), then `resourceNames` (a nameless object
+ *    resource and subresource (`res/sub`, wildcards on either side), then `resourceNames` (a nameless object
  *    matches by `generateName` prefix).
  * Selector errors only surface when the rules match (they are then the outcome).
  *

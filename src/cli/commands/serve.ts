@@ -1,0 +1,155 @@
+/**
+ * `kyverno serve`: the HTTPS admission webhook server (Kyverno's admission controller).
+ *
+ *   kyverno serve --standalone --policy <file-or-folder>... [--listen 127.0.0.1:9443] [--tls-dir DIR]
+ *
+ * Standalone mode runs without a cluster (see src/server/standalone.ts). Flags keep Kyverno's names where
+ * Kyverno has them (`--webhookTimeout`, `--enablePolicyException`, `--exceptionNamespace`,
+ * `--protectManagedResources`, `--dumpPayload`, `--maxAuditWorkers`, ...).
+ *
+ * Signals: SIGTERM / SIGINT shut down gracefully (readiness off, in-flight reviews finish, audit work
+ * drains); SIGHUP re-reads the policy, resource and configuration files.
+ */
+import type { Command } from 'commander';
+import { CliError } from '../errors.ts';
+import { createLogger } from '../../server/logging.ts';
+import { PolicyLoadError } from '../../server/sources/static-policies.ts';
+import { startStandalone } from '../../server/standalone.ts';
+import { parseKeyAlgorithm } from '../../server/tls/keypair.ts';
+import { DEFAULT_MAX_REQUEST_BYTES } from '../../server/server.ts';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').filter((v) => v !== '')];
+}
+
+/** `host:port`, `[v6]:port` or `:port` (all interfaces). */
+export function parseListen(s: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(s);
+  if (!m) throw new CliError(`invalid listen address ${JSON.stringify(s)} (expected host:port)`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new CliError(`invalid port in ${JSON.stringify(s)}`);
+  const host = m[1] ?? m[2] ?? '';
+  return { host: host === '' ? '0.0.0.0' : host, port };
+}
+
+/** Go durations as Kyverno's flags take them (`15d` is not Go; Kyverno uses hours: `360h`); `d` accepted too. */
+export function parseDurationMs(s: string): number {
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g;
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  let total = 0;
+  let consumed = 0;
+  for (const m of s.matchAll(re)) {
+    total += Number(m[1]) * (units[m[2] as string] as number);
+    consumed += m[0].length;
+  }
+  if (s === '' || consumed !== s.length) throw new CliError(`invalid duration ${JSON.stringify(s)}`);
+  return total;
+}
+
+function intOption(name: string) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v)) throw new CliError(`invalid value for ${name}: ${v}`);
+    return Number(v);
+  };
+}
+
+function boolOption(v: string | undefined): boolean {
+  if (v === undefined) return true;
+  if (['true', '1', 't', 'T', 'TRUE', 'True'].includes(v)) return true;
+  if (['false', '0', 'f', 'F', 'FALSE', 'False'].includes(v)) return false;
+  throw new CliError(`invalid boolean ${JSON.stringify(v)}`);
+}
+
+/** Registers `serve` on the program. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the admission webhook server (HTTPS, Kyverno webhook paths)')
+    .option('--standalone', 'Run without a cluster: policies, resources and configuration from files', false)
+    .option('-p, --policy <paths>', 'Policy files or folders (comma separated or repeated)', collect, [])
+    .option('-e, --exception <paths>', 'PolicyException files or folders', collect, [])
+    .option('-r, --resources <paths>', 'Namespace, RoleBinding and ClusterRoleBinding manifests (the cluster state)', collect, [])
+    .option('-c, --config <file>', 'The kyverno ConfigMap (resourceFilters, excludeGroups, ...)')
+    .option('--listen <host:port>', 'Address to serve on', '127.0.0.1:9443')
+    .option('--tls-dir <dir>', 'Directory with tls.crt/tls.key (and ca.crt); generated there when missing or empty')
+    .option('--insecure-http', 'Serve plain HTTP instead of HTTPS (local debugging only)', false)
+    .option('--tlsKeyAlgorithm <alg>', 'Key algorithm for generated certificates (RSA, ECDSA, Ed25519)', 'RSA')
+    .option('--renewBefore <duration>', 'Renew generated certificates this long before they expire', '360h')
+    .option('--serviceName <name>', 'Service name of the webhook (serving certificate CN and DNS names)', 'kyverno-svc')
+    .option('--kyvernoNamespace <ns>', "Kyverno's namespace (certificate DNS names, protection, verify webhook)", 'kyverno')
+    .option('--metrics-listen <host:port>', 'Also serve /metrics over plain HTTP on this address (Kyverno: :8000)')
+    .option('--webhookTimeout <seconds>', 'Webhook timeout; verdicts are returned within 80% of it', intOption('--webhookTimeout'), 10)
+    .option('--enablePolicyException [bool]', 'Enable PolicyException feature', boolOption, false)
+    .option('--exceptionNamespace <ns>', 'Namespace of the PolicyExceptions to use (* for all)', '')
+    .option('--protectManagedResources [bool]', 'Only Kyverno may change resources labelled app.kubernetes.io/managed-by=kyverno', boolOption, false)
+    .option('--forceFailurePolicyIgnore [bool]', 'Treat every policy as failurePolicy Ignore', boolOption, false)
+    .option('--admissionReports [bool]', 'Record admission results for reports', boolOption, true)
+    .option('--dumpPayload [bool]', 'Log admission requests and responses (at -v 4)', boolOption, false)
+    .option('--maxAuditWorkers <n>', 'Audit evaluations per event-loop turn', intOption('--maxAuditWorkers'), 8)
+    .option('--maxAuditCapacity <n>', 'Maximum queued audit evaluations', intOption('--maxAuditCapacity'), 1000)
+    .option('--max-request-bytes <n>', 'Largest accepted AdmissionReview body', intOption('--max-request-bytes'), DEFAULT_MAX_REQUEST_BYTES)
+    .option('-v, --v <level>', 'Log verbosity', intOption('-v'), 0)
+    .action(async (o: Record<string, unknown>) => {
+      if (!o['standalone']) {
+        throw new CliError('in-cluster mode is not available yet: run with --standalone (policies, resources and configuration from files)');
+      }
+      const policyPaths = o['policy'] as string[];
+      if (policyPaths.length === 0) throw new CliError('at least one --policy file or folder is required');
+      if (!o['insecureHttp'] && o['tlsDir'] === undefined) throw new CliError('--tls-dir is required (or --insecure-http for local debugging)');
+      const listen = parseListen(String(o['listen']));
+      let keyAlgorithm;
+      try {
+        keyAlgorithm = parseKeyAlgorithm(String(o['tlsKeyAlgorithm']));
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+      const log = createLogger({ verbosity: Number(o['v'] ?? 0) });
+      let handle;
+      try {
+        handle = await startStandalone({
+          policyPaths,
+          exceptionPaths: o['exception'] as string[],
+          resourcePaths: o['resources'] as string[],
+          configPath: o['config'] as string | undefined,
+          host: listen.host,
+          port: listen.port,
+          tlsDir: o['insecureHttp'] ? undefined : (o['tlsDir'] as string),
+          keyAlgorithm,
+          renewBeforeMs: parseDurationMs(String(o['renewBefore'])),
+          serviceName: String(o['serviceName']),
+          kyvernoNamespace: String(o['kyvernoNamespace']),
+          exceptions: { enabled: Boolean(o['enablePolicyException']), namespace: String(o['exceptionNamespace'] ?? '') },
+          protectManagedResources: Boolean(o['protectManagedResources']),
+          dumpPayload: Boolean(o['dumpPayload']),
+          admissionReports: Boolean(o['admissionReports']),
+          forceFailurePolicyIgnore: Boolean(o['forceFailurePolicyIgnore']),
+          webhookTimeoutSeconds: Number(o['webhookTimeout']),
+          maxRequestBytes: Number(o['maxRequestBytes']),
+          auditWorkers: Number(o['maxAuditWorkers']),
+          auditCapacity: Number(o['maxAuditCapacity']),
+          metricsListen: o['metricsListen'] !== undefined ? parseListen(String(o['metricsListen'])) : undefined,
+          log,
+        });
+      } catch (err) {
+        if (err instanceof PolicyLoadError) throw new CliError(err.message);
+        throw new CliError(`failed to start the server: ${(err as Error).message}`);
+      }
+      const h = handle;
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: string): void => {
+          if (stopping) return;
+          stopping = true;
+          log.child('setup').info('signal received, shutting down', { signal });
+          h.stop().then(resolve, (err) => {
+            log.error(err, 'shutdown failed');
+            resolve();
+          });
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.on('SIGHUP', () => h.reload());
+      });
+      process.removeAllListeners('SIGHUP');
+    });
+}

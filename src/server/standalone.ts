@@ -1,0 +1,181 @@
+/**
+ * Standalone mode (`kyverno serve --standalone`): the admission server without a cluster. Policies and
+ * exceptions come from files, cluster state (Namespaces, RoleBindings, ClusterRoleBindings) from
+ * resource files, the `kyverno` ConfigMap from a file, discovery from the built-in API table (plus what
+ * requests teach it), and the TLS material from a directory (generated there when missing or empty).
+ *
+ * `reload()` (SIGHUP) re-reads every file; a reload that fails keeps the previous state.
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ExceptionOptions } from './admission/exceptions.ts';
+import { MemoryReportSink } from './admission/reports.ts';
+import type { Logger } from './logging.ts';
+import { KyvernoMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics.ts';
+import { AdmissionServer, SERVER_VERSION } from './server.ts';
+import { StaticDiscovery } from './sources/discovery.ts';
+import { StaticClusterState } from './sources/static-cluster.ts';
+import { StaticConfigSource } from './sources/static-config.ts';
+import { StaticPolicySource } from './sources/static-policies.ts';
+import { DirCertStore } from './tls/dir-store.ts';
+import type { KeyAlgorithm } from './tls/keypair.ts';
+import { TlsProvider } from './tls/provider.ts';
+import { CertRenewer, DEFAULT_RENEW_BEFORE_MS } from './tls/renewer.ts';
+
+export interface StandaloneOptions {
+  policyPaths: readonly string[];
+  exceptionPaths?: readonly string[];
+  resourcePaths?: readonly string[];
+  configPath?: string;
+  host: string;
+  port: number;
+  /** TLS directory; undefined serves plain HTTP (local debugging only) */
+  tlsDir?: string;
+  keyAlgorithm?: KeyAlgorithm;
+  renewBeforeMs?: number;
+  /** serving certificate CN and DNS names (`<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `localhost`) */
+  serviceName?: string;
+  kyvernoNamespace?: string;
+  exceptions?: ExceptionOptions;
+  protectManagedResources?: boolean;
+  dumpPayload?: boolean;
+  admissionReports?: boolean;
+  forceFailurePolicyIgnore?: boolean;
+  webhookTimeoutSeconds?: number;
+  maxRequestBytes?: number;
+  auditWorkers?: number;
+  auditCapacity?: number;
+  /** a plain-HTTP listener serving only `/metrics` (Kyverno's `:8000`) */
+  metricsListen?: { host: string; port: number };
+  log: Logger;
+}
+
+export interface StandaloneHandle {
+  server: AdmissionServer;
+  address: AddressInfo;
+  metricsAddress: AddressInfo | undefined;
+  policies: StaticPolicySource;
+  reports: MemoryReportSink;
+  tls: TlsProvider | undefined;
+  reload(): void;
+  stop(): Promise<void>;
+}
+
+/** Serving-certificate DNS names: the service forms Kyverno uses, and `localhost`. */
+export function servingDnsNames(service: string, namespace: string): string[] {
+  return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, 'localhost'];
+}
+
+export async function startStandalone(opts: StandaloneOptions): Promise<StandaloneHandle> {
+  const log = opts.log;
+  const discovery = new StaticDiscovery();
+  const policies = new StaticPolicySource({
+    policyPaths: opts.policyPaths,
+    exceptionPaths: opts.exceptionPaths,
+    clusterResources: discovery.clusterScopedKinds(),
+  });
+  for (const w of policies.warnings) log.child('policy').info(w);
+  const cluster = new StaticClusterState(opts.resourcePaths ?? []);
+  const config = new StaticConfigSource(opts.configPath);
+  for (const p of config.current().problems) log.child('config').error(p, 'invalid configuration value');
+  const snapshot = policies.current();
+  for (const p of snapshot.policies) {
+    if (p.kind === 'Policy' && !cluster.get(p.metadata.namespace ?? '')) {
+      log.child('policy').info('namespace of a Policy is not declared (--resources): the policy will not apply', {
+        policy: `${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`,
+      });
+    }
+  }
+  if (snapshot.exceptions.length > 0 && !(opts.exceptions?.enabled && opts.exceptions.namespace !== '')) {
+    log.child('exception').info('PolicyExceptions were loaded but are not processed: pass --enablePolicyException and --exceptionNamespace', {
+      count: snapshot.exceptions.length,
+    });
+  }
+  const metrics = new KyvernoMetrics({ version: SERVER_VERSION });
+  const reports = new MemoryReportSink();
+  const server = new AdmissionServer({
+    policies,
+    namespaces: cluster,
+    roleBindings: cluster,
+    config,
+    discovery,
+    reports,
+    log,
+    metrics,
+    kyvernoNamespace: opts.kyvernoNamespace,
+    protectManagedResources: opts.protectManagedResources,
+    dumpPayload: opts.dumpPayload,
+    exceptions: opts.exceptions,
+    admissionReports: opts.admissionReports,
+    forceFailurePolicyIgnore: opts.forceFailurePolicyIgnore,
+    webhookTimeoutSeconds: opts.webhookTimeoutSeconds,
+    maxRequestBytes: opts.maxRequestBytes,
+    auditWorkers: opts.auditWorkers,
+    auditCapacity: opts.auditCapacity,
+  });
+  let tls: TlsProvider | undefined;
+  if (opts.tlsDir !== undefined) {
+    const store = new DirCertStore(opts.tlsDir);
+    const renewer = new CertRenewer({
+      store,
+      alg: opts.keyAlgorithm ?? 'RSA',
+      commonName: opts.serviceName ?? 'kyverno-svc',
+      dnsNames: servingDnsNames(opts.serviceName ?? 'kyverno-svc', opts.kyvernoNamespace ?? 'kyverno'),
+      server: opts.host,
+      renewBeforeMs: opts.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS,
+    });
+    tls = new TlsProvider(store, renewer, log.child('tls'));
+    await tls.init();
+    tls.start();
+  }
+  const address = await server.listen({ host: opts.host, port: opts.port, tls });
+  let metricsServer: HttpServer | undefined;
+  let metricsAddress: AddressInfo | undefined;
+  if (opts.metricsListen) {
+    metricsServer = createHttpServer((req, res) => {
+      if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {
+        const body = metrics.registry.render();
+        res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
+      } else {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('404 page not found\n');
+      }
+    });
+    const m = opts.metricsListen;
+    const srv = metricsServer;
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(m.port, m.host, () => resolve());
+    });
+    metricsAddress = srv.address() as AddressInfo;
+  }
+  return {
+    server,
+    address,
+    metricsAddress,
+    policies,
+    reports,
+    tls,
+    reload() {
+      const l = log.child('reload');
+      try {
+        policies.reload();
+        l.info('policies reloaded', { policies: policies.current().policies.length, exceptions: policies.current().exceptions.length });
+      } catch (err) {
+        l.error(err, 'policy reload failed; keeping the previous policies');
+      }
+      try {
+        config.reload();
+        cluster.reload();
+      } catch (err) {
+        l.error(err, 'configuration reload failed; keeping the previous configuration');
+      }
+    },
+    async stop() {
+      tls?.stop();
+      await server.shutdown();
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+    },
+  };
+}
