@@ -10,6 +10,7 @@ import { isObject, type JsonObject, type JsonValue, type Resource } from '../eng
 import type { KyvernoPolicy, PolicyException } from '../engine/api/policy.ts';
 import { restMappingFor } from '../engine/match/gvk.ts';
 import { parseYamlStream, type YamlDocument } from './yaml.ts';
+import { formatSchemaError, hasSchema, validateAgainstSchema } from './crds/validate.ts';
 
 export interface LoadProblem {
   file: string;
@@ -44,12 +45,15 @@ export interface Origin {
   /** 1-based line of the object (computed on first use: positions cost a second parse) */
   readonly line: number;
   doc: YamlDocument;
+  /** an item of a `v1 List` (Kyverno neither validates nor defaults those) */
+  fromList?: boolean;
 }
 
 function originOf(file: string, doc: YamlDocument, path: ReadonlyArray<string | number> = []): Origin {
   return {
     file,
     doc,
+    fromList: path.length > 0,
     get line(): number {
       return (path.length > 0 ? doc.lineOf(path) : undefined) ?? doc.line;
     },
@@ -157,6 +161,8 @@ function typeName(v: JsonValue): string {
 }
 
 export interface LoadedPolicies {
+  /** documents dropped because they fail their schema (Kyverno's loader skips them and reports an error) */
+  skipped: LoadProblem[];
   policies: KyvernoPolicy[];
   exceptions: PolicyException[];
   /** policies.kyverno.io and admissionregistration kinds, by kind */
@@ -192,6 +198,7 @@ const admissionKinds = new Set([
 /** Classifies parsed documents into the policy kinds the CLI understands. */
 export function classifyPolicies(docs: readonly ParsedDocument[]): LoadedPolicies {
   const out: LoadedPolicies = {
+    skipped: [],
     policies: [],
     exceptions: [],
     celPolicies: [],
@@ -200,13 +207,36 @@ export function classifyPolicies(docs: readonly ParsedDocument[]): LoadedPolicie
     origins: new Map(),
     problems: [],
   };
-  for (const { value, origin } of docs) {
-    const apiVersion = typeof value['apiVersion'] === 'string' ? value['apiVersion'] : '';
-    const kind = typeof value['kind'] === 'string' ? value['kind'] : '';
-    out.origins.set(value, origin);
+  for (const { value: raw, origin } of docs) {
+    const apiVersion = typeof raw['apiVersion'] === 'string' ? raw['apiVersion'] : '';
+    const kind = typeof raw['kind'] === 'string' ? raw['kind'] : '';
     const problem = (field: string | undefined, code: string, message: string, path: Array<string | number> = []): void => {
       out.problems.push({ file: origin.file, line: origin.doc.lineOf(path) ?? origin.line, field, code, message });
     };
+    // the CRD schema, as Kyverno's CLI loader applies it: unknown fields fail the load, other schema errors
+    // drop the document, and the defaults are applied
+    let value = raw;
+    const slash = apiVersion.indexOf('/');
+    const gvk = { group: slash < 0 ? '' : apiVersion.slice(0, slash), version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1), kind };
+    if (kind !== '' && !origin.fromList && hasSchema(gvk, { crds: 'cli' })) {
+      const decodeErrors = origin.doc.duplicates.map((d) => `yaml: unmarshal errors:\n  line ${d.line}: key ${JSON.stringify(d.key)} already set in map`);
+      const r = validateAgainstSchema(raw, gvk, { crds: 'cli', decodeErrors });
+      if (r.errors.length > 0) {
+        const first = r.errors[0]!;
+        const entry: LoadProblem = {
+          file: origin.file,
+          line: origin.doc.lineOf(first.path) ?? origin.line,
+          field: first.field || undefined,
+          code: r.fatal ? 'SCHEMA_UNKNOWN_FIELD' : 'SCHEMA',
+          message: r.kyvernoMessage ?? r.errors.map(formatSchemaError).join('; '),
+        };
+        if (r.fatal) out.problems.push(entry);
+        else out.skipped.push(entry);
+        continue;
+      }
+      value = r.defaulted;
+    }
+    out.origins.set(value, origin);
     if (apiVersion === '' || kind === '') {
       problem(apiVersion === '' ? 'apiVersion' : 'kind', 'MISSING_TYPE', `Object 'Kind' is missing or 'apiVersion' is missing`);
       continue;

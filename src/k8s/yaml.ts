@@ -216,9 +216,16 @@ function carefulParse(text: string, maxDepth: number, maxAliasCount: number): Ca
   docs.forEach((doc, index) => {
     const startLine = lc.linePos(doc.range?.[0] ?? 0).line;
     if (doc.errors.length > 0) {
+      const seen = new Set<string>();
       for (const e of doc.errors) {
         const pos = e.linePos?.[0];
-        errors.push({ code: e.code, message: firstLine(e.message), line: pos?.line, column: pos?.col });
+        const deep = /call stack/i.test(e.message);
+        const message = deep ? 'document is nested too deeply' : firstLine(e.message);
+        const key = `${message}@${pos?.line}:${pos?.col}`;
+        if (seen.has(key) || (deep && seen.has('deep'))) continue;
+        seen.add(key);
+        if (deep) seen.add('deep');
+        errors.push({ code: deep ? 'TOO_DEEP' : e.code, message, line: pos?.line, column: pos?.col });
       }
       return;
     }

@@ -193,7 +193,7 @@ export class AdmissionServer {
     return {
       maxRequestBytes: this.opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       bodyTimeoutMs: this.opts.requestTimeoutMs ?? 30_000,
-      deadlineMs: Math.max(100, timeout * 0.8),
+      deadlineMs: timeout * 0.8,
       failurePolicy,
       log,
       onRequest: (req: IncomingMessage, res: ServerResponse, start: number) => {

@@ -173,6 +173,11 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
   const rc = new ResultCounts();
   const skipped: Diagnostic[] = [];
   const invalid: Diagnostic[] = [];
+  // documents that fail their schema are dropped like invalid policies (and count as errors)
+  for (const p of loaded.skipped) {
+    rc.error++;
+    skipped.push({ name: `${p.file}${p.line !== undefined ? `:${p.line}` : ''}`, reason: p.message });
+  }
   const valid: KyvernoPolicy[] = [];
   for (const p of loaded.policies) {
     const v = validateKyvernoPolicy(p);

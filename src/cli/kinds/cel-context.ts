@@ -144,6 +144,15 @@ export function restMapping(ctx: KindContext, gvk: { group: string; version: str
   return undefined;
 }
 
+/** Whether a kind is namespaced (built-ins, then the cluster's CRDs); undefined when unknown. */
+export function isNamespacedKind(ctx: KindContext, apiVersion: string, kind: string): boolean | undefined {
+  const { group, version } = splitApiVersion(apiVersion);
+  const builtin = restMappingFor(group, kind, version);
+  if (builtin && builtin.kind === kind) return builtin.namespaced;
+  const crd = crdFor(ctx.cluster, group, kind, version);
+  return crd?.namespaced;
+}
+
 /** `schema.GroupVersionKind.String()`: `apps/v1, Kind=Deployment`. */
 export function gvkString(gvk: { group: string; version: string; kind: string }): string {
   return `${gvk.group === '' ? '' : gvk.group}/${gvk.version}, Kind=${gvk.kind}`;

@@ -12,7 +12,14 @@
  */
 import { isObject, type JsonObject, type Resource } from '../../engine/api/json.ts';
 import type { EngineResponse, RuleResponse } from '../../engine/api/response.ts';
-import type { AdmissionAttributes } from '../../engine/celpolicy/admission.ts';
+import { resolveBackgroundUser, type AdmissionAttributes } from '../../engine/celpolicy/admission.ts';
+import type { ParamsClient } from '../../engine/celpolicy/params.ts';
+import {
+  bindingsOf,
+  compileAdmissionPolicy,
+  validateAdmissionPolicy,
+  type CompiledAdmissionPolicy,
+} from '../../engine/celpolicy/validating-admission-policy.ts';
 import { CelPolicyEnvironments } from '../../engine/celpolicy/environments.ts';
 import {
   handleValidatingPolicy,
@@ -24,7 +31,7 @@ import { evaluationModeOf } from '../../engine/celpolicy/validating-policy.ts';
 import { guessKindToResource } from '../../engine/match/index.ts';
 import { systemClock, systemRandom } from '../clock.ts';
 import { resourceGvk } from '../processor.ts';
-import { celContextPorts, gvkString, restMapping, type CelKindContext } from './cel-context.ts';
+import { celContextPorts, gvkString, isNamespacedKind, restMapping, type CelKindContext } from './cel-context.ts';
 import type { KindContext, KindHandler } from './types.ts';
 
 let environments: CelPolicyEnvironments | undefined;
@@ -172,4 +179,80 @@ function resolveFromConstraints(policies: readonly JsonObject[], kind: string): 
   return undefined;
 }
 
-export const validatingHandlers: KindHandler[] = [validatingPolicyHandler];
+/** Compiled ValidatingAdmissionPolicies, by policy object. */
+const compiledVaps = new WeakMap<JsonObject, CompiledAdmissionPolicy>();
+
+function compiledVap(policy: JsonObject): CompiledAdmissionPolicy {
+  let c = compiledVaps.get(policy);
+  if (!c) {
+    c = compileAdmissionPolicy(cliCelEnvironments(), policy);
+    compiledVaps.set(policy, c);
+  }
+  return c;
+}
+
+/** The fake cluster as Kyverno's engine client (params, namespaces). */
+function clusterClient(ctx: KindContext): ParamsClient & { getNamespace(name: string): JsonObject | undefined } {
+  return {
+    isNamespaced: (apiVersion, kind) => isNamespacedKind(ctx, apiVersion, kind),
+    get(apiVersion, kind, namespace, name) {
+      const found = ctx.cluster.get(apiVersion, kind, namespace, name);
+      if (!found) {
+        const { group } = apiVersion.includes('/') ? { group: apiVersion.split('/')[0]! } : { group: '' };
+        const plural = restMapping(ctx, { group, version: apiVersion.split('/').pop() ?? '', kind })?.resource ?? guessKindToResource(kind).plural;
+        throw new Error(`${group === '' ? plural : `${plural}.${group}`} "${name}" not found`);
+      }
+      return found;
+    },
+    list: (apiVersion, kind, namespace, selector) => ctx.cluster.list(apiVersion, kind, namespace === '' ? undefined : namespace, selector),
+    getNamespace: (name) => ctx.cluster.get('v1', 'Namespace', '', name),
+  };
+}
+
+/**
+ * ValidatingAdmissionPolicy (+ bindings): every policy gives one engine response per resource (no
+ * rules when nothing matched). The resource must map to a known resource.
+ */
+const validatingAdmissionPolicyHandler: KindHandler = {
+  kinds: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
+  stage: 'validate',
+  apply(ctx, policies, resource) {
+    const vaps = policies.filter((p) => p['kind'] === 'ValidatingAdmissionPolicy');
+    if (vaps.length === 0) return { responses: [] };
+    const { gvk } = resourceGvk(resource, ctx.variables);
+    const gvr = restMapping(ctx, gvk);
+    if (!gvr) throw new CelRequestError(`failed to map gvk to gvr ${gvkString(gvk)} (no matches for kind "${gvk.kind}" in version "${gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`}")`);
+    const m = meta(resource);
+    const name = typeof m['name'] === 'string' ? m['name'] : '';
+    const namespace = typeof m['namespace'] === 'string' ? m['namespace'] : '';
+    const attributes: AdmissionAttributes = {
+      kind: gvk,
+      resource: gvr,
+      subresource: '',
+      name,
+      namespace,
+      operation: 'CREATE',
+      userInfo: resolveBackgroundUser(ctx.userInfo?.userInfo),
+      object: resource,
+      oldObject: null,
+      dryRun: false,
+    };
+    const isNamespace = gvk.kind === 'Namespace' && gvk.group === '' && gvk.version === 'v1';
+    const nsName = isNamespace ? '' : namespace;
+    const nsObject: JsonObject = nsName === '' ? {} : { metadata: { name: nsName, labels: ctx.variables.namespaceSelectors()[nsName] ?? {} } };
+    const responses: EngineResponse[] = [];
+    for (const policy of vaps) {
+      const compiled = compiledVap(policy);
+      const rules = validateAdmissionPolicy(compiled, bindingsOf(compiled.name, policies), {
+        attributes,
+        namespace: nsObject,
+        params: ctx.paramResources,
+        cluster: ctx.hasCluster ? clusterClient(ctx) : undefined,
+      });
+      responses.push(engineResponse(resource, policy, rules));
+    }
+    return { responses };
+  },
+};
+
+export const validatingHandlers: KindHandler[] = [validatingPolicyHandler, validatingAdmissionPolicyHandler];

@@ -200,6 +200,7 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
   if (fatal.length > 0) {
     throw new TestRunError(`error: failed to load policies (${fatal.map(formatProblem).join('; ')})`);
   }
+  for (const p of loaded.skipped) out(`  ERROR: ${p.file}: ${p.message}`);
 
   out('  Loading resources ...');
   const resourceSources = readSources(fullPaths(test.resources, dir), { anyExtension: true });

@@ -15,6 +15,7 @@
  * sends them, and answering a request that is not an admission review is never useful.
  */
 import { isObject, type JsonObject, type JsonValue } from '../../engine/api/json.ts';
+import { GoJsonError, goJsonUnmarshal } from '../../engine/jmespath/go-json.ts';
 import { goJsonString } from '../../engine/utils/gojson.ts';
 import type { AdmissionRequest, AdmissionReview, AdmissionUserInfo, GroupVersionKind, GroupVersionResource } from './types.ts';
 
@@ -239,12 +240,14 @@ export function jsonNestingExceeds(text: string, limit: number): { exceeded: boo
   return { exceeded: false, char: '' };
 }
 
-/** Go's wording for a JSON syntax error where we can give it, else the parser's own text. */
+/** Go's wording for a JSON syntax error (a port of Go's scanner, run only when parsing failed). */
 function syntaxMessage(text: string, err: unknown): string {
-  if (text.trim() === '') return 'unexpected end of JSON input';
-  const m = err instanceof Error ? err.message : String(err);
-  if (/Unexpected end of JSON input/i.test(m)) return 'unexpected end of JSON input';
-  return m;
+  try {
+    goJsonUnmarshal(text);
+  } catch (goErr) {
+    if (goErr instanceof GoJsonError) return goErr.message;
+  }
+  return err instanceof Error ? err.message : String(err);
 }
 
 const ACCEPTED_API_VERSIONS = new Set(['admission.k8s.io/v1', 'admission.k8s.io/v1beta1']);

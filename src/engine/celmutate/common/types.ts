@@ -43,15 +43,15 @@ export interface AuditAnnotation {
 }
 
 /** policies.kyverno.io PolicyException (the fields the engines read). */
-export interface CelPolicyException extends JsonObject {
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> } & JsonObject;
+export interface CelPolicyException {
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
   spec?: {
     policyRefs?: Array<{ name?: string; kind?: string }>;
     matchConditions?: MatchCondition[];
     images?: string[];
     allowedValues?: string[];
     reportResult?: string;
-  } & JsonObject;
+  };
 }
 
 /** Reads a field of a decoded object as T (no validation). */

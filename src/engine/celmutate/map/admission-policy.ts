@@ -30,8 +30,8 @@ import { deducedTypeConverter } from '../ssa/schema.ts';
 import type { Mutation } from '../mpol/types.ts';
 import type { LabelSelector } from '../../api/policy.ts';
 
-export interface MutatingAdmissionPolicy extends JsonObject {
-  metadata?: { name?: string } & JsonObject;
+export interface MutatingAdmissionPolicy {
+  metadata?: { name?: string };
   spec?: {
     paramKind?: { apiVersion?: string; kind?: string };
     matchConstraints?: MatchResources;
@@ -39,16 +39,16 @@ export interface MutatingAdmissionPolicy extends JsonObject {
     variables?: Variable[];
     mutations?: Mutation[];
     failurePolicy?: string;
-  } & JsonObject;
+  };
 }
 
-export interface MutatingAdmissionPolicyBinding extends JsonObject {
-  metadata?: { name?: string } & JsonObject;
+export interface MutatingAdmissionPolicyBinding {
+  metadata?: { name?: string };
   spec?: {
     policyName?: string;
     paramRef?: { name?: string; namespace?: string; selector?: LabelSelector; parameterNotFoundAction?: string };
     matchResources?: MatchResources;
-  } & JsonObject;
+  };
 }
 
 export interface MapInput {
@@ -179,10 +179,10 @@ function compile(env: CelEnvironment, policy: MutatingAdmissionPolicy, errs: Fie
   return {
     variables: compileNamed(env, spec.variables, 'spec.variables', undefined, errs),
     matchConditions: compileNamed(env, spec.matchConditions, 'spec.matchConditions', 'bool', errs),
-    mutations: (spec.mutations ?? []).flatMap((m, i) => {
-      if (m.patchType === 'JSONPatch' && m.jsonPatch) return [{ kind: 'jsonPatch' as const, expression: m.jsonPatch.expression ?? '', path: `spec.mutations[${i}].jsonPatch.expression` }];
+    mutations: (spec.mutations ?? []).flatMap((m, i): CompiledMap['mutations'] => {
+      if (m.patchType === 'JSONPatch' && m.jsonPatch) return [{ kind: 'jsonPatch', expression: m.jsonPatch.expression ?? '', path: `spec.mutations[${i}].jsonPatch.expression` }];
       if (m.patchType === 'ApplyConfiguration' && m.applyConfiguration) {
-        return [{ kind: 'applyConfiguration' as const, expression: m.applyConfiguration.expression ?? '', path: `spec.mutations[${i}].applyConfiguration.expression` }];
+        return [{ kind: 'applyConfiguration', expression: m.applyConfiguration.expression ?? '', path: `spec.mutations[${i}].applyConfiguration.expression` }];
       }
       return [];
     }),

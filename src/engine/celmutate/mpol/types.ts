@@ -31,11 +31,11 @@ export interface MutatingPolicySpec {
   };
 }
 
-export interface MutatingPolicy extends JsonObject {
+export interface MutatingPolicy {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string } & JsonObject;
-  spec?: MutatingPolicySpec & JsonObject;
+  metadata?: { name?: string; namespace?: string };
+  spec?: MutatingPolicySpec;
 }
 
 export function mutateExistingEnabled(spec: MutatingPolicySpec | undefined): boolean {

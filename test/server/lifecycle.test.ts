@@ -1,0 +1,191 @@
+/**
+ * Time limits and lifecycle: the internal review deadline, graceful shutdown draining in-flight reviews
+ * and queued Audit work, and standalone mode over real HTTPS with the CA it generates.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryLogger } from '../../src/server/logging.ts';
+import { startStandalone } from '../../src/server/standalone.ts';
+import { admissionReview, pod, startTestServer } from './harness.ts';
+
+const ENFORCE = (name: string, fp = 'Fail') => `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: ${name}
+spec:
+  validationFailureAction: Enforce
+  failurePolicy: ${fp}
+  background: false
+  rules:
+  - name: check-team
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+    validate:
+      message: team label required
+      pattern:
+        metadata:
+          labels:
+            team: "?*"
+`;
+
+test('past the internal deadline a review gets its failure policy\'s verdict', async () => {
+  const t = await startTestServer({ policies: ENFORCE('strict') + '---' + ENFORCE('lenient', 'Ignore'), server: { webhookTimeoutSeconds: 1e-9 } });
+  try {
+    const ok = pod('p', 'default', { metadata: { labels: { team: 't' } } });
+    const fail = await t.review('/validate/fail', admissionReview({ object: ok }));
+    assert.equal(fail.allowed, false);
+    assert.match(fail.status?.message ?? '', /^admission review did not complete within/);
+    const ignore = await t.review('/validate/ignore', admissionReview({ object: ok }));
+    assert.equal(ignore.allowed, true);
+    assert.match(ignore.warnings?.[0] ?? '', /did not complete within .*failurePolicy Ignore/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('graceful shutdown: readiness off, the in-flight review completes, then the listener is gone', async () => {
+  const t = await startTestServer({ policies: ENFORCE('strict') });
+  const body = JSON.stringify(admissionReview({ object: pod('p') }));
+  const half = Math.floor(body.length / 2);
+  let response = '';
+  const sock = connect(t.port, '127.0.0.1');
+  await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
+  const closed = new Promise<void>((resolve) => sock.on('close', () => resolve()));
+  sock.on('data', (d) => (response += d.toString()));
+  sock.write(`POST /validate/fail HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, half)}`);
+  await new Promise((r) => setTimeout(r, 100));
+  const stopping = t.server.shutdown();
+  assert.equal(t.server.isReady(), false);
+  await new Promise((r) => setTimeout(r, 100));
+  sock.write(body.slice(half));
+  const { drained, auditDrained } = await stopping;
+  await closed;
+  assert.equal(drained, true);
+  assert.equal(auditDrained, true);
+  assert.match(response, /^HTTP\/1\.1 200 /);
+  assert.match(response, /"allowed":false/);
+  await assert.rejects(
+    new Promise((resolve, reject) => {
+      const c = connect(t.port, '127.0.0.1');
+      c.on('connect', () => resolve(c));
+      c.on('error', reject);
+    }),
+  );
+});
+
+test('graceful shutdown drains queued Audit work', async () => {
+  const t = await startTestServer({
+    policies: `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: audit-only
+spec:
+  background: false
+  rules:
+  - name: r
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+    validate:
+      message: m
+      pattern:
+        metadata:
+          labels:
+            team: "?*"
+`,
+  });
+  const obj = pod('p');
+  (obj['metadata'] as Record<string, unknown>)['uid'] = 'u-1';
+  await Promise.all(Array.from({ length: 20 }, () => t.review('/validate/fail', admissionReview({ object: obj }))));
+  await t.server.shutdown();
+  assert.equal(t.server.audit.pending, 0);
+  assert.equal(t.reports.records.filter((r) => r.source === 'audit').length, 20);
+});
+
+function httpsPost(port: number, ca: string, path: string, body: string, servername = 'localhost'): Promise<{ status: number; body: string; protocol: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      { host: '127.0.0.1', port, path, method: 'POST', ca, servername, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+      (res) => {
+        let data = '';
+        res.on('data', (d) => (data += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data, protocol: (res.socket as import('node:tls').TLSSocket).getProtocol?.() ?? '' }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('standalone over HTTPS: a CA and serving certificate are generated and verify', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kyverno-serve-'));
+  writeFileSync(join(dir, 'policy.yaml'), ENFORCE('strict'));
+  const tlsDir = join(dir, 'tls');
+  const log = new MemoryLogger(0);
+  const h = await startStandalone({ policyPaths: [join(dir, 'policy.yaml')], host: '127.0.0.1', port: 0, tlsDir, log });
+  try {
+    for (const f of ['ca.crt', 'ca.key', 'tls.crt', 'tls.key', '.kyverno-managed']) assert.ok(existsSync(join(tlsDir, f)), f);
+    const ca = readFileSync(join(tlsDir, 'ca.crt'), 'utf8');
+    const caCert = new X509Certificate(ca);
+    assert.equal(caCert.subject, 'CN=*.kyverno.svc');
+    assert.equal(caCert.ca, true);
+    const leaf = new X509Certificate(readFileSync(join(tlsDir, 'tls.crt'), 'utf8'));
+    assert.equal(leaf.subject, 'CN=kyverno-svc');
+    assert.equal(leaf.checkIssued(caCert), true);
+    assert.equal(leaf.subjectAltName, 'DNS:kyverno-svc, DNS:kyverno-svc.kyverno, DNS:kyverno-svc.kyverno.svc, DNS:localhost, IP Address:127.0.0.1');
+    const days = (new Date(leaf.validTo).getTime() - Date.now()) / 86_400_000;
+    assert.ok(days > 149 && days <= 150, `serving certificate valid ${days} days`);
+    const r = await httpsPost(h.address.port, ca, '/validate/fail', JSON.stringify(admissionReview({ object: pod('p') })));
+    assert.equal(r.status, 200);
+    assert.equal(JSON.parse(r.body).response.allowed, false);
+    const byName = await httpsPost(h.address.port, ca, '/validate/fail', JSON.stringify(admissionReview({ object: pod('p') })), 'kyverno-svc.kyverno.svc');
+    assert.equal(byName.status, 200);
+    // TLS below 1.2 is refused
+    await assert.rejects(
+      new Promise((resolve, reject) => {
+        const s = tlsConnect({ host: '127.0.0.1', port: h.address.port, ca, servername: 'localhost', maxVersion: 'TLSv1.1', minVersion: 'TLSv1' }, () => resolve(s));
+        s.on('error', reject);
+      }),
+    );
+    // an untrusted client (no CA) is refused by its own verification
+    await assert.rejects(httpsPost(h.address.port, '', '/health/readiness', ''));
+  } finally {
+    await h.stop();
+  }
+  // a second start reuses the managed material
+  const before = readFileSync(join(tlsDir, 'tls.crt'), 'utf8');
+  const h2 = await startStandalone({ policyPaths: [join(dir, 'policy.yaml')], host: '127.0.0.1', port: 0, tlsDir, log });
+  await h2.stop();
+  assert.equal(readFileSync(join(tlsDir, 'tls.crt'), 'utf8'), before);
+});
+
+test('standalone: a TLS directory with a user pair is used as is; invalid policies refuse to start', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kyverno-serve-'));
+  writeFileSync(join(dir, 'policy.yaml'), ENFORCE('strict'));
+  const gen = join(dir, 'gen');
+  const log = new MemoryLogger(0);
+  const h = await startStandalone({ policyPaths: [join(dir, 'policy.yaml')], host: '127.0.0.1', port: 0, tlsDir: gen, log });
+  await h.stop();
+  const user = join(dir, 'user');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(user);
+  for (const f of ['tls.crt', 'tls.key', 'ca.crt']) writeFileSync(join(user, f), readFileSync(join(gen, f)));
+  const h2 = await startStandalone({ policyPaths: [join(dir, 'policy.yaml')], host: '127.0.0.1', port: 0, tlsDir: user, log });
+  await h2.stop();
+  assert.equal(existsSync(join(user, 'ca.key')), false, 'a user store is never written');
+  assert.equal(existsSync(join(user, '.kyverno-managed')), false);
+  writeFileSync(join(dir, 'bad.yaml'), ENFORCE('bad').replace('pattern:', 'patern:'));
+  await assert.rejects(startStandalone({ policyPaths: [join(dir, 'bad.yaml')], host: '127.0.0.1', port: 0, tlsDir: gen, log }), /invalid policies:\n {2}.*bad\.yaml/);
+});
