@@ -43,6 +43,8 @@ export interface ControlPlaneOptions {
   controllerManager?: boolean;
   /** Passed to build.sh when a binary must still be built (see resolveBinaries). */
   buildBudgetSeconds?: number;
+  /** Use these binaries instead of build.sh's (e.g. `{ etcd: '/usr/bin/etcd' }`). */
+  binaryOverrides?: { etcd?: string; 'kube-apiserver'?: string; 'kube-controller-manager'?: string };
   /** Extra kube-apiserver flags, e.g. `['--feature-gates=Foo=true', '--runtime-config=api/beta=true']`. */
   apiServerArgs?: readonly string[];
   /** Extra kube-controller-manager flags. */
@@ -169,7 +171,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     ...(options.buildBudgetSeconds !== undefined ? { budgetSeconds: options.buildBudgetSeconds } : {}),
   });
   const bin = (c: 'etcd' | 'kube-apiserver' | 'kube-controller-manager'): string => {
-    const p = binaries.paths[c];
+    const p = options.binaryOverrides?.[c] ?? binaries.paths[c];
     if (p === undefined) throw new ControlPlaneError(`no binary for ${c}`);
     return p;
   };

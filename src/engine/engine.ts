@@ -207,21 +207,18 @@ export class Engine implements RuleRuntime {
   }
 
   private addImagesLoader(ctx: JsonContext, resource: Resource): void {
-    let loaded = false;
-    ctx.addDeferredLoader({
-      name: 'images',
-      hasLoaded: () => loaded,
-      load: () => {
-        loaded = true;
-        let doc = this.imagesCache.get(resource);
-        if (!doc) {
-          const images = extractImages(resource, this.config.imageConfig, undefined, (e, d) => this.jp.search(e, d));
-          doc = imagesToContext(images);
-          this.imagesCache.set(resource, doc);
-        }
-        if (Object.keys(doc).length > 0) ctx.addToContext(doc, false, 'images');
-      },
-    });
+    ctx.addDeferredLoader(new ImagesLoader(this, ctx, resource));
+  }
+
+  /** The `images` document of a resource, extracted once per resource object. */
+  imagesDocument(resource: Resource): JsonObject {
+    let doc = this.imagesCache.get(resource);
+    if (!doc) {
+      const images = extractImages(resource, this.config.imageConfig, undefined, (e, d) => this.jp.search(e, d));
+      doc = imagesToContext(images);
+      this.imagesCache.set(resource, doc);
+    }
+    return doc;
   }
 
   // --- RuleRuntime -------------------------------------------------------------------------------
@@ -538,6 +535,25 @@ export class Engine implements RuleRuntime {
   }
 }
 
+
+/** The deferred `images` context variable (one small object per policy context, no closures). */
+class ImagesLoader {
+  readonly name = 'images';
+  private loaded = false;
+  constructor(
+    private readonly engine: Engine,
+    private readonly ctx: JsonContext,
+    private readonly resource: Resource,
+  ) {}
+  hasLoaded(): boolean {
+    return this.loaded;
+  }
+  load(): void {
+    this.loaded = true;
+    const doc = this.engine.imagesDocument(this.resource);
+    if (Object.keys(doc).length > 0) this.ctx.addToContext(doc, false, 'images');
+  }
+}
 
 function withProperties(r: RuleResponse, props: Record<string, string> | undefined): RuleResponse {
   if (props) r.properties = props;

@@ -114,14 +114,14 @@ spec:
   assert.equal(t.reports.records.filter((r) => r.source === 'audit').length, 20);
 });
 
-function httpsPost(port: number, ca: string, path: string, body: string, servername = 'localhost'): Promise<{ status: number; body: string; protocol: string }> {
+function httpsPost(port: number, ca: string, path: string, body: string, servername = 'localhost'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       { host: '127.0.0.1', port, path, method: 'POST', ca, servername, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
       (res) => {
         let data = '';
         res.on('data', (d) => (data += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data, protocol: (res.socket as import('node:tls').TLSSocket).getProtocol?.() ?? '' }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
       },
     );
     req.on('error', reject);

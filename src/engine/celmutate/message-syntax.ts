@@ -144,8 +144,11 @@ class Rewriter {
   private messageAt(i: number, limit: number): { text: string; end: number } | undefined {
     const t = this.tokens[i]!;
     if (t.kind !== 'ident' || KEYWORDS.has(t.text)) return undefined;
+    // a field selection (`x.Object`, `x.?Object`) is not a type name
     const prev = this.tokens[i - 1];
-    if (prev && prev.kind === 'punct' && (prev.text === '.' || prev.text === '?')) return undefined;
+    const prev2 = this.tokens[i - 2];
+    if (prev && prev.kind === 'punct' && prev.text === '.') return undefined;
+    if (prev && prev.text === '?' && prev2 && prev2.text === '.') return undefined;
     let name = t.text;
     let j = i + 1;
     while (j + 1 < limit && this.tokens[j]!.text === '.' && this.tokens[j + 1]!.kind === 'ident') {

@@ -12,7 +12,7 @@
  */
 import { isObject, type JsonObject, type JsonValue } from '../../api/json.ts';
 import { mergeTyped } from './merge.ts';
-import { resolveAtom, type RefData, type TypeConverter } from './schema.ts';
+import { resolveAtom, type Gvk, type RefData, type TypeConverter } from './schema.ts';
 import { formatSsaErrors, indexElement, validateTyped } from './typed.ts';
 
 /** The merged object, or the error message (as the Go function's error text). */
@@ -24,18 +24,32 @@ export type ApplyResult = { object: JsonObject } | { error: string };
  */
 export function applyStructuredMergeDiff(tc: TypeConverter | undefined, original: JsonObject, patch: JsonObject, allowAtomics: boolean): ApplyResult {
   if (!tc) return { error: 'type converter must not be nil' };
-  const patchErrs = validateTyped(patch, tc.root, false);
+  const gvk = objectGvk(original);
+  const root = tc.typeOf(gvk);
+  if (root === undefined) return { error: `failed to convert patch object to typed object: no corresponding type for ${gvkText(gvk)}` };
+  const patchErrs = validateTyped(patch, root, false);
   if (patchErrs.length > 0) return { error: `failed to convert patch object to typed object: ${formatSsaErrors(patchErrs)}` };
   if (!allowAtomics) {
-    const atomics = findAtomics('', tc.root, patch);
+    const atomics = findAtomics('', root, patch);
     if (atomics.length > 0) return { error: `invalid ApplyConfiguration: may not mutate atomic arrays, maps or structs: ${atomics.join(', ')}` };
   }
-  const liveErrs = validateTyped(original, tc.root, true);
+  const liveErrs = validateTyped(original, root, true);
   if (liveErrs.length > 0) return { error: `failed to convert original object to typed object: ${formatSsaErrors(liveErrs)}` };
-  const merged = mergeTyped(original, patch, tc.root);
+  const merged = mergeTyped(original, patch, root);
   if (merged.errors.length > 0) return { error: `failed to merge patch: ${formatSsaErrors(merged.errors)}` };
   if (!isObject(merged.value)) return { error: `failed to convert typed object to object: failed to convert value to unstructured for type ${merged.value === undefined || merged.value === null ? '<nil>' : Array.isArray(merged.value) ? '[]interface {}' : typeof merged.value}` };
   return { object: merged.value };
+}
+
+function objectGvk(o: JsonObject): Gvk {
+  const av = typeof o['apiVersion'] === 'string' ? o['apiVersion'] : '';
+  const i = av.indexOf('/');
+  return { group: i < 0 ? '' : av.slice(0, i), version: i < 0 ? av : av.slice(i + 1), kind: typeof o['kind'] === 'string' ? o['kind'] : '' };
+}
+
+/** `schema.GroupVersionKind.String()`: `apps/v1, Kind=Deployment`, `/v1, Kind=Pod`. */
+function gvkText(g: Gvk): string {
+  return `${g.group}/${g.version}, Kind=${g.kind}`;
 }
 
 /**

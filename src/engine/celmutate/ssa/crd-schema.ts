@@ -10,11 +10,12 @@
  * ```
  */
 import { isObject, type JsonObject, type JsonValue } from '../../api/json.ts';
-import { builtinTypeConverter, builtinTypeIndex, DEDUCED_TYPE, UNTYPED_TYPE, type AtomData, type ListData, type MapData, type RefData, type TypeConverter } from './schema.ts';
+import { builtinType, builtinTypeConverter, builtinTypeIndex, DEDUCED_TYPE, UNTYPED_TYPE, type AtomData, type Gvk, type ListData, type MapData, type RefData, type TypeConverter } from './schema.ts';
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
-export type TypeConverterLookup = (gvk: { group: string; version: string; kind: string }) => TypeConverter | undefined;
+/** The type converter of a request's group-version (`TypeConverterManager.GetTypeConverter`). */
+export type TypeConverterLookup = (gvk: Gvk) => TypeConverter | undefined;
 
 function str(v: JsonValue | undefined): string {
   return typeof v === 'string' ? v : '';
@@ -103,7 +104,8 @@ export function crdRootType(openAPIV3Schema: JsonObject): RefData {
  * CRD documents before the built-ins), falling back to the built-in types.
  */
 export function crdTypeConverters(crds: readonly JsonObject[]): TypeConverterLookup {
-  const table = new Map<string, TypeConverter>();
+  const table = new Map<string, RefData>();
+  const gvs = new Set<string>();
   for (const crd of crds) {
     if (crd['kind'] !== 'CustomResourceDefinition') continue;
     const spec = isObject(crd['spec']) ? crd['spec'] : {};
@@ -117,8 +119,18 @@ export function crdTypeConverters(crds: readonly JsonObject[]): TypeConverterLoo
       const schema = isObject(v['schema']) && isObject(v['schema']['openAPIV3Schema']) ? v['schema']['openAPIV3Schema'] : shared;
       const key = `${group}/${str(v['name'])}/${kind}`;
       if (!schema || table.has(key)) continue;
-      table.set(key, { root: crdRootType(schema) });
+      table.set(key, crdRootType(schema));
+      gvs.add(`${group}/${str(v['name'])}`);
     }
   }
-  return (gvk) => table.get(`${gvk.group}/${gvk.version}/${gvk.kind}`) ?? builtinTypeConverter(gvk);
+  return (gvk) => {
+    const builtin = builtinTypeConverter(gvk);
+    if (!gvs.has(`${gvk.group}/${gvk.version}`)) return builtin;
+    return {
+      typeOf: (o) => {
+        if (o.group !== gvk.group || o.version !== gvk.version) return undefined;
+        return table.get(`${o.group}/${o.version}/${o.kind}`) ?? builtinType(o);
+      },
+    };
+  };
 }

@@ -68,20 +68,35 @@ export function mapFieldType(m: MapData, key: string): RefData | undefined {
   return m.e;
 }
 
-/** A type converter: the root type of one kind (`managedfields.TypeConverter` for a GVK). */
+export interface Gvk {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+}
+
+/**
+ * A type converter (`managedfields.TypeConverter`): built per group-version, it types an object by the
+ * object's own kind (undefined: no corresponding type).
+ */
 export interface TypeConverter {
-  readonly root: RefData;
+  typeOf(gvk: Gvk): RefData | undefined;
 }
 
 /** The converter that deduces the type from the value (`managedfields.NewDeducedTypeConverter`). */
-export const deducedTypeConverter: TypeConverter = { root: DEDUCED_TYPE };
+export const deducedTypeConverter: TypeConverter = { typeOf: () => DEDUCED_TYPE };
 
 const GVK_INDEX: ReadonlyMap<string, number> = new Map(TYPES_BY_GVK.map(([k, i]) => [k, i]));
+const GROUP_VERSIONS: ReadonlySet<string> = new Set(TYPES_BY_GVK.map(([k]) => k.slice(0, k.lastIndexOf('/'))));
 
 /** The built-in (Kubernetes 1.32) type of a GVK, undefined for kinds the built-in documents lack. */
-export function builtinTypeConverter(gvk: { group: string; version: string; kind: string }): TypeConverter | undefined {
-  const i = GVK_INDEX.get(`${gvk.group}/${gvk.version}/${gvk.kind}`);
-  return i === undefined ? undefined : { root: i };
+export function builtinType(gvk: Gvk): RefData | undefined {
+  return GVK_INDEX.get(`${gvk.group}/${gvk.version}/${gvk.kind}`);
+}
+
+/** The built-in converter of a group-version, undefined when the built-in documents lack it. */
+export function builtinTypeConverter(gv: { group: string; version: string }): TypeConverter | undefined {
+  if (!GROUP_VERSIONS.has(`${gv.group}/${gv.version}`)) return undefined;
+  return { typeOf: (gvk) => (gvk.group === gv.group && gvk.version === gv.version ? builtinType(gvk) : undefined) };
 }
 
 /** Index of a built-in definition by its OpenAPI name (e.g. ObjectMeta for CRD roots). */
