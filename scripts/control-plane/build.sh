@@ -20,6 +20,7 @@
 # Exit codes: 0 ok, 1 a build failed (the exact command and Go's error are printed as "blocked:"),
 #             2 usage, 3 not cached (--check), 124 budget exceeded.
 set -euo pipefail
+{ # read to the closing brace before running: editing this file mid-build cannot derail a run
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -57,18 +58,20 @@ for v in k8s_version etcd_version chainsaw_version; do
   [ -n "${!v}" ] || { echo "build.sh: cannot read $v from e2e/tools/*/go.mod" >&2; exit 1; }
 done
 
-# component -> module dir, package, version, env name.
-module_dir() { case "$1" in etcd) echo "$tools/etcd" ;; chainsaw) echo "$tools/chainsaw" ;; *) echo "$tools/kubernetes" ;; esac; }
-package_of() {
-  case "$1" in
-    etcd) echo go.etcd.io/etcd/server/v3 ;;
-    chainsaw) echo github.com/kyverno/chainsaw ;;
-    *) echo "k8s.io/kubernetes/cmd/$1" ;;
-  esac
-}
-version_of() { case "$1" in etcd) echo "$etcd_version" ;; chainsaw) echo "$chainsaw_version" ;; *) echo "$k8s_version" ;; esac; }
-env_name() { echo "$1" | tr 'a-z-' 'A-Z_'; }
-binary_path() { echo "$cache/$1-$(version_of "$1")"; }
+# component -> module dir, package, version (plain lookups: forks are slow on a loaded machine).
+declare -A module_dir=([etcd]="$tools/etcd" [chainsaw]="$tools/chainsaw"
+  [kube-apiserver]="$tools/kubernetes" [kube-controller-manager]="$tools/kubernetes" [kubectl]="$tools/kubernetes")
+declare -A package_of=([etcd]=go.etcd.io/etcd/server/v3 [chainsaw]=github.com/kyverno/chainsaw
+  [kube-apiserver]=k8s.io/kubernetes/cmd/kube-apiserver
+  [kube-controller-manager]=k8s.io/kubernetes/cmd/kube-controller-manager
+  [kubectl]=k8s.io/kubernetes/cmd/kubectl)
+declare -A version_of=([etcd]="$etcd_version" [chainsaw]="$chainsaw_version"
+  [kube-apiserver]="$k8s_version" [kube-controller-manager]="$k8s_version" [kubectl]="$k8s_version")
+declare -A binary_path env_name
+for c in "${!version_of[@]}"; do
+  binary_path[$c]="$cache/$c-${version_of[$c]}"
+  env_name[$c]="${c^^}"; env_name[$c]="${env_name[$c]//-/_}"
+done
 
 # The version stamps hack/lib/version.sh puts in release builds; without them the binaries report
 # v0.0.0-master, which clients' version checks reject.
@@ -89,10 +92,10 @@ ldflags_of() {
 }
 
 missing=()
-for c in "${components[@]}"; do [ -x "$(binary_path "$c")" ] || missing+=("$c"); done
+for c in "${components[@]}"; do [ -x "${binary_path[$c]}" ] || missing+=("$c"); done
 
 if [ "$check" = 1 ]; then
-  for c in "${missing[@]}"; do log "not cached: $(binary_path "$c")"; done
+  for c in "${missing[@]}"; do log "not cached: ${binary_path[$c]}"; done
   [ ${#missing[@]} -eq 0 ] || exit 3
 fi
 
@@ -103,33 +106,33 @@ if [ ${#missing[@]} -gt 0 ]; then
   flock 9
   start=$SECONDS
   for c in "${missing[@]}"; do
-    out="$(binary_path "$c")"
+    out="${binary_path[$c]}"
     [ -x "$out" ] && continue # built by a concurrent run while this one waited for the lock
     limit=()
     if [ -n "$budget" ]; then
       left=$(( budget - (SECONDS - start) ))
       if [ "$left" -le 0 ]; then
-        echo "blocked: build budget of ${budget}s used up before $c $(version_of "$c")" >&2
+        echo "blocked: build budget of ${budget}s used up before $c ${version_of[$c]}" >&2
         exit 124
       fi
       limit=(timeout --kill-after=10 "$left")
     fi
     tmp="$out.tmp.$$"
-    cmd=(go build -trimpath -mod=readonly -buildvcs=false -ldflags "$(ldflags_of "$c")" -o "$tmp" "$(package_of "$c")")
-    log "building $c $(version_of "$c") (in e2e/tools/$(basename "$(module_dir "$c")"))"
+    cmd=(go build -trimpath -mod=readonly -buildvcs=false -ldflags "$(ldflags_of "$c")" -o "$tmp" "${package_of[$c]}")
+    log "building $c ${version_of[$c]} (in e2e/tools/${module_dir[$c]##*/})"
     t0=$SECONDS
     set +e
-    (cd "$(module_dir "$c")" && GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS= "${limit[@]}" "${cmd[@]}") >"$tmp.log" 2>&1
+    (cd "${module_dir[$c]}" && GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS= "${limit[@]}" "${cmd[@]}") >"$tmp.log" 2>&1
     rc=$?
     set -e
     if [ "$rc" -ne 0 ]; then
       rm -f "$tmp"
       if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-        echo "blocked: build budget of ${budget}s exceeded while building $c $(version_of "$c")" >&2
+        echo "blocked: build budget of ${budget}s exceeded while building $c ${version_of[$c]}" >&2
         rm -f "$tmp.log"
         exit 124
       fi
-      echo "blocked: building $c $(version_of "$c") failed (exit $rc): (cd e2e/tools/$(basename "$(module_dir "$c")") && ${cmd[*]})" >&2
+      echo "blocked: building $c ${version_of[$c]} failed (exit $rc): (cd e2e/tools/${module_dir[$c]##*/} && ${cmd[*]})" >&2
       tail -n 40 "$tmp.log" >&2
       rm -f "$tmp.log"
       exit 1
@@ -141,8 +144,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "$print_env" = 1 ]; then
-  for c in "${components[@]}"; do echo "$(env_name "$c")=$(binary_path "$c")"; done
+  for c in "${components[@]}"; do echo "${env_name[$c]}=${binary_path[$c]}"; done
   echo "KUBERNETES_VERSION=$k8s_version"
   echo "ETCD_VERSION=$etcd_version"
   echo "CHAINSAW_VERSION=$chainsaw_version"
 fi
+exit 0
+}

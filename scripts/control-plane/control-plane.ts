@@ -176,6 +176,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     return p;
   };
 
+  const tBinaries = Date.now() - t0;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kyverno-ts-e2e-'));
   const pkiDir = join(dataDir, 'pki');
   const logDir = join(dataDir, 'logs');
@@ -193,6 +194,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const admin = issueCertificate(ca, pkiDir, { name: 'admin', commonName: 'kubernetes-admin', organizations: ['system:masters'], usage: 'client' });
   const kcmClient = issueCertificate(ca, pkiDir, { name: 'kube-controller-manager', commonName: 'system:kube-controller-manager', usage: 'client' });
   const serviceAccountKey = createKeyPair(pkiDir, 'sa');
+  log(`binaries found in ${tBinaries} ms, certificates and keys made in ${Date.now() - t0 - tBinaries} ms (${dataDir})`);
 
   const procs: ManagedProcess[] = [];
   const logFiles: Record<string, string> = {};

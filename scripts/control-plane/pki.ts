@@ -1,8 +1,8 @@
 /**
  * Test PKI for the e2e control plane and for local webhook servers: a CA, leaf certificates signed by
  * it, and bare key pairs (the service-account signing key). Keys are ECDSA P-256 (fast to make;
- * accepted by kube-apiserver, etcd clients and node:https). Made with the `openssl` CLI, since node's
- * crypto cannot sign certificates.
+ * accepted by kube-apiserver, etcd clients and node:https), made by node's crypto; certificates are
+ * signed by the `openssl` CLI (one call each), since node's crypto cannot sign certificates.
  *
  * Example:
  *   const ca = createCertificateAuthority(dir, 'webhook-ca');
@@ -11,7 +11,7 @@
  *   // the webhook configuration then carries caBundle = base64(ca.certPem)
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -65,8 +65,12 @@ function openssl(args: readonly string[]): void {
   }
 }
 
-function newKey(keyFile: string): void {
-  openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyFile]);
+/** Writes a new P-256 private key (PKCS#8 PEM) to `keyFile`; returns both halves as PEM. */
+function newKey(keyFile: string): { keyPem: string; publicKeyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  writeFileSync(keyFile, keyPem, { mode: 0o600 });
+  return { keyPem, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }
 
 function serial(): string {
@@ -85,9 +89,9 @@ function subject(commonName: string, organizations: readonly string[] = []): str
 export function createKeyPair(dir: string, name: string): KeyPairFiles {
   const keyFile = join(dir, `${name}.key`);
   const publicKeyFile = join(dir, `${name}.pub`);
-  newKey(keyFile);
-  openssl(['pkey', '-in', keyFile, '-pubout', '-out', publicKeyFile]);
-  return { keyFile, publicKeyFile, keyPem: readFileSync(keyFile, 'utf8'), publicKeyPem: readFileSync(publicKeyFile, 'utf8') };
+  const { keyPem, publicKeyPem } = newKey(keyFile);
+  writeFileSync(publicKeyFile, publicKeyPem);
+  return { keyFile, publicKeyFile, keyPem, publicKeyPem };
 }
 
 /** Creates a self-signed CA (`<dir>/<name>.crt`, `<dir>/<name>.key`), valid for `days` (default 7). */
@@ -95,7 +99,7 @@ export function createCertificateAuthority(dir: string, name: string, days = 7):
   const keyFile = join(dir, `${name}.key`);
   const certFile = join(dir, `${name}.crt`);
   const configFile = join(dir, `${name}.cnf`);
-  newKey(keyFile);
+  const { keyPem } = newKey(keyFile);
   writeFileSync(
     configFile,
     [
@@ -113,22 +117,24 @@ export function createCertificateAuthority(dir: string, name: string, days = 7):
     ].join('\n'),
   );
   openssl(['req', '-x509', '-new', '-config', configFile, '-key', keyFile, '-days', String(days), '-set_serial', serial(), '-out', certFile]);
-  return { certFile, keyFile, certPem: readFileSync(certFile, 'utf8'), keyPem: readFileSync(keyFile, 'utf8') };
+  return { certFile, keyFile, certPem: readFileSync(certFile, 'utf8'), keyPem };
 }
 
 /** Issues a leaf certificate signed by `ca` into `<dir>/<request.name>.{crt,key}`. */
 export function issueCertificate(ca: CertificateFiles, dir: string, request: CertificateRequest): CertificateFiles {
   const keyFile = join(dir, `${request.name}.key`);
   const certFile = join(dir, `${request.name}.crt`);
-  const csrFile = join(dir, `${request.name}.csr`);
-  const extFile = join(dir, `${request.name}.ext`);
-  newKey(keyFile);
-  openssl(['req', '-new', '-key', keyFile, '-subj', subject(request.commonName, request.organizations), '-out', csrFile]);
+  const configFile = join(dir, `${request.name}.cnf`);
+  const { keyPem } = newKey(keyFile);
   const usages = { server: 'serverAuth', client: 'clientAuth', 'server+client': 'serverAuth, clientAuth' }[request.usage];
   const sans = [...(request.dnsNames ?? []).map((d) => `DNS:${d}`), ...(request.ipAddresses ?? []).map((ip) => `IP:${ip}`)];
   writeFileSync(
-    extFile,
+    configFile,
     [
+      '[req]',
+      'distinguished_name = dn',
+      'x509_extensions = v3',
+      '[dn]',
       '[v3]',
       'basicConstraints = critical, CA:FALSE',
       'keyUsage = critical, digitalSignature, keyEncipherment',
@@ -138,9 +144,10 @@ export function issueCertificate(ca: CertificateFiles, dir: string, request: Cer
       '',
     ].join('\n'),
   );
+  // OpenSSL 3: `req -x509 -CA` signs the new certificate with the CA in one step.
   openssl([
-    'x509', '-req', '-in', csrFile, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-set_serial', serial(),
-    '-days', String(request.days ?? 7), '-extfile', extFile, '-extensions', 'v3', '-out', certFile,
+    'req', '-x509', '-new', '-config', configFile, '-key', keyFile, '-subj', subject(request.commonName, request.organizations),
+    '-CA', ca.certFile, '-CAkey', ca.keyFile, '-set_serial', serial(), '-days', String(request.days ?? 7), '-out', certFile,
   ]);
-  return { certFile, keyFile, certPem: readFileSync(certFile, 'utf8'), keyPem: readFileSync(keyFile, 'utf8') };
+  return { certFile, keyFile, certPem: readFileSync(certFile, 'utf8'), keyPem };
 }

@@ -1,14 +1,14 @@
 /**
  * Child processes of the e2e control plane (etcd, kube-apiserver, kube-controller-manager): each
  * writes stdout and stderr to its own log file, is stopped with SIGTERM then SIGKILL, and is killed
- * if this Node process exits while it still runs.
+ * if this Node process exits while it still runs (or dies: parent-death signal through setpriv).
  *
  * Example:
  *   const p = startProcess('etcd', '/path/etcd', ['--data-dir', d], join(dir, 'etcd.log'));
  *   ...; await p.stop();
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 
 /** How a process ended. */
 export interface ProcessExit {
@@ -40,6 +40,8 @@ export class ProcessStartError extends Error {
 }
 
 const live = new Set<ChildProcess>();
+/** util-linux's setpriv sets PR_SET_PDEATHSIG, so children die even if this process is SIGKILLed. */
+const SETPRIV = '/usr/bin/setpriv';
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -86,7 +88,9 @@ export function startProcess(
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(binary, args, { stdio: ['ignore', fd, fd], env });
+    child = existsSync(SETPRIV)
+      ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', binary, ...args], { stdio: ['ignore', fd, fd], env })
+      : spawn(binary, args, { stdio: ['ignore', fd, fd], env });
   } finally {
     closeSync(fd);
   }

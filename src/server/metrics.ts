@@ -45,10 +45,18 @@ function labelText(names: readonly string[], values: readonly string[], extra?: 
   return parts.length === 0 ? '' : `{${parts.join(',')}}`;
 }
 
+/** A serializable copy of one metric's series (to merge the registries of worker threads). */
+export interface MetricSnapshot {
+  name: string;
+  series: Array<{ key: string; values: readonly string[]; value?: number; counts?: number[]; sum?: number; count?: number }>;
+}
+
 interface Metric {
   readonly name: string;
   render(out: string[]): void;
   reset(): void;
+  snapshot(): MetricSnapshot;
+  merge(s: MetricSnapshot): void;
 }
 
 /** A monotonically increasing counter. */
@@ -68,9 +76,27 @@ export class Counter implements Metric {
     else this.series.set(key, { values: labelValues.slice(), value: by });
   }
 
+  /**
+   * Hot-path form of `inc`: `key` identifies the series (any string unique per label combination, e.g.
+   * the values joined by `\u0001`), `values` builds the label values only when the series is new.
+   */
+  incKey(key: string, values: () => readonly string[], by = 1): void {
+    const s = this.series.get(key);
+    if (s) s.value += by;
+    else this.series.set(key, { values: values(), value: by });
+  }
+
   /** Current value of a series (0 when absent). */
   get(labelValues: readonly string[]): number {
     return this.series.get(labelValues.join(SEP))?.value ?? 0;
+  }
+
+  snapshot(): MetricSnapshot {
+    return { name: this.name, series: [...this.series].map(([key, s]) => ({ key, values: s.values, value: s.value })) };
+  }
+
+  merge(snap: MetricSnapshot): void {
+    for (const s of snap.series) this.incKey(s.key, () => s.values, s.value ?? 0);
   }
 
   render(out: string[]): void {
@@ -97,6 +123,15 @@ export class Gauge implements Metric {
     const s = this.series.get(key);
     if (s) s.value = value;
     else this.series.set(key, { values: labelValues.slice(), value });
+  }
+
+  snapshot(): MetricSnapshot {
+    return { name: this.name, series: [...this.series].map(([key, s]) => ({ key, values: s.values, value: s.value })) };
+  }
+
+  /** gauges of several threads: the last value wins */
+  merge(snap: MetricSnapshot): void {
+    for (const s of snap.series) this.set(s.values, s.value ?? 0);
   }
 
   render(out: string[]): void {
@@ -128,10 +163,14 @@ export class Histogram implements Metric {
   ) {}
 
   observe(labelValues: readonly string[], value: number): void {
-    const key = labelValues.join(SEP);
+    this.observeKey(labelValues.join(SEP), () => labelValues.slice(), value);
+  }
+
+  /** Hot-path form of `observe` (see `Counter.incKey`). */
+  observeKey(key: string, values: () => readonly string[], value: number): void {
     let s = this.series.get(key);
     if (!s) {
-      s = { values: labelValues.slice(), counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 };
+      s = { values: values(), counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 };
       this.series.set(key, s);
     }
     let i = 0;
@@ -145,6 +184,23 @@ export class Histogram implements Metric {
   /** Number of observations of a series (0 when absent). */
   count(labelValues: readonly string[]): number {
     return this.series.get(labelValues.join(SEP))?.count ?? 0;
+  }
+
+  snapshot(): MetricSnapshot {
+    return { name: this.name, series: [...this.series].map(([key, s]) => ({ key, values: s.values, counts: s.counts.slice(), sum: s.sum, count: s.count })) };
+  }
+
+  merge(snap: MetricSnapshot): void {
+    for (const s of snap.series) {
+      let mine = this.series.get(s.key);
+      if (!mine) {
+        mine = { values: s.values, counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 };
+        this.series.set(s.key, mine);
+      }
+      (s.counts ?? []).forEach((c, i) => (mine.counts[i] = (mine.counts[i] ?? 0) + c));
+      mine.sum += s.sum ?? 0;
+      mine.count += s.count ?? 0;
+    }
   }
 
   render(out: string[]): void {
@@ -187,6 +243,15 @@ export class MetricsRegistry {
     if (this.metrics.has(m.name)) throw new Error(`metric ${m.name} registered twice`);
     this.metrics.set(m.name, m);
     return m;
+  }
+
+  snapshot(): MetricSnapshot[] {
+    return [...this.metrics.values()].map((m) => m.snapshot());
+  }
+
+  /** Adds another registry's snapshot (metrics of the same names). */
+  merge(snaps: readonly MetricSnapshot[]): void {
+    for (const s of snaps) this.metrics.get(s.name)?.merge(s);
   }
 
   /** The Prometheus text format (content type `text/plain; version=0.0.4; charset=utf-8`). */

@@ -18,6 +18,7 @@ import { StaticClusterState } from './sources/static-cluster.ts';
 import { StaticConfigSource } from './sources/static-config.ts';
 import { StaticPolicySource } from './sources/static-policies.ts';
 import { DirCertStore } from './tls/dir-store.ts';
+import { WorkerPool } from './workers/pool.ts';
 import type { KeyAlgorithm } from './tls/keypair.ts';
 import { TlsProvider } from './tls/provider.ts';
 import { CertRenewer, DEFAULT_RENEW_BEFORE_MS } from './tls/renewer.ts';
@@ -47,6 +48,10 @@ export interface StandaloneOptions {
   auditCapacity?: number;
   /** a plain-HTTP listener serving only `/metrics` (Kyverno's `:8000`) */
   metricsListen?: { host: string; port: number };
+  /** evaluation worker threads (0: evaluate on the server thread) */
+  workers?: number;
+  /** log verbosity (workers create their own loggers) */
+  verbosity?: number;
   log: Logger;
 }
 
@@ -93,7 +98,32 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
   }
   const metrics = new KyvernoMetrics({ version: SERVER_VERSION });
   const reports = new MemoryReportSink();
+  let pool: WorkerPool | undefined;
+  if ((opts.workers ?? 0) > 0) {
+    pool = await WorkerPool.start(
+      opts.workers as number,
+      {
+        policyPaths: opts.policyPaths,
+        exceptionPaths: opts.exceptionPaths ?? [],
+        resourcePaths: opts.resourcePaths ?? [],
+        configPath: opts.configPath,
+        kyvernoNamespace: opts.kyvernoNamespace,
+        protectManagedResources: opts.protectManagedResources,
+        dumpPayload: opts.dumpPayload,
+        exceptions: opts.exceptions,
+        admissionReports: opts.admissionReports,
+        forceFailurePolicyIgnore: opts.forceFailurePolicyIgnore,
+        webhookTimeoutSeconds: opts.webhookTimeoutSeconds,
+        auditWorkers: opts.auditWorkers,
+        auditCapacity: opts.auditCapacity,
+        verbosity: opts.verbosity ?? 0,
+      },
+      metrics,
+      log,
+    );
+  }
   const server = new AdmissionServer({
+    pool,
     policies,
     namespaces: cluster,
     roleBindings: cluster,
@@ -171,6 +201,7 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
       } catch (err) {
         l.error(err, 'configuration reload failed; keeping the previous configuration');
       }
+      pool?.reload();
     },
     async stop() {
       tls?.stop();

@@ -5,7 +5,7 @@
  * otherwise. The runner's closing summary is what CI reads.
  *
  * Environment:
- *   E2E_ONLY=<substring>        run only the suites whose path contains it
+ *   E2E_ONLY=<a,b,...>          run only the suites whose path contains one of these substrings
  *   E2E_BUILD_BUDGET=<seconds>  how long a cold build of the binaries may take (default 5400)
  *   E2E_KEEP=1                  keep the data directory even when everything passed
  */
@@ -45,10 +45,10 @@ after(async () => {
   await cp?.stop({ keepData: failed || process.env.E2E_KEEP === '1' });
 });
 
-const only = process.env.E2E_ONLY;
+const only = process.env.E2E_ONLY?.split(',').filter((s) => s !== '');
 for (const name of readdirSync(here).sort()) {
   if (!name.endsWith('.e2e.ts')) continue;
   const file = join(here, name);
-  if (only && !relative(root, file).includes(only)) continue;
+  if (only && !only.some((o) => relative(root, file).includes(o))) continue;
   await import(pathToFileURL(file).href);
 }

@@ -20,18 +20,20 @@ import type { FakeCluster } from '../../k8s/fake-cluster.ts';
 import { parseYamlStream } from '../../k8s/yaml.ts';
 import type { KindContext } from './types.ts';
 
-/** The CEL-specific inputs of a test. */
+/**
+ * The CEL-specific inputs of a test, carried on the KindContext (the same fields the mutating kinds
+ * read): the test's `context` file and its `apiCallResponses` as HTTP mocks. Global context entries
+ * come from `ports.globalContext`.
+ */
 export interface CelTestContext {
-  /** the test's `context` file (cli.kyverno.io/v1alpha1 Context) */
-  readonly contextFile?: { readonly resources: readonly Resource[]; readonly images: Readonly<Record<string, JsonObject>> };
-  /** `globalContextEntries`, resolved (name -> data or projections) */
-  readonly globalContextEntries?: Readonly<Record<string, JsonValue>>;
+  /** the test's `context` file (cli.kyverno.io/v1alpha1 Context): objects and image data */
+  readonly celContext?: { readonly resources: readonly Resource[]; readonly images: Readonly<Record<string, JsonObject>> };
   /** `apiCallResponses` as Kyverno's HTTP mock index: `METHOD:url` or `url` -> `{body, statusCode}` */
   readonly httpMocks?: Readonly<Record<string, JsonValue>>;
 }
 
 /** A KindContext that may carry the CEL inputs (see `loadCelTestContext`). */
-export type CelKindContext = KindContext & { readonly cel?: CelTestContext };
+export type CelKindContext = KindContext & CelTestContext;
 
 /** An error loading the context file (Kyverno's CLI fails the test). */
 export class CelContextLoadError extends Error {
@@ -72,7 +74,7 @@ function imageDataJson(v: JsonObject): JsonObject {
 }
 
 /** Loads a `context` file (resources and images). */
-export function loadContextFile(path: string): NonNullable<CelTestContext['contextFile']> {
+export function loadContextFile(path: string): NonNullable<CelTestContext['celContext']> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -94,19 +96,17 @@ export function loadContextFile(path: string): NonNullable<CelTestContext['conte
 }
 
 /**
- * The CEL inputs of a test: `contextPath` (relative to `dir`), resolved global context entries and the
- * raw `apiCallResponses`.
+ * The CEL inputs of a test (spread them into the KindContext): `contextPath` (the test's `context`,
+ * relative to `dir`) and the raw `apiCallResponses`.
  */
 export function loadCelTestContext(opts: {
   readonly dir: string;
   readonly contextPath?: string;
-  readonly globalContextEntries?: Readonly<Record<string, JsonValue>>;
   readonly apiCallResponses?: readonly ApiCallResponse[];
 }): CelTestContext {
   const file = opts.contextPath ? (isAbsolute(opts.contextPath) ? opts.contextPath : join(opts.dir, opts.contextPath)) : undefined;
   return {
-    contextFile: file ? loadContextFile(file) : undefined,
-    globalContextEntries: opts.globalContextEntries,
+    celContext: file ? loadContextFile(file) : undefined,
     httpMocks: httpMockIndex(opts.apiCallResponses),
   };
 }
@@ -223,17 +223,18 @@ export function celContextPorts(ctx: CelKindContext): CelContextPorts {
     };
   }
   const resources: Array<{ gvr: Gvr; object: Resource }> = [];
-  for (const r of ctx.cel?.contextFile?.resources ?? []) {
+  for (const r of ctx.celContext?.resources ?? []) {
     const { group, version } = splitApiVersion(typeof r['apiVersion'] === 'string' ? r['apiVersion'] : '');
     const kind = typeof r['kind'] === 'string' ? r['kind'] : '';
     const m = restMapping(ctx, { group, version, kind });
     if (!m) throw new CelContextLoadError(`no matches for kind "${kind}" in version "${String(r['apiVersion'] ?? '')}"`);
     resources.push({ gvr: m, object: r });
   }
+  const gce = ctx.ports.globalContext;
   return fakeContextPorts({
     resources,
-    images: ctx.cel?.contextFile?.images,
-    globalReferences: ctx.cel?.globalContextEntries,
-    httpMocks: ctx.cel?.httpMocks,
+    images: ctx.celContext?.images,
+    globalReference: gce ? (name) => gce(name) : undefined,
+    httpMocks: ctx.httpMocks,
   });
 }

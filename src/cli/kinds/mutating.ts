@@ -24,6 +24,7 @@ import { policyEnvironment } from '../../engine/celmutate/common/program.ts';
 import type { CelPolicyException, MatchResources } from '../../engine/celmutate/common/types.ts';
 import {
   applyMutatingAdmissionPolicy,
+  MapCompiler,
   type MutatingAdmissionPolicy,
   type MutatingAdmissionPolicyBinding,
 } from '../../engine/celmutate/map/admission-policy.ts';
@@ -296,6 +297,7 @@ export function responsePolicy(p: JsonObject): EngineResponse['policy'] {
 
 interface Caches {
   envs: Map<string, CelEnvironment>;
+  map?: MapCompiler;
   compiled: WeakMap<JsonObject, CompiledMutatingPolicy[] | Error>;
   converters?: TypeConverterLookup;
 }
@@ -314,6 +316,14 @@ export function cachedEnvironment(ctx: KindContext, key: string, make: () => Cel
   let env = c.envs.get(key);
   if (!env) c.envs.set(key, (env = make()));
   return env;
+}
+
+function mapCompiler(ctx: KindContext): MapCompiler {
+  const c = cachesFor(ctx);
+  c.map ??= new MapCompiler((hasParams) =>
+    cachedEnvironment(ctx, hasParams ? 'map-params' : 'map', () => policyEnvironment({ namespaced: false, clock: systemClock, ...(hasParams ? { variables: { params: 'dyn' } } : {}) })),
+  );
+  return c.map;
 }
 
 function typeConverters(ctx: KindContext): TypeConverterLookup {
@@ -356,8 +366,7 @@ function applyMaps(ctx: KindContext, policies: readonly JsonObject[], resource: 
   const { gvk } = resourceGvk(resource, ctx.variables);
   const mapping = restMapping(ctx, gvk);
   if (!mapping) throw new Error(`failed to map gvk to gvr ${gvkString(gvk)}: no matches for kind "${gvk.kind}" in version "${gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`}"`);
-  const envFor = (hasParams: boolean): CelEnvironment =>
-    cachedEnvironment(ctx, hasParams ? 'map-params' : 'map', () => policyEnvironment({ namespaced: false, clock: systemClock, ...(hasParams ? { variables: { params: 'dyn' } } : {}) }));
+  const compiler = mapCompiler(ctx);
   const responses: EngineResponse[] = [];
   let current = resource;
   for (const policy of maps) {
@@ -373,7 +382,7 @@ function applyMaps(ctx: KindContext, policies: readonly JsonObject[], resource: 
       ...(ctx.userInfo?.userInfo ? { userInfo: ctx.userInfo.userInfo } : {}),
     };
     const mine = bindings.filter((b) => b.spec?.policyName === (policy.metadata?.name ?? ''));
-    const r = applyMutatingAdmissionPolicy(envFor, {
+    const r = applyMutatingAdmissionPolicy(compiler, {
       policy,
       bindings: mine,
       attr,

@@ -6,6 +6,7 @@
  *
  *   `Object{spec: Object.spec{replicas: 3}}`
  *   -> `__mpol_object("Object").__mpol_set("spec", (__mpol_object_field("Object.spec").__mpol_set("replicas", (3))))`
+ *   `JSONPatch{op: "add"}` -> `__mpol_patch_set(__mpol_jsonpatch(), "op", ("add"))`
  *
  * `?field: value` (an optional field initializer) becomes `__mpol_set_optional`. Only the type names the
  * resolver knows (`Object`, `Object.<path>`, `JSONPatch`) are rewritten; anything else is left for the
@@ -128,7 +129,7 @@ class Rewriter {
     let i = from;
     while (i < to) {
       const t = this.tokens[i]!;
-      const msg = this.messageAt(i, to);
+      const msg = this.messageAt(i, to) ?? this.hasAt(i, to);
       if (msg) {
         out += this.src.slice(pos, t.start) + msg.text;
         pos = this.tokens[msg.end - 1]!.end;
@@ -163,9 +164,39 @@ class Rewriter {
     if (!fields) return undefined;
     let text = constructorCall(name);
     for (const f of fields) {
-      text += `.${f.optional ? '__mpol_set_optional' : '__mpol_set'}(${JSON.stringify(f.name)}, (${this.range(f.from, f.to)}))`;
+      const value = `(${this.range(f.from, f.to)})`;
+      if (name === 'JSONPatch') text = `${f.optional ? '__mpol_patch_set_optional' : '__mpol_patch_set'}(${text}, ${JSON.stringify(f.name)}, ${value})`;
+      else text += `.${f.optional ? '__mpol_set_optional' : '__mpol_set'}(${JSON.stringify(f.name)}, ${value})`;
     }
     return { text, end: close + 1 };
+  }
+
+  /**
+   * `has(e.f)` where `e` is not a plain identifier path (`has(x[0].f)`, `has(f(x).g)`): cel-go accepts
+   * any operand, the parser used here only identifier paths, so it becomes `__mpol_has((e), "f")`.
+   */
+  private hasAt(i: number, limit: number): { text: string; end: number } | undefined {
+    const t = this.tokens[i]!;
+    if (t.kind !== 'ident' || t.text !== 'has') return undefined;
+    const prev = this.tokens[i - 1];
+    if (prev && prev.kind === 'punct' && prev.text === '.') return undefined;
+    const open = this.tokens[i + 1];
+    if (!open || open.text !== '(') return undefined;
+    const close = matching(this.tokens, i + 1);
+    if (close < 0 || close >= limit) return undefined;
+    const last = this.tokens[close - 1];
+    const dot = this.tokens[close - 2];
+    if (!last || last.kind !== 'ident' || !dot || dot.text !== '.' || close - 2 <= i + 2) return undefined;
+    // a plain path: ident ('.' ident | '.' '?' ident)*
+    let plain = this.tokens[i + 2]!.kind === 'ident';
+    for (let k = i + 3; plain && k < close - 2; ) {
+      if (this.tokens[k]!.text !== '.') plain = false;
+      else if (this.tokens[k + 1]?.text === '?' && this.tokens[k + 2]?.kind === 'ident') k += 3;
+      else if (this.tokens[k + 1]?.kind === 'ident') k += 2;
+      else plain = false;
+    }
+    if (plain) return undefined;
+    return { text: `__mpol_has((${this.range(i + 2, close - 2)}), ${JSON.stringify(last.text)})`, end: close + 1 };
   }
 
   /** Field initializers between the braces: `[?]name: expr` separated by commas (trailing comma allowed). */
@@ -207,7 +238,7 @@ class Rewriter {
  * without any is returned unchanged.
  */
 export function rewriteMessageSyntax(expression: string): string {
-  if (!/(Object|JSONPatch)\s*(\.\s*[A-Za-z_][A-Za-z0-9_]*\s*)*\{/.test(expression)) return expression;
+  if (!/(Object|JSONPatch)\s*(\.\s*[A-Za-z_][A-Za-z0-9_]*\s*)*\{|\bhas\s*\(/.test(expression)) return expression;
   const tokens = tokenize(expression);
   if (tokens.length === 0) return expression;
   return new Rewriter(expression, tokens).range(0, tokens.length);

@@ -153,7 +153,9 @@ export const mutationLibrary: CelLibrary = {
     env.registerType(PATCH, JsonPatchVal);
     env.registerFunction(`__mpol_object(string): ${ROOT}`, (name: string) => new RootObjectVal(name));
     env.registerFunction(`__mpol_object_field(string): ${NESTED}`, (name: string) => new NestedObjectVal(name));
-    env.registerFunction(`__mpol_jsonpatch(): ${PATCH}`, () => new JsonPatchVal());
+    // JSONPatch values are typed dyn: cel-go lets `cond ? JSONPatch{...} : null` type-check (null is
+    // assignable to object types), which the checker used here only allows for dyn
+    env.registerFunction('__mpol_jsonpatch(): dyn', () => new JsonPatchVal());
     for (const t of [ROOT, NESTED]) {
       env.registerFunction(`${t}.__mpol_set(string, dyn): ${t}`, (o: ObjectVal, k: string, v: unknown) => o.with(k, v));
       env.registerFunction(`${t}.__mpol_set_optional(string, dyn): ${t}`, (o: ObjectVal, k: string, v: unknown) => {
@@ -161,10 +163,17 @@ export const mutationLibrary: CelLibrary = {
         return v.hasValue() ? o.with(k, v.value()) : o;
       });
     }
-    env.registerFunction(`${PATCH}.__mpol_set(string, dyn): ${PATCH}`, (o: JsonPatchVal, k: string, v: unknown) => o.with(k, v));
-    env.registerFunction(`${PATCH}.__mpol_set_optional(string, dyn): ${PATCH}`, (o: JsonPatchVal, k: string, v: unknown) => {
+    env.registerFunction('__mpol_patch_set(dyn, string, dyn): dyn', (o: JsonPatchVal, k: string, v: unknown) => o.with(k, v));
+    env.registerFunction('__mpol_patch_set_optional(dyn, string, dyn): dyn', (o: JsonPatchVal, k: string, v: unknown) => {
       if (!(v instanceof Optional)) throw new CelFunctionError('no such overload');
       return v.hasValue() ? o.with(k, v.value()) : o;
+    });
+    // `has(e.f)` for an operand the parser's has() macro does not take (see message-syntax.ts):
+    // presence of the key in a map or object, false for any other value (cel-go's test-only selection)
+    env.registerFunction('__mpol_has(dyn, string): bool', (v: unknown, f: string) => {
+      if (v instanceof Map) return v.has(f);
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) return Object.prototype.hasOwnProperty.call(v, f) && (v as Record<string, unknown>)[f] !== undefined;
+      return false;
     });
     const ns = defineNamespace(env, 'jsonpatch');
     env.registerFunction(`${ns}.escapeKey(string): string`, (_n: unknown, k: string) => escapeJsonPatchKey(k));

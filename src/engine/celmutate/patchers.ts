@@ -15,6 +15,9 @@ import { checkTypeNames, JsonPatchVal, mutationValueToJson, ObjectVal, objectVal
 import { applyStructuredMergeDiff } from './ssa/apply.ts';
 import type { TypeConverter } from './ssa/schema.ts';
 
+/** Output types a JSONPatch expression may have (JSONPatch values are typed dyn, see mutation-library.ts). */
+export const JSON_PATCH_OUTPUT: readonly string[] = ['list(dyn)', 'list(JSONPatch)'];
+
 export type PatchResult = { object: JsonObject } | { error: string };
 
 /** Applies the value of an ApplyConfiguration expression to `object`. */

@@ -36,8 +36,8 @@ export interface FakeContextData {
   readonly resources?: ReadonlyArray<{ readonly gvr: Gvr; readonly object: Resource }>;
   /** image data by image reference (context file `images`) */
   readonly images?: Readonly<Record<string, JsonObject>>;
-  /** global context entries by name */
-  readonly globalReferences?: Readonly<Record<string, JsonValue>>;
+  /** a global context entry by name (undefined when unknown) */
+  readonly globalReference?: (name: string) => JsonValue | undefined;
   /** HTTP mocks keyed `METHOD:url` or `url` (bodies already wrapped as `{body, statusCode}`) */
   readonly httpMocks?: Readonly<Record<string, JsonValue>>;
 }
@@ -88,7 +88,7 @@ export function fakeContextPorts(data: FakeContextData): CelContextPorts {
     },
   };
   const images = data.images ?? {};
-  const refs = data.globalReferences ?? {};
+  const lookup = data.globalReference ?? (() => undefined);
   return {
     resource,
     http: mockAwareHttp(offlineHttp, data.httpMocks ?? {}),
@@ -101,8 +101,8 @@ export function fakeContextPorts(data: FakeContextData): CelContextPorts {
     },
     globalContext: {
       getGlobalReference(name, projection) {
-        if (!Object.prototype.hasOwnProperty.call(refs, name)) return null;
-        const d = refs[name] as JsonValue;
+        const d = lookup(name);
+        if (d === undefined) return null;
         if (projection !== '') {
           if (d !== null && typeof d === 'object' && !Array.isArray(d)) {
             if (Object.prototype.hasOwnProperty.call(d, projection)) return d[projection] as JsonValue;

@@ -46,9 +46,21 @@ export class CelPolicyEnvironments {
   private nvpol?: CelEnvironment;
   private readonly plugin = new Map<string, CelEnvironment>();
   private pluginBase?: CelEnvironment;
+  private readonly memos = new WeakMap<object, unknown>();
 
   /** `ports`: the clock and random source of `time.now()` / `random()`. */
   constructor(readonly ports: CelLibraryContext = {}) {}
+
+  /**
+   * Compiled state kept with these environments, keyed by a policy (or rule) object:
+   * `envs.memo(rule, () => compile(rule))` compiles once per object.
+   */
+  memo<T>(key: object, make: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const v = make();
+    this.memos.set(key, v);
+    return v;
+  }
 
   /** The ValidatingPolicy environment (namespaced policies get the namespaced `resource` library). */
   validatingPolicy(namespaced: boolean): CelEnvironment {

@@ -45,6 +45,8 @@ export function recordPolicyResults(
   dryRun: boolean,
   seconds: number,
 ): void {
+  const rules = response.policyResponse.rules;
+  if (rules.length === 0) return;
   const namespaced = policy.kind === 'Policy';
   const namespace = namespaced ? (policy.metadata.namespace ?? '') : '-';
   if (!metrics.checkNamespace(namespace)) return;
@@ -57,9 +59,13 @@ export function recordPolicyResults(
   const cause = admissionOperation ? 'admission_request' : 'background_scan';
   const dry = dryRun ? 'true' : 'false';
   const name = policy.metadata.name ?? '';
-  for (const r of response.policyResponse.rules) {
-    const labels = [validationMode, policyType, background, namespace, name, kind, resourceNamespace, op, r.name, r.status, ruleTypeLabel(r.ruleType), cause, dry];
-    metrics.policyResults.inc(labels);
-    metrics.policyExecutionDuration.observe(labels, seconds);
+  // one key per series: the policy/resource part once, then rule, result and type
+  const prefix = `${validationMode}\u0001${policyType}\u0001${background}\u0001${namespace}\u0001${name}\u0001${kind}\u0001${resourceNamespace}\u0001${op}\u0001${cause}\u0001${dry}`;
+  for (const r of rules) {
+    const type = ruleTypeLabel(r.ruleType);
+    const key = `${prefix}\u0001${r.name}\u0001${r.status}\u0001${type}`;
+    const values = () => [validationMode, policyType, background, namespace, name, kind, resourceNamespace, op, r.name, r.status, type, cause, dry];
+    metrics.policyResults.incKey(key, values);
+    metrics.policyExecutionDuration.observeKey(key, values, seconds);
   }
 }

@@ -98,6 +98,9 @@ interface Analysis {
   blockAllowed: boolean;
 }
 
+/** `# , [ ] { } & * ! | > ' " % @ \``: block indicators at the start of a scalar */
+const FIRST_INDICATORS = new Set(Array.from("#,[]{}&*!|>'\"%@`", (ch) => ch.charCodeAt(0)));
+
 function analyze(cps: readonly number[]): Analysis {
   if (cps.length === 0) return { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
   let blockIndicators = false;
@@ -121,14 +124,13 @@ function analyze(cps: readonly number[]): Analysis {
     const c = cps[i] as number;
     const next = cps[i + 1];
     const followedByWhitespace = i + 1 >= n || isBlank(next as number) || isBreak(next as number);
-    const ch = String.fromCodePoint(c);
     if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) blockIndicators = true;
-      else if ((ch === '?' || ch === ':') && followedByWhitespace) blockIndicators = true;
-      else if (ch === '-' && followedByWhitespace) blockIndicators = true;
+      if (FIRST_INDICATORS.has(c)) blockIndicators = true;
+      else if ((c === 0x3f || c === 0x3a) && followedByWhitespace) blockIndicators = true;
+      else if (c === 0x2d && followedByWhitespace) blockIndicators = true;
     } else {
-      if (ch === ':' && followedByWhitespace) blockIndicators = true;
-      else if (ch === '#' && precededByWhitespace) blockIndicators = true;
+      if (c === 0x3a && followedByWhitespace) blockIndicators = true;
+      else if (c === 0x23 && precededByWhitespace) blockIndicators = true;
     }
     if (c === 0x09) tabCharacters = true;
     else if (!isPrintable(c)) specialCharacters = true;
@@ -246,7 +248,7 @@ function writeLiteral(s: string, cps: readonly number[], indent: number): string
 
 /** One scalar as it appears after `key: ` (or as a key), without the trailing line break. */
 function scalar(s: string, simpleKey: boolean, indent: number): { text: string; style: Style } {
-  const cps = Array.from(s, (ch) => ch.codePointAt(0) as number);
+  const cps = codePoints(s);
   const { style } = selectStyle(s, cps, simpleKey);
   switch (style) {
     case 'plain':
@@ -262,13 +264,34 @@ function scalar(s: string, simpleKey: boolean, indent: number): { text: string; 
 
 // --- key order (sorter.go keyList.Less for string keys) ---------------------------------------------
 
-const isLetter = (cp: number): boolean => /\p{L}/u.test(String.fromCodePoint(cp));
-const isDigit = (cp: number): boolean => /\p{Nd}/u.test(String.fromCodePoint(cp));
+/** unicode.IsLetter / unicode.IsDigit (ASCII without a regular expression) */
+const isLetter = (cp: number): boolean => (cp < 0x80 ? (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) : /\p{L}/u.test(String.fromCodePoint(cp)));
+const isDigit = (cp: number): boolean => (cp < 0x80 ? cp >= 0x30 && cp <= 0x39 : /\p{Nd}/u.test(String.fromCodePoint(cp)));
+
+/** The code points of a string. */
+function codePoints(s: string): number[] {
+  const out: number[] = new Array<number>(s.length);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        out[n++] = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        i++;
+        continue;
+      }
+    }
+    out[n++] = c;
+  }
+  out.length = n;
+  return out;
+}
 
 /** go-yaml's "natural" key order. */
 export function goYamlKeyLess(a: string, b: string): boolean {
-  const ar = Array.from(a, (c) => c.codePointAt(0) as number);
-  const br = Array.from(b, (c) => c.codePointAt(0) as number);
+  const ar = codePoints(a);
+  const br = codePoints(b);
   let digits = false;
   for (let i = 0; i < ar.length && i < br.length; i++) {
     const ai0 = ar[i] as number;

@@ -158,12 +158,15 @@ function hasAnyOverride(p: KyvernoPolicy): boolean {
 }
 
 const MEMO_LIMIT = 1024;
+const LOOKUP_LIMIT = 10_000;
 
 export class PolicyCache {
   private policies = new Map<string, KyvernoPolicy>();
   /** resource key -> type -> policy keys */
   private index = new Map<string, Map<PolicyType, Set<string>>>();
   private readonly memo = new WeakMap<KyvernoPolicy, Map<string, KyvernoPolicy | null>>();
+  /** sorted results of getRaw, dropped on every change */
+  private lookups = new Map<string, KyvernoPolicy[]>();
   /** problems met while indexing (kinds discovery does not know), by policy key */
   readonly indexErrors = new Map<string, string[]>();
 
@@ -189,6 +192,7 @@ export class PolicyCache {
   /** `Unset` */
   unset(key: string): void {
     if (!this.policies.delete(key)) return;
+    this.lookups = new Map();
     this.indexErrors.delete(key);
     for (const byType of this.index.values()) for (const set of byType.values()) set.delete(key);
   }
@@ -199,12 +203,14 @@ export class PolicyCache {
 
   private reindex(): void {
     this.index = new Map();
+    this.lookups = new Map();
     this.indexErrors.clear();
     const keys = [...this.policies.keys()].sort();
     for (const k of keys) this.indexPolicy(k, this.policies.get(k) as KyvernoPolicy);
   }
 
   private indexPolicy(key: string, policy: KyvernoPolicy): void {
+    this.lookups = new Map();
     let enforcePolicy = computeEnforcePolicy(policy);
     const auditWarning = policy.spec?.emitWarning === true;
     const states = new Map<string, { mutate: boolean; validate: boolean; generate: boolean; verifyImages: boolean; imageChecks: boolean }>();
@@ -267,18 +273,24 @@ export class PolicyCache {
   }
 
   /** `store.get`: policies of a type for a resource, cluster-wide (`namespace === ''`) or of one namespace. */
-  private getRaw(type: PolicyType, gvr: GroupVersionResource, subresource: string, namespace: string): KyvernoPolicy[] {
-    const set = this.index.get(resourceKey(gvr.group, gvr.version, gvr.resource, subresource))?.get(type);
-    if (!set || set.size === 0) return [];
-    const keys = [...set].sort();
+  private getRaw(type: PolicyType, gvr: GroupVersionResource, subresource: string, namespace: string): readonly KyvernoPolicy[] {
+    const res = resourceKey(gvr.group, gvr.version, gvr.resource, subresource);
+    const lookupKey = `${type}\u0001${res}\u0001${namespace}`;
+    const hit = this.lookups.get(lookupKey);
+    if (hit) return hit;
+    const set = this.index.get(res)?.get(type);
     const out: KyvernoPolicy[] = [];
-    for (const k of keys) {
-      const slash = k.indexOf('/');
-      const ns = slash < 0 ? '' : k.slice(0, slash);
-      const p = this.policies.get(k);
-      if (!p) continue;
-      if (ns === namespace) out.push(p);
+    if (set && set.size > 0) {
+      for (const k of [...set].sort()) {
+        const slash = k.indexOf('/');
+        const ns = slash < 0 ? '' : k.slice(0, slash);
+        const p = this.policies.get(k);
+        if (p && ns === namespace) out.push(p);
+      }
     }
+    // namespaces come from requests: bound what they can make us remember
+    if (this.lookups.size >= LOOKUP_LIMIT) this.lookups = new Map();
+    this.lookups.set(lookupKey, out);
     return out;
   }
 
@@ -304,14 +316,14 @@ export class PolicyCache {
    * the namespace is known.
    */
   get(type: PolicyType, gvr: GroupVersionResource, subresource: string, namespace: NamespaceInfo | undefined): KyvernoPolicy[] {
-    let result = this.getRaw(type, gvr, subresource, '');
+    let result: KyvernoPolicy[] = this.getRaw(type, gvr, subresource, '').slice();
     if (namespace) result = result.concat(this.getRaw(type, gvr, subresource, namespace.name));
     if (type === 'ValidateAudit') {
       result = result.concat(this.getRaw('ValidateEnforce', gvr, subresource, ''));
       if (namespace) result = result.concat(this.getRaw('ValidateEnforce', gvr, subresource, namespace.name));
     }
     if (type === 'ValidateAuditWarn') {
-      let enforce = this.getRaw('ValidateEnforce', gvr, subresource, '');
+      let enforce: readonly KyvernoPolicy[] = this.getRaw('ValidateEnforce', gvr, subresource, '');
       if (namespace) enforce = enforce.concat(this.getRaw('ValidateEnforce', gvr, subresource, namespace.name));
       for (const p of enforce) {
         if (p.spec?.emitWarning !== true) continue;

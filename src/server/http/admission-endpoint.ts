@@ -81,56 +81,88 @@ function failureVerdict(uid: string, policy: EndpointOptions['failurePolicy'], m
   return admissionResponse(uid, message);
 }
 
-/** `WithAdmission`: the HTTP handler of an admission handler. */
-export function admissionEndpoint(handler: AdmissionHandler, opts: EndpointOptions): HttpHandler {
+/** The HTTP answer to an admission request body: a review (200, JSON) or an error (text). */
+export interface AdmissionOutcome {
+  status: number;
+  /** JSON for 200, the error message (with its line break) otherwise */
+  body: string;
+}
+
+export interface ProcessOptions {
+  deadlineMs: number;
+  failurePolicy: 'fail' | 'ignore' | 'all';
+  log: Logger;
+}
+
+/**
+ * Everything after the body has been read: Content-Type check, decoding, the handler (a throw becomes
+ * the failure policy's verdict), encoding. Synchronous; runs on the server thread or in a worker.
+ */
+export function processAdmission(handler: AdmissionHandler, body: string, contentType: string | undefined, urlParams: string, startTime: number, opts: ProcessOptions): AdmissionOutcome {
+  if (contentType !== 'application/json') return { status: 415, body: 'invalid Content-Type\n' };
+  const decoded = decodeAdmissionReview(body);
+  if (!decoded.ok) return { status: decoded.status, body: `${decoded.message}\n` };
+  const { review } = decoded;
+  const r = review.request;
+  const log = lazyWith(opts.log, () => ({
+    gvk: r.kind,
+    gvr: r.resource,
+    namespace: r.namespace,
+    name: r.name,
+    operation: r.operation,
+    uid: r.uid,
+    user: r.userInfo,
+  }));
+  const attributes: AdmissionAttributes = {
+    request: r,
+    roles: null,
+    clusterRoles: null,
+    gvk: r.kind,
+    urlParams,
+    startTime,
+    deadline: startTime + opts.deadlineMs,
+    log,
+  };
+  let response: AdmissionResponse;
+  try {
+    response = handler(attributes);
+  } catch (err) {
+    const message = err instanceof RangeError ? `failed to process the admission request: ${err.message}` : `internal error: ${(err as Error)?.message ?? String(err)}`;
+    opts.log.error(err, 'admission handler failed', { uid: r.uid });
+    response = failureVerdict(r.uid, opts.failurePolicy, message);
+  }
+  return { status: 200, body: encodeAdmissionReview(review.apiVersion, review.kind, response) };
+}
+
+/** Evaluates a request body (in process, or in a worker thread). */
+export type AdmissionEvaluator = (body: string, contentType: string | undefined, urlParams: string, startTime: number) => AdmissionOutcome | Promise<AdmissionOutcome>;
+
+/** `WithAdmission`: the HTTP handler of an admission handler (or of any evaluator). */
+export function admissionEndpoint(handler: AdmissionHandler | AdmissionEvaluator, opts: EndpointOptions & { evaluator?: boolean }): HttpHandler {
+  const evaluate: AdmissionEvaluator = opts.evaluator
+    ? (handler as AdmissionEvaluator)
+    : (body, contentType, urlParams, startTime) => processAdmission(handler as AdmissionHandler, body, contentType, urlParams, startTime, opts);
+  const write = (req: IncomingMessage, res: ServerResponse, out: AdmissionOutcome): void => {
+    if (res.destroyed) return;
+    if (out.status !== 200) {
+      httpError(res, opts.log, req, out.body.replace(/\n$/, ''), out.status);
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(out.body) });
+    res.end(out.body);
+  };
   return (req, res, urlParams) => {
     const httpStart = performance.now();
     opts.onRequest?.(req, res, httpStart);
     readBody(req, opts.maxRequestBytes, opts.bodyTimeoutMs).then(
       (body) => {
-        const startTime = performance.now();
-        if (req.headers['content-type'] !== 'application/json') {
-          httpError(res, opts.log, req, 'invalid Content-Type', 415);
-          return;
-        }
-        const decoded = decodeAdmissionReview(body.toString('utf8'));
-        if (!decoded.ok) {
-          httpError(res, opts.log, req, decoded.message, decoded.status);
-          return;
-        }
-        const { review } = decoded;
-        const r = review.request;
-        const log = lazyWith(opts.log, () => ({
-          gvk: r.kind,
-          gvr: r.resource,
-          namespace: r.namespace,
-          name: r.name,
-          operation: r.operation,
-          uid: r.uid,
-          user: r.userInfo,
-        }));
-        const attributes: AdmissionAttributes = {
-          request: r,
-          roles: null,
-          clusterRoles: null,
-          gvk: r.kind,
-          urlParams,
-          startTime,
-          deadline: startTime + opts.deadlineMs,
-          log,
-        };
-        let response: AdmissionResponse;
-        try {
-          response = handler(attributes);
-        } catch (err) {
-          const message = err instanceof RangeError ? `failed to process the admission request: ${err.message}` : `internal error: ${(err as Error)?.message ?? String(err)}`;
-          opts.log.error(err, 'admission handler failed', { uid: r.uid, path: req.url });
-          response = failureVerdict(r.uid, opts.failurePolicy, message);
-        }
-        const json = encodeAdmissionReview(review.apiVersion, review.kind, response);
-        if (res.destroyed) return;
-        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
-        res.end(json);
+        const out = evaluate(body.toString('utf8'), req.headers['content-type'], urlParams, performance.now());
+        if (out instanceof Promise) {
+          out.then(
+            (o) => write(req, res, o),
+            (err: Error) => write(req, res, { status: 503, body: `${err.message}\n` }),
+          );
+        } else write(req, res, out);
       },
       (err: Error & { status?: number }) => {
         if (res.destroyed || res.headersSent) return;

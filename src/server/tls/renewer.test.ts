@@ -62,14 +62,18 @@ test('renewal: generate, keep, renew before expiry, keep the old CA in the bundl
   await renewer.reconcile();
   assert.notEqual(store.tls!.certPem, firstTls);
   assert.equal(store.ca!.certPem, firstCa, 'the CA is still valid');
-  // near the CA's end a new CA is created, the old one stays in the bundle while valid, the key is reused
+  // within renewBefore of the CA's end a new CA is created with the same key; the old one, expiring
+  // within renewBefore, is dropped from the bundle; the serving certificate no longer chains: reissued
   now = new Date(new Date('2027-01-01T00:00:00Z').getTime() + 355 * DAY);
   const caKey = store.ca!.keyPem;
+  const tlsBefore = store.tls!.certPem;
   await renewer.reconcile();
-  assert.equal(pemCertificates(store.ca!.certPem).length, 2);
+  assert.equal(pemCertificates(store.ca!.certPem).length, 1);
+  assert.notEqual(store.ca!.certPem, firstCa);
   assert.equal(store.ca!.keyPem, caKey);
+  assert.notEqual(store.tls!.certPem, tlsBefore);
   assert.equal(await renewer.validateCert(), true);
-  assert.equal((await renewer.caBundle()).split('BEGIN CERTIFICATE').length - 1, 2);
+  assert.equal((await renewer.caBundle()).split('BEGIN CERTIFICATE').length - 1, 1);
 });
 
 test('an unmanaged store is never rewritten', async () => {

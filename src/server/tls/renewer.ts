@@ -3,8 +3,7 @@
  * Secrets `<svc>.<ns>.svc.kyverno-tls-ca` / `…-tls-pair` in-cluster):
  *
  * - `renewCA`: drop CA certificates expiring within `renewBefore`; if none is left, create a CA (reusing
- *   the stored key) and store it after the still-valid ones (the bundle keeps old CAs until they expire,
- *   so webhooks keep trusting certificates they signed); then renew the serving certificate if it no
+ *   the stored key) and store it after the remaining ones; then renew the serving certificate if it no
  *   longer chains to the bundle;
  * - `renewTLS`: keep a serving certificate that chains to the CA and does not expire within
  *   `renewBefore`; otherwise issue one from the newest CA;

@@ -21,6 +21,7 @@ import { KUBERNETES_OBJECT_TYPES } from '../../cel/kubernetes-types.ts';
 import type { CelLibrary } from '../../cel/library.ts';
 import { defaultCelLibraries } from '../../cel/libs/index.ts';
 import { jsonToCel } from '../../cel/values.ts';
+import { goQuote } from '../../utils/goconv.ts';
 import { rewriteMessageSyntax } from '../message-syntax.ts';
 import { mutationLibrary } from '../mutation-library.ts';
 
@@ -74,8 +75,9 @@ export class FieldErrors {
   }
   /** `field.ErrorList.ToAggregate().Error()`: one message, or `[a, b]`. */
   aggregate(): string {
-    if (this.list.length === 1) return this.list[0]!;
-    return `[${this.list.join(', ')}]`;
+    const unique = [...new Set(this.list)];
+    if (unique.length === 1) return unique[0]!;
+    return `[${unique.join(', ')}]`;
   }
 }
 
@@ -89,7 +91,7 @@ export function compileExpression(
 ): CompiledCel | undefined {
   const prog = env.compile(rewriteMessageSyntax(expression), { path, ...(outputType !== undefined ? { outputType } : {}) });
   if (isCelCompileError(prog)) {
-    errs.add(`${path}: Invalid value: ${JSON.stringify(expression)}: ${prog.message}`);
+    errs.add(`${path}: Invalid value: ${goQuote(expression)}: ${prog.message}`);
     return undefined;
   }
   return prog;

@@ -19,13 +19,13 @@
 import { isObject, type JsonObject } from '../../api/json.ts';
 import { ruleResponse, type RuleResponse } from '../../api/response.ts';
 import { checkSelector } from '../../match/index.ts';
-import type { CelActivation, CelEnvironment } from '../../cel/environment.ts';
+import type { CelActivation, CelEnvironment, CompiledCel } from '../../cel/environment.ts';
 import { jsonToCel } from '../../cel/values.ts';
 import { labelsOf, metaString, namespaceObjectValue, requestValue, type AdmissionAttributes } from '../common/admission.ts';
 import { matchConstraints } from '../common/match-constraints.ts';
 import { compileExpression, compileNamed, errorText, evaluate, FieldErrors, lazyVariables, type NamedProgram } from '../common/program.ts';
 import type { MatchCondition, MatchResources, Variable } from '../common/types.ts';
-import { applyConfigurationPatch, jsonPatchPatch } from '../patchers.ts';
+import { applyConfigurationPatch, JSON_PATCH_OUTPUT, jsonPatchPatch } from '../patchers.ts';
 import { deducedTypeConverter } from '../ssa/schema.ts';
 import type { Mutation } from '../mpol/types.ts';
 import type { LabelSelector } from '../../api/policy.ts';
@@ -86,17 +86,54 @@ function namespaceFor(input: MapInput): JsonObject | undefined {
 interface CompiledMap {
   variables: NamedProgram[];
   matchConditions: NamedProgram[];
-  mutations: Array<{ kind: 'applyConfiguration' | 'jsonPatch'; expression: string; path: string }>;
+  /** the number of match conditions that failed to compile */
+  brokenConditions: number;
+  mutations: Array<{ kind: 'applyConfiguration' | 'jsonPatch'; program?: CompiledCel }>;
+}
+
+/**
+ * Compiles MutatingAdmissionPolicies on demand and keeps the result per policy object and params shape
+ * (the `params` variable is only declared when the binding supplies params).
+ */
+export class MapCompiler {
+  private readonly cache = new WeakMap<MutatingAdmissionPolicy, Map<boolean, CompiledMap>>();
+  constructor(private readonly envFor: (hasParams: boolean) => CelEnvironment) {}
+
+  compile(policy: MutatingAdmissionPolicy, hasParams: boolean): CompiledMap {
+    let byParams = this.cache.get(policy);
+    if (!byParams) this.cache.set(policy, (byParams = new Map()));
+    let c = byParams.get(hasParams);
+    if (!c) byParams.set(hasParams, (c = compileMap(this.envFor(hasParams), policy)));
+    return c;
+  }
+}
+
+function compileMap(env: CelEnvironment, policy: MutatingAdmissionPolicy): CompiledMap {
+  const spec = policy.spec ?? {};
+  const errs = new FieldErrors();
+  const variables = compileNamed(env, spec.variables, 'spec.variables', undefined, errs);
+  const matchConditions = compileNamed(env, spec.matchConditions, 'spec.matchConditions', 'bool', errs);
+  const mutations: CompiledMap['mutations'] = [];
+  (spec.mutations ?? []).forEach((m, i) => {
+    if (m.patchType === 'JSONPatch' && m.jsonPatch) {
+      const p = compileExpression(env, m.jsonPatch.expression ?? '', `spec.mutations[${i}].jsonPatch.expression`, JSON_PATCH_OUTPUT, errs);
+      mutations.push({ kind: 'jsonPatch', ...(p ? { program: p } : {}) });
+    } else if (m.patchType === 'ApplyConfiguration' && m.applyConfiguration) {
+      const p = compileExpression(env, m.applyConfiguration.expression ?? '', `spec.mutations[${i}].applyConfiguration.expression`, 'Object', errs);
+      mutations.push({ kind: 'applyConfiguration', ...(p ? { program: p } : {}) });
+    }
+  });
+  return { variables, matchConditions, brokenConditions: (spec.matchConditions ?? []).length - matchConditions.length, mutations };
 }
 
 /** Evaluates one policy with its bindings on a resource. */
-export function applyMutatingAdmissionPolicy(env: (hasParams: boolean) => CelEnvironment, input: MapInput): MapResult | undefined {
+export function applyMutatingAdmissionPolicy(compiler: MapCompiler, input: MapInput): MapResult | undefined {
   const { policy, attr } = input;
   let namespace = namespaceFor(input);
   if (input.bindings.length === 0) {
     const m = matchConstraints(policy.spec?.matchConstraints, attr, namespace);
     if (m.error !== undefined || !m.matches) return undefined;
-    return mutateResource(env, input, attr.object ?? {}, undefined, namespace, undefined);
+    return mutateResource(compiler, input, attr.object ?? {}, undefined, namespace, undefined);
   }
   let result: MapResult | undefined;
   let object = attr.object ?? {};
@@ -123,7 +160,7 @@ export function applyMutatingAdmissionPolicy(env: (hasParams: boolean) => CelEnv
       if (p === 'error') return result;
       params = p;
     }
-    const r = mutateResource(env, input, object, params, namespace, binding);
+    const r = mutateResource(compiler, input, object, params, namespace, binding);
     if (!r) continue;
     result = r;
     if (r.patched) object = r.patched;
@@ -174,23 +211,8 @@ function clusterParams(
   return found[0]!;
 }
 
-function compile(env: CelEnvironment, policy: MutatingAdmissionPolicy, errs: FieldErrors): CompiledMap {
-  const spec = policy.spec ?? {};
-  return {
-    variables: compileNamed(env, spec.variables, 'spec.variables', undefined, errs),
-    matchConditions: compileNamed(env, spec.matchConditions, 'spec.matchConditions', 'bool', errs),
-    mutations: (spec.mutations ?? []).flatMap((m, i): CompiledMap['mutations'] => {
-      if (m.patchType === 'JSONPatch' && m.jsonPatch) return [{ kind: 'jsonPatch', expression: m.jsonPatch.expression ?? '', path: `spec.mutations[${i}].jsonPatch.expression` }];
-      if (m.patchType === 'ApplyConfiguration' && m.applyConfiguration) {
-        return [{ kind: 'applyConfiguration', expression: m.applyConfiguration.expression ?? '', path: `spec.mutations[${i}].applyConfiguration.expression` }];
-      }
-      return [];
-    }),
-  };
-}
-
 function mutateResource(
-  envFor: (hasParams: boolean) => CelEnvironment,
+  compiler: MapCompiler,
   input: MapInput,
   object: JsonObject,
   params: JsonObject | null | undefined,
@@ -199,9 +221,7 @@ function mutateResource(
 ): MapResult | undefined {
   const name = input.policy.metadata?.name ?? '';
   const hasParams = params !== undefined && params !== null;
-  const env = envFor(hasParams);
-  const errs = new FieldErrors();
-  const c = compile(env, input.policy, errs);
+  const c = compiler.compile(input.policy, hasParams);
   const failurePolicy = input.policy.spec?.failurePolicy ?? 'Fail';
   const attr: AdmissionAttributes = { ...input.attr, object, oldObject: null };
   const data: Record<string, unknown> = {
@@ -213,12 +233,9 @@ function mutateResource(
   };
   const activation = (): CelActivation => data;
   data['variables'] = lazyVariables(c.variables, activation);
-  // match conditions (a compile problem counts as an evaluation error)
-  if (!errs.empty && c.matchConditions.length < (input.policy.spec?.matchConditions ?? []).length) {
-    if (failurePolicy !== 'Ignore') return undefined;
-    return { rule: skipped(name, binding) };
-  }
+  // match conditions: false -> skip; errors (a condition that does not compile is one) -> failure policy
   const errors: string[] = [];
+  if (c.brokenConditions > 0) errors.push('compilation error');
   for (const mc of c.matchConditions) {
     let v: unknown;
     try {
@@ -235,11 +252,10 @@ function mutateResource(
   }
   let current = object;
   for (const m of c.mutations) {
-    const p = compileExpression(env, m.expression, m.path, m.kind === 'jsonPatch' ? 'list(JSONPatch)' : 'Object', errs);
-    if (!p) return undefined;
+    if (!m.program) return undefined;
     let value: unknown;
     try {
-      value = evaluate(p, data);
+      value = evaluate(m.program, data);
     } catch {
       return undefined;
     }

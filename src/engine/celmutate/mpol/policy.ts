@@ -32,8 +32,9 @@ import {
   type NamedProgram,
 } from '../common/program.ts';
 import type { CelPolicyException } from '../common/types.ts';
-import { applyConfigurationPatch, jsonPatchPatch } from '../patchers.ts';
+import { applyConfigurationPatch, JSON_PATCH_OUTPUT, jsonPatchPatch } from '../patchers.ts';
 import type { TypeConverter } from '../ssa/schema.ts';
+import { goQuote } from '../../utils/goconv.ts';
 import type { MutatingPolicy } from './types.ts';
 
 interface Patcher {
@@ -81,7 +82,7 @@ export function compileMutatingPolicy(
     targetExpression = compileExpression(env, te, 'spec.targetMatchConstraints.expression', undefined, errs);
     if (!errs.empty) return { errors: errs };
     if (targetExpression && !/^map\((string|dyn), ?dyn\)$/.test(targetExpression.outputType)) {
-      errs.add(`spec.targetMatchConstraints.expression: Invalid value: ${JSON.stringify(te)}: output type must be a map`);
+      errs.add(`spec.targetMatchConstraints.expression: Invalid value: ${goQuote(te)}: output type must be a map`);
       return { errors: errs };
     }
   }
@@ -94,7 +95,7 @@ export function compileMutatingPolicy(
   const patchers: Patcher[] = [];
   for (const [i, m] of (spec.mutations ?? []).entries()) {
     if (m.patchType === 'JSONPatch' && m.jsonPatch) {
-      const p = compileExpression(env, m.jsonPatch.expression ?? '', `spec.mutations[${i}].jsonPatch.expression`, 'list(JSONPatch)', errs);
+      const p = compileExpression(env, m.jsonPatch.expression ?? '', `spec.mutations[${i}].jsonPatch.expression`, JSON_PATCH_OUTPUT, errs);
       if (!p) return { errors: errs };
       patchers.push({ kind: 'jsonPatch', program: p });
     } else if (m.patchType === 'ApplyConfiguration' && m.applyConfiguration) {

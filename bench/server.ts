@@ -1,0 +1,238 @@
+/**
+ * Load test of `kyverno serve --standalone` (`npm run bench:server`): the server runs as a separate
+ * process (this script re-executed with `--child`, through the same `registerServeCommand` the CLI uses),
+ * over HTTPS with the CA it generates, with the restricted pod-security set (the baseline and restricted
+ * policies of ../shared/conformance/kyverno-policies/pod-security) in Enforce. The load comes from
+ * autocannon in this process; latencies are taken from autocannon's per-response times (µs precision).
+ *
+ * Scenarios (figures, not pass/fail):
+ *   c16, c64     closed loop at concurrency 16 and 64: requests/s, p50/p95/p99, errors
+ *   rate1000     open loop at 1,000 requests/s (concurrency 64): p50/p95/p99
+ *   soak         60 s at 1,000 requests/s: RSS sampled every 5 s, growth between the first and last
+ *                quarters
+ * plus the server's peak RSS (VmHWM) and the machine.
+ *
+ *   npm run bench:server [-- --duration 20] [--soak 60] [--rate 1000] [--only c16,c64,rate1000,soak]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments, stringify } from 'yaml';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const shared = join(root, '..', 'shared', 'conformance');
+const args = process.argv.slice(2);
+const arg = (name: string, def: string): string => (args.includes(name) ? (args[args.indexOf(name) + 1] ?? def) : def);
+
+// --- child: the server ------------------------------------------------------------------------------
+
+if (args[0] === '--child') {
+  const { Command } = await import('commander');
+  const { registerServeCommand } = await import('../src/cli/commands/serve.ts');
+  const program = new Command('kyverno').exitOverride();
+  registerServeCommand(program);
+  await program.parseAsync(['node', 'kyverno', ...args.slice(1)]);
+  process.exit(0);
+}
+
+// --- parent: setup, load, report ----------------------------------------------------------------------
+
+function policyFiles(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir).sort()) {
+    if (e.startsWith('.')) continue;
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) policyFiles(p, out);
+    else if (e.endsWith('.yaml') && /^kind:\s*ClusterPolicy\s*$/m.test(readFileSync(p, 'utf8'))) out.push(p);
+  }
+  return out;
+}
+
+/** The restricted set (baseline + restricted controls), every policy and rule forced to Enforce. */
+function writeEnforcePolicies(dir: string): number {
+  const pss = join(shared, 'kyverno-policies', 'pod-security');
+  const files = [...policyFiles(join(pss, 'baseline')), ...policyFiles(join(pss, 'restricted'))];
+  let n = 0;
+  for (const f of files) {
+    for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) {
+      const p = doc.toJS() as { kind?: string; spec?: { validationFailureAction?: string; rules?: Array<{ validate?: { failureAction?: string } }> } };
+      if (p?.kind !== 'ClusterPolicy' || !p.spec) continue;
+      p.spec.validationFailureAction = 'Enforce';
+      for (const r of p.spec.rules ?? []) if (r.validate?.failureAction !== undefined) r.validate.failureAction = 'Enforce';
+      writeFileSync(join(dir, `policy-${String(++n).padStart(2, '0')}.yaml`), stringify(p));
+    }
+  }
+  return n;
+}
+
+function podReview(i: number, compliant: boolean): string {
+  const sc = compliant
+    ? { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } }
+    : { privileged: true, allowPrivilegeEscalation: true, capabilities: { add: ['NET_ADMIN'] } };
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `pod-${i}`, namespace: `ns-${i % 8}`, uid: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`, labels: { app: `app-${i}`, team: 't' } },
+    spec: {
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [
+        { name: 'app', image: `registry.example.com/team/app:${i}.0`, ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '100m', memory: '128Mi' } }, securityContext: sc },
+        { name: 'sidecar', image: 'registry.example.com/proxy:1.2', securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } } },
+      ],
+      volumes: [{ name: 'data', emptyDir: {} }],
+    },
+  };
+  return JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: `req-${i}`,
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      namespace: pod.metadata.namespace,
+      name: pod.metadata.name,
+      operation: 'CREATE',
+      userInfo: { username: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts', 'system:authenticated'] },
+      object: pod,
+      dryRun: false,
+    },
+  });
+}
+
+function procStatus(pid: number): { rssMb: number; hwmMb: number } {
+  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number((new RegExp(`${k}:\\s+(\\d+)`).exec(s) ?? [])[1] ?? 0);
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+function get(port: number, ca: string, path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpsRequest({ host: '127.0.0.1', port, path, ca, servername: 'localhost' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+interface LoadResult {
+  requests: number;
+  seconds: number;
+  rps: number;
+  errors: number;
+  non2xx: number;
+  denied: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+async function load(port: number, ca: string, opts: { connections: number; seconds: number; rate?: number; onSecond?: () => void }): Promise<LoadResult> {
+  const { default: autocannon } = await import('autocannon');
+  const bodies = Array.from({ length: 64 }, (_, i) => podReview(i, i % 4 !== 0));
+  const latencies: number[] = [];
+  let denied = 0;
+  const instance = autocannon({
+    url: `https://127.0.0.1:${port}`,
+    connections: opts.connections,
+    duration: opts.seconds,
+    overallRate: opts.rate,
+    tlsOptions: { ca, servername: 'localhost' } as never,
+    requests: bodies.map((body) => ({ method: 'POST', path: '/validate/fail', headers: { 'content-type': 'application/json' }, body })),
+  } as never);
+  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    if (status === 200) latencies.push(ms);
+  });
+  instance.on('body', (b: Buffer) => {
+    if (b.includes('"allowed":false')) denied++;
+  });
+  const timer = opts.onSecond ? setInterval(opts.onSecond, 1000) : undefined;
+  const r = (await instance) as unknown as { requests: { total: number }; duration: number; errors: number; timeouts: number; non2xx: number };
+  if (timer) clearInterval(timer);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requests: r.requests.total,
+    seconds: r.duration,
+    rps: r.requests.total / r.duration,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    denied,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
+}
+
+const fmt = (r: LoadResult) =>
+  `${r.rps.toFixed(0)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s), p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, errors ${r.errors}, non-2xx ${r.non2xx}, denied ${r.denied}`;
+
+async function main(): Promise<void> {
+  const only = new Set(arg('--only', 'c16,c64,rate1000,soak').split(','));
+  const duration = Number(arg('--duration', '20'));
+  const soakSeconds = Number(arg('--soak', '60'));
+  const rate = Number(arg('--rate', '1000'));
+  const work = mkdtempSync(join(tmpdir(), 'kyverno-bench-server-'));
+  const policies = join(work, 'policies');
+  mkdirSync(policies);
+  const n = writeEnforcePolicies(policies);
+  const tlsDir = join(work, 'tls');
+  const port = 19000 + Math.floor(Math.random() * 1000);
+  const c = cpus();
+  console.log(`kyverno serve bench: ${n} pod-security policies (baseline + restricted, Enforce), ${c.length} cores (${c[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', 'serve', '--standalone', '--policy', policies, '--tls-dir', tlsDir, '--listen', `127.0.0.1:${port}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr += d.toString()));
+  const pid = child.pid as number;
+  try {
+    let ca = '';
+    for (let i = 0; i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      try {
+        ca = readFileSync(join(tlsDir, 'ca.crt'), 'utf8');
+        if ((await get(port, ca, '/health/readiness')) === 200) break;
+      } catch {
+        // not yet
+      }
+      if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    }
+    const idle = procStatus(pid);
+    console.log(`server pid ${pid}: ready, RSS ${idle.rssMb.toFixed(0)} MB`);
+    // warm-up
+    await load(port, ca, { connections: 16, seconds: 5 });
+    if (only.has('c16')) console.log(`c16:      ${fmt(await load(port, ca, { connections: 16, seconds: duration }))}`);
+    if (only.has('c64')) console.log(`c64:      ${fmt(await load(port, ca, { connections: 64, seconds: duration }))}`);
+    if (only.has('rate1000')) console.log(`rate${rate}: ${fmt(await load(port, ca, { connections: 64, seconds: duration, rate }))}`);
+    if (only.has('soak')) {
+      const samples: number[] = [];
+      const r = await load(port, ca, { connections: 32, seconds: soakSeconds, rate, onSecond: () => samples.push(procStatus(pid).rssMb) });
+      const q = Math.max(1, Math.floor(samples.length / 4));
+      const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const first = avg(samples.slice(0, q));
+      const last = avg(samples.slice(-q));
+      const every5 = samples.filter((_, i) => i % 5 === 4).map((x) => x.toFixed(0));
+      console.log(`soak ${soakSeconds}s: ${fmt(r)}`);
+      console.log(`soak RSS (MB, every 5 s): ${every5.join(' ')}; first quarter ${first.toFixed(1)} MB, last quarter ${last.toFixed(1)} MB, growth ${(last - first).toFixed(1)} MB`);
+    }
+    const fin = procStatus(pid);
+    console.log(`server peak RSS (VmHWM) ${fin.hwmMb.toFixed(0)} MB, final RSS ${fin.rssMb.toFixed(0)} MB`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+await main();

@@ -1,0 +1,133 @@
+/**
+ * A pool of evaluation workers (`--workers N`): the server thread terminates TLS and HTTP and hands each
+ * review body to the least busy worker, which decodes, evaluates and encodes it. This spreads the
+ * engine's CPU work over cores; each worker holds its own policies, caches and audit queue, so memory
+ * grows with the number of workers.
+ *
+ * A worker that dies answers its pending reviews with 503 (the API server then applies the webhook's
+ * failure policy) and is replaced. `/metrics` merges every worker's series with the server thread's.
+ */
+import { Worker } from 'node:worker_threads';
+import type { AdmissionOutcome } from '../http/admission-endpoint.ts';
+import type { Logger } from '../logging.ts';
+import type { KyvernoMetrics } from '../metrics.ts';
+import type { EvaluatorPool } from '../server.ts';
+import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>;
+  alive: boolean;
+}
+
+const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+
+export class WorkerPool implements EvaluatorPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private closing = false;
+  routes: EvaluatorPool['routes'] = [];
+
+  private constructor(
+    private readonly setup: Omit<WorkerSetup, 'index'>,
+    private readonly metrics: KyvernoMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts `n` workers; rejects when one cannot load its policies. */
+  static async start(n: number, setup: Omit<WorkerSetup, 'index'>, metrics: KyvernoMetrics, log: Logger): Promise<WorkerPool> {
+    const pool = new WorkerPool(setup, metrics, log);
+    const starts = Array.from({ length: n }, (_, i) => pool.spawn(i));
+    try {
+      await Promise.all(starts);
+    } catch (err) {
+      await pool.terminate();
+      throw err;
+    }
+    return pool;
+  }
+
+  private spawn(index: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(workerUrl, { workerData: { ...this.setup, index } });
+      const slot: Slot = { worker, pending: new Map(), alive: false };
+      this.slots[index] = slot;
+      worker.on('message', (m: FromWorker) => {
+        switch (m.type) {
+          case 'ready':
+            slot.alive = true;
+            this.routes = m.routes;
+            resolve();
+            break;
+          case 'failed':
+            reject(new Error(m.message));
+            break;
+          case 'result':
+            slot.pending.get(m.id)?.resolve({ status: m.status, body: m.body });
+            slot.pending.delete(m.id);
+            break;
+          case 'metrics':
+            slot.pending.get(m.id)?.resolve(m.snapshot);
+            slot.pending.delete(m.id);
+            break;
+          case 'closed':
+            slot.pending.get(m.id)?.resolve(undefined);
+            slot.pending.delete(m.id);
+            break;
+        }
+      });
+      worker.on('error', (err) => {
+        this.log.error(err, 'evaluation worker failed', { worker: index });
+        if (!slot.alive) reject(err);
+      });
+      worker.on('exit', (code) => {
+        slot.alive = false;
+        for (const p of slot.pending.values()) p.reject(new Error(`evaluation worker ${index} exited (code ${code})`));
+        slot.pending.clear();
+        if (!this.closing) {
+          this.log.info('restarting evaluation worker', { worker: index, code });
+          this.spawn(index).catch((err) => this.log.error(err, 'failed to restart evaluation worker', { worker: index }));
+        }
+      });
+    });
+  }
+
+  private call<T>(slot: Slot, msg: ToWorker & { id: number }): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      slot.pending.set(msg.id, { resolve: resolve as (v: unknown) => void, reject });
+      slot.worker.postMessage(msg);
+    });
+  }
+
+  evaluate(path: string, body: string, contentType: string | undefined, urlParams: string): Promise<AdmissionOutcome> {
+    let best: Slot | undefined;
+    for (const s of this.slots) if (s?.alive && (!best || s.pending.size < best.pending.size)) best = s;
+    if (!best) return Promise.reject(new Error('no evaluation worker available'));
+    return this.call<AdmissionOutcome>(best, { type: 'eval', id: this.nextId++, path, body, contentType, urlParams });
+  }
+
+  async renderMetrics(): Promise<string> {
+    const { KyvernoMetrics } = await import('../metrics.ts');
+    const merged = new KyvernoMetrics({ version: '' });
+    merged.info.reset();
+    merged.registry.merge(this.metrics.registry.snapshot());
+    const snaps = await Promise.all(this.slots.filter((s) => s?.alive).map((s) => this.call<ReturnType<KyvernoMetrics['registry']['snapshot']>>(s, { type: 'metrics', id: this.nextId++ })));
+    for (const snap of snaps) merged.registry.merge(snap.filter((m) => m.name !== 'kyverno_info' && !m.name.startsWith('kyverno_http_')));
+    return merged.registry.render();
+  }
+
+  reload(): void {
+    for (const s of this.slots) if (s?.alive) s.worker.postMessage({ type: 'reload' } satisfies ToWorker);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.filter((s) => s?.alive).map((s) => this.call(s, { type: 'close', id: this.nextId++ }).catch(() => undefined)));
+    await this.terminate();
+  }
+
+  private async terminate(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.filter(Boolean).map((s) => s.worker.terminate()));
+  }
+}

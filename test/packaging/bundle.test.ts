@@ -1,0 +1,69 @@
+/**
+ * The single-file CLI bundle (scripts/bundle.ts) that the container image copies: built the way the
+ * Dockerfile's build stage builds it (from the build context .dockerignore lets through, with the
+ * project's node_modules standing in for `npm ci`), then run alone, from an empty folder with nothing
+ * else installed, on shared `kyverno test` suites and an `apply`: output and exit code must be those of
+ * `node --import tsx src/cli/main.ts` (what `npx kyverno` runs).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { copyContext, copySources, parseDockerfile, parseDockerignore, stages } from './dockerfile.ts';
+import { runFromSources, runIsolated, SMOKE_RUNS, type CliRun } from './cli-runs.ts';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+test('packaging: the bundle builds from the Docker build context and runs alone like the sources', () => {
+  const dockerfile = parseDockerfile(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'));
+  const ignore = parseDockerignore(readFileSync(join(repoRoot, '.dockerignore'), 'utf8'));
+  const build = stages(dockerfile)[0]!;
+  const work = mkdtempSync(join(tmpdir(), 'kyverno-bundle-'));
+  try {
+    // the build context, as the build stage's COPY lines lay it out in its WORKDIR
+    const context = join(work, 'context');
+    for (const copy of build.filter((i) => i.op === 'COPY')) {
+      const srcs = copySources(copy);
+      const dest = normalize(copy.args.split(/\s+/).at(-1)!).replace(/\/$/, '');
+      for (const src of srcs) {
+        assert.ok(dest === '.' || dest === normalize(src), `COPY ${src} ${dest} keeps the path`);
+        copyContext(repoRoot, src, context, ignore);
+      }
+    }
+    symlinkSync(join(repoRoot, 'node_modules'), join(context, 'node_modules'), 'dir');
+    const outfile = join(work, 'out', 'kyverno.cjs');
+    const bundled = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bundle.ts', '--outfile', outfile], { cwd: context, encoding: 'utf8' });
+    assert.equal(bundled.status, 0, bundled.stderr);
+
+    // alone in an empty folder: no node_modules, no sources
+    const alone = join(work, 'alone');
+    mkdirSync(alone);
+    copyFileSync(outfile, join(alone, 'kyverno.cjs'));
+    const version = runIsolated(process.execPath, ['kyverno.cjs', 'version'], alone);
+    assert.equal(version.status, 0, version.stderr);
+    assert.match(version.stdout, /^Version: \d+\.\d+\.\d+\n/);
+
+    const results = SMOKE_RUNS.map((run) => {
+      const got = runIsolated(process.execPath, ['kyverno.cjs', ...run.args], alone);
+      const want = runFromSources(run.args);
+      assert.equal(got.stderr, want.stderr, `${run.label}: stderr`);
+      assert.equal(got.stdout, want.stdout, `${run.label}: stdout`);
+      assert.equal(got.status, want.status, `${run.label}: exit code`);
+      return got;
+    });
+    // the results themselves, so that two equally broken runs cannot pass
+    const [suite, failing, apply] = results as [CliRun, CliRun, CliRun];
+    assert.equal(suite.status, 0);
+    assert.match(suite.stdout, /Test Summary: [1-9]\d* tests passed and 0 tests failed/);
+    assert.equal(failing.status, 1);
+    assert.equal(apply.status, 1);
+    assert.match(apply.stdout, /pass: [1-9]\d*, fail: [1-9]\d*, warn: 0, error: 0/);
+    // nothing was written where it ran
+    assert.deepEqual(readdirSync(alone), ['kyverno.cjs']);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});

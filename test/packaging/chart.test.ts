@@ -1,0 +1,431 @@
+/**
+ * The Helm chart (charts/kyverno), rendered by the real helm binary: lint, the Pod Security Standards
+ * profiles and failure actions the announcement's one-line install asks for, the other policy values,
+ * NOTES, and the wiring of the admission controller (its flags are accepted by `kyverno serve`, its
+ * ConfigMap parses the way Kyverno parses it, its RBAC has no wildcard, and its own Pod passes the
+ * restricted profile and every best practice the chart ships).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { isObject, type JsonObject, type JsonValue } from '../../src/engine/api/json.ts';
+import { parseYamlStream, toYaml } from '../../src/k8s/yaml.ts';
+import { parseKyvernoConfig } from '../../src/server/config.ts';
+import { parseListen, registerServeCommand } from '../../src/cli/commands/serve.ts';
+import { main } from '../../src/cli/main.ts';
+import { VERSION } from '../../src/cli/version.ts';
+import { CHART, ChartRenderError, lintChart, renderChart, renderNotes, type RenderOptions } from './chart.ts';
+
+const repoRoot = join(CHART, '..', '..');
+
+/** Library policy names per folder, read from policies/ (the source of the chart's copies). */
+function library(folder: string): string[] {
+  return readdirSync(join(repoRoot, 'policies', folder))
+    .filter((e) => !e.startsWith('.') && !e.endsWith('.md'))
+    .sort();
+}
+const BASELINE = library('pod-security/baseline');
+const RESTRICTED = library('pod-security/restricted');
+const BEST_PRACTICES = library('best-practices');
+
+/**
+ * The policies the announcement's `kubectl get cpol` listed after
+ * `helm install kyverno kyverno/kyverno --set podSecurityStandard=restricted --set validationFailureAction=enforce`
+ * (Kyverno 1.4: 9 baseline + 5 restricted), and the library policy that covers each control today.
+ */
+const ANNOUNCEMENT: ReadonlyArray<readonly [announced: string, library: string]> = [
+  ['disallow-adding-capabilities', 'disallow-add-capabilities'],
+  ['disallow-host-namespaces', 'disallow-host-namespaces'],
+  ['disallow-host-path', 'disallow-host-path'],
+  ['disallow-host-ports', 'disallow-host-ports'],
+  ['disallow-privileged-containers', 'disallow-privileged-containers'],
+  ['disallow-proc-mount', 'require-default-proc-mount'],
+  ['disallow-selinux', 'disallow-selinux'],
+  ['restrict-apparmor-profiles', 'restrict-apparmor-profiles'],
+  ['restrict-sysctls', 'restrict-sysctls'],
+  ['deny-privilege-escalation', 'deny-privilege-escalation'],
+  ['require-non-root-groups', 'require-non-root-groups'],
+  ['require-run-as-nonroot', 'require-run-as-non-root'],
+  ['restrict-seccomp', 'restrict-seccomp'],
+  ['restrict-volume-types', 'restrict-volume-types'],
+];
+
+const cache = new Map<string, JsonObject[]>();
+/** Renders once per distinct input (helm takes a fraction of a second per run). */
+function render(values: Record<string, unknown> = {}, opts: RenderOptions = {}): JsonObject[] {
+  const key = JSON.stringify([values, opts]);
+  let out = cache.get(key);
+  if (out === undefined) {
+    out = renderChart(values, { includeCrds: false, ...opts });
+    cache.set(key, out);
+  }
+  return out;
+}
+
+const obj = (v: JsonValue | undefined): JsonObject => (isObject(v) ? v : {});
+const str = (v: JsonValue | undefined): string => (typeof v === 'string' ? v : '');
+const name = (o: JsonObject): string => str(obj(o['metadata'])['name']);
+const ofKind = (objects: JsonObject[], kind: string): JsonObject[] => objects.filter((o) => o['kind'] === kind);
+const one = (objects: JsonObject[], kind: string, n?: string): JsonObject => {
+  const found = ofKind(objects, kind).filter((o) => n === undefined || name(o) === n);
+  assert.equal(found.length, 1, `one ${kind}${n ? ` ${n}` : ''}`);
+  return found[0]!;
+};
+const policies = (objects: JsonObject[]): JsonObject[] => ofKind(objects, 'ClusterPolicy');
+const policyNames = (objects: JsonObject[]): string[] => policies(objects).map(name).sort();
+const actionOf = (p: JsonObject): string => str(obj(p['spec'])['validationFailureAction']);
+const rulesOf = (p: JsonObject): JsonObject[] => ((obj(p['spec'])['rules'] as JsonValue[] | undefined) ?? []).map(obj);
+
+function sourcePolicy(n: string): JsonObject {
+  const folder = BASELINE.includes(n) ? 'pod-security/baseline' : RESTRICTED.includes(n) ? 'pod-security/restricted' : 'best-practices';
+  const { documents } = parseYamlStream(readFileSync(join(repoRoot, 'policies', folder, n, `${n}.yaml`), 'utf8'));
+  assert.equal(documents.length, 1);
+  return obj(documents[0]!.value);
+}
+
+function renderError(values: Record<string, unknown>, opts: RenderOptions = {}): string {
+  try {
+    renderChart(values, { includeCrds: false, ...opts });
+  } catch (err) {
+    assert.ok(err instanceof ChartRenderError, String(err));
+    return err.stderr;
+  }
+  assert.fail(`helm accepted ${JSON.stringify(values)} ${JSON.stringify(opts)}`);
+}
+
+test('packaging: helm lint --strict is clean, with the defaults and with the announcement values', () => {
+  for (const [values, set] of [
+    [{}, []],
+    [{}, ['podSecurityStandard=restricted', 'validationFailureAction=enforce']],
+    [{ includeOtherPolicies: ['*'], admissionController: { replicas: 3, serviceMonitor: { enabled: true } } }, []],
+  ] as const) {
+    const r = lintChart(values, { set });
+    assert.equal(r.status, 0, r.output);
+    assert.match(r.output, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    assert.doesNotMatch(r.output, /\[(INFO|WARNING|ERROR)\]/, r.output);
+  }
+});
+
+test('packaging: the chart version follows the package version', () => {
+  const chart = obj(parseYamlStream(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')).documents[0]?.value);
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  assert.equal(chart['name'], 'kyverno');
+  assert.equal(chart['version'], pkg.version);
+  assert.equal(chart['appVersion'], pkg.version);
+  assert.equal(VERSION, pkg.version);
+});
+
+test('packaging: the announcement install (--set podSecurityStandard=restricted --set validationFailureAction=enforce) enforces every announced policy', () => {
+  const objects = render({}, { set: ['podSecurityStandard=restricted', 'validationFailureAction=enforce'] });
+  const installed = new Map(policies(objects).map((p) => [name(p), p]));
+  for (const [announced, lib] of ANNOUNCEMENT) {
+    const p = installed.get(lib);
+    assert.ok(p, `${announced} (library: ${lib}) is installed`);
+    assert.equal(actionOf(p), 'Enforce', `${lib} enforces`);
+  }
+  // the whole restricted profile: every baseline and restricted policy of the library, all enforced
+  assert.deepEqual(policyNames(objects), [...BASELINE, ...RESTRICTED].sort());
+  for (const p of policies(objects)) assert.equal(actionOf(p), 'Enforce', name(p));
+});
+
+test('packaging: values files take Enforce and enforce alike', () => {
+  for (const action of ['Enforce', 'enforce']) {
+    const objects = render({ podSecurityStandard: 'restricted', validationFailureAction: action });
+    assert.equal(policies(objects).length, BASELINE.length + RESTRICTED.length);
+    assert.deepEqual([...new Set(policies(objects).map(actionOf))], ['Enforce']);
+  }
+  const audit = render({ podSecurityStandard: 'restricted', validationFailureAction: 'audit' });
+  assert.deepEqual([...new Set(policies(audit).map(actionOf))], ['Audit']);
+});
+
+test('packaging: the defaults install the baseline profile in Audit, and nothing else', () => {
+  const objects = render();
+  assert.deepEqual(policyNames(objects), BASELINE);
+  for (const p of policies(objects)) assert.equal(actionOf(p), 'Audit', name(p));
+});
+
+test('packaging: an installed policy is the library file, changed only where the values say', () => {
+  const objects = render({ validationFailureAction: 'Enforce', includeOtherPolicies: ['*'], podSecurityStandard: 'restricted' });
+  assert.equal(policies(objects).length, BASELINE.length + RESTRICTED.length + BEST_PRACTICES.length);
+  for (const p of policies(objects)) {
+    const want = sourcePolicy(name(p));
+    obj(want['spec'])['validationFailureAction'] = 'Enforce';
+    const got = structuredClone(p);
+    const meta = obj(got['metadata']);
+    const labels = obj(meta['labels']);
+    assert.equal(labels['app.kubernetes.io/instance'], 'kyverno');
+    assert.equal(labels['app.kubernetes.io/managed-by'], 'Helm');
+    delete meta['labels'];
+    assert.deepEqual(got, want, name(p));
+  }
+});
+
+test('packaging: privileged installs no policy; custom installs exactly the named ones', () => {
+  assert.deepEqual(policyNames(render({ podSecurityStandard: 'privileged' })), []);
+  assert.deepEqual(policyNames(render({ podSecurityStandard: 'privileged', validationFailureAction: 'Enforce' })), []);
+  const custom = render({ podSecurityStandard: 'custom', podSecurityPolicies: ['disallow-host-path', 'deny-privilege-escalation'] });
+  assert.deepEqual(policyNames(custom), ['deny-privilege-escalation', 'disallow-host-path']);
+  assert.deepEqual(policyNames(render({ podSecurityStandard: 'custom' })), []);
+  const plus = render({ includeRestrictedPolicies: ['deny-privilege-escalation'] });
+  assert.deepEqual(policyNames(plus), [...BASELINE, 'deny-privilege-escalation'].sort());
+});
+
+test('packaging: includeOtherPolicies adds best-practice policies by name, or all of them with *', () => {
+  const some = render({ includeOtherPolicies: ['require-labels', 'disallow-latest-tag'], validationFailureAction: 'Enforce' });
+  assert.deepEqual(policyNames(some), [...BASELINE, 'disallow-latest-tag', 'require-labels'].sort());
+  for (const p of policies(some)) assert.equal(actionOf(p), 'Enforce');
+  assert.deepEqual(policyNames(render({ podSecurityStandard: 'privileged', includeOtherPolicies: ['*'] })), BEST_PRACTICES);
+});
+
+test('packaging: per-policy action, severity and background', () => {
+  const objects = render({
+    podSecurityStandard: 'restricted',
+    validationFailureAction: 'Enforce',
+    validationFailureActionByPolicy: { 'disallow-host-path': 'audit' },
+    podSecuritySeverity: 'high',
+    podSecuritySeverityByPolicy: { 'restrict-sysctls': 'low' },
+    includeOtherPolicies: ['require-labels'],
+    background: false,
+  });
+  for (const p of policies(objects)) {
+    const n = name(p);
+    assert.equal(actionOf(p), n === 'disallow-host-path' ? 'Audit' : 'Enforce', n);
+    const severity = obj(obj(p['metadata'])['annotations'])['policies.kyverno.io/severity'];
+    const want = n === 'restrict-sysctls' ? 'low' : n === 'require-labels' ? str(obj(obj(sourcePolicy(n)['metadata'])['annotations'])['policies.kyverno.io/severity']) : 'high';
+    assert.equal(severity, want, n);
+    assert.equal(obj(p['spec'])['background'], false, n);
+  }
+  // without podSecuritySeverity every policy keeps its own severity
+  for (const p of policies(render())) {
+    const own = obj(obj(sourcePolicy(name(p))['metadata'])['annotations'])['policies.kyverno.io/severity'];
+    assert.equal(obj(obj(p['metadata'])['annotations'])['policies.kyverno.io/severity'], own);
+  }
+});
+
+test('packaging: policyExclude adds exclude blocks per policy (every rule) and per rule', () => {
+  const byPolicy = { any: [{ resources: { kinds: ['Pod'], namespaces: ['fluent'] } }] };
+  const byRule = { any: [{ resources: { namespaces: ['monitoring'] } }] };
+  const hostPorts = sourcePolicy('disallow-host-ports');
+  const ruleName = str(rulesOf(hostPorts)[0]!['name']);
+  const objects = render({ podSecurityStandard: 'restricted', policyExclude: { 'require-non-root-groups': byPolicy, [ruleName]: byRule } });
+  const groups = one(objects, 'ClusterPolicy', 'require-non-root-groups');
+  assert.ok(rulesOf(groups).length > 1);
+  for (const r of rulesOf(groups)) assert.deepEqual(r['exclude'], byPolicy, str(r['name']));
+  for (const r of rulesOf(one(objects, 'ClusterPolicy', 'disallow-host-ports'))) {
+    if (r['name'] === ruleName) assert.deepEqual(r['exclude'], byRule);
+    else assert.equal(r['exclude'], undefined);
+  }
+  for (const p of policies(objects)) {
+    if (['require-non-root-groups', 'disallow-host-ports'].includes(name(p))) continue;
+    for (const r of rulesOf(p)) assert.equal(r['exclude'], undefined, `${name(p)}/${str(r['name'])}`);
+  }
+});
+
+test('packaging: values that name no policy, or an unknown mode, are refused with a clear message', () => {
+  const cases: Array<[Record<string, unknown>, RegExp, RenderOptions?]> = [
+    [{}, /validationFailureAction.*'Audit', 'Enforce', 'audit', 'enforce'/, { set: ['validationFailureAction=block'] }],
+    [{ podSecurityStandard: 'strict' }, /podSecurityStandard/],
+    [{ podSecurityStandard: 'custom', podSecurityPolicies: ['no-such-policy'] }, /podSecurityPolicies: "no-such-policy" is not a pod-security policy/],
+    [{ includeOtherPolicies: ['disallow-host-path'] }, /includeOtherPolicies: "disallow-host-path" is not a best-practice policy/],
+    [{ includeRestrictedPolicies: ['disallow-host-path'] }, /includeRestrictedPolicies: "disallow-host-path" is not a restricted policy/],
+    [{ policyExclude: { 'no-such-rule': { any: [] } } }, /policyExclude: "no-such-rule" is neither a policy nor a rule/],
+    [{ validationFailureActionByPolicy: { 'no-such-policy': 'Audit' } }, /validationFailureActionByPolicy: "no-such-policy"/],
+    [{ admissionController: { replicas: 0 } }, /replicas/],
+    [{ mode: 'standalone' }, /additional properties 'mode' not allowed/],
+    [{}, /own namespace, not kube-system/, { namespace: 'kube-system' }],
+  ];
+  for (const [values, want, opts] of cases) assert.match(renderError(values, opts), want, JSON.stringify(values));
+});
+
+test('packaging: NOTES say which profile was installed and in which mode', () => {
+  const restricted = renderNotes({}, { set: ['podSecurityStandard=restricted', 'validationFailureAction=enforce'] });
+  assert.match(restricted, /^We have installed the "restricted" profile of Pod Security Standards and set them in Enforce mode\.$/m);
+  assert.match(restricted, new RegExp(`^Installed policies \\(${BASELINE.length + RESTRICTED.length}\\):$`, 'm'));
+  for (const n of [...BASELINE, ...RESTRICTED]) assert.match(restricted, new RegExp(`^  - ${n} \\(Enforce\\)$`, 'm'));
+  assert.match(restricted, /kubectl get cpol/);
+  assert.match(restricted, /not highly available/);
+
+  const defaults = renderNotes();
+  assert.match(defaults, /^We have installed the "baseline" profile of Pod Security Standards and set them in Audit mode\.$/m);
+  assert.match(defaults, new RegExp(`^Installed policies \\(${BASELINE.length}\\):$`, 'm'));
+  assert.doesNotMatch(defaults, /deny-privilege-escalation/);
+
+  const privileged = renderNotes({ podSecurityStandard: 'privileged' });
+  assert.match(privileged, /"privileged" profile of Pod Security Standards was selected: no pod-security policy is installed/);
+  assert.doesNotMatch(privileged, /Installed policies/);
+
+  const custom = renderNotes({ podSecurityStandard: 'custom', podSecurityPolicies: ['disallow-host-path', 'restrict-volume-types'], validationFailureAction: 'Enforce' });
+  assert.match(custom, /^We have installed a custom set of 2 Pod Security Standards policies and set them in Enforce mode\.$/m);
+  assert.match(custom, /^  - restrict-volume-types \(Enforce\)$/m);
+
+  const mixed = renderNotes({ validationFailureAction: 'Enforce', validationFailureActionByPolicy: { 'disallow-host-path': 'Audit' }, includeOtherPolicies: ['require-labels'], admissionController: { replicas: 3 } });
+  assert.match(mixed, /^  - disallow-host-path \(Audit\)$/m);
+  assert.match(mixed, /^  - restrict-sysctls \(Enforce\)$/m);
+  assert.match(mixed, /^We have also installed 1 best-practice policy in Enforce mode\.$/m);
+  assert.doesNotMatch(mixed, /not highly available/);
+});
+
+test('packaging: the CRDs are those of config/crds and come first', () => {
+  const objects = renderChart({}, { createNamespace: true });
+  assert.equal(objects[0]?.['kind'], 'Namespace');
+  const crds = ofKind(objects, 'CustomResourceDefinition');
+  const files = readdirSync(join(repoRoot, 'config', 'crds')).filter((f) => f.endsWith('.yaml'));
+  assert.equal(crds.length, files.length);
+  const firstOther = objects.findIndex((o, i) => i > 0 && o['kind'] !== 'CustomResourceDefinition');
+  assert.equal(firstOther, crds.length + 1, 'CRDs right after the namespace');
+  assert.ok(crds.some((c) => name(c) === 'clusterpolicies.kyverno.io'));
+});
+
+test('packaging: the admission controller is wired together', () => {
+  const objects = render({}, { releaseName: 'acme', namespace: 'policy-system' });
+  const deploy = one(objects, 'Deployment');
+  assert.equal(name(deploy), 'acme-kyverno-admission-controller');
+  const podTemplate = obj(obj(deploy['spec'])['template']);
+  const podLabels = obj(obj(podTemplate['metadata'])['labels']);
+  const pod = obj(podTemplate['spec']);
+  const container = obj((pod['containers'] as JsonValue[])[0]);
+  const selectorMatches = (sel: JsonObject): void => {
+    for (const [k, v] of Object.entries(sel)) assert.equal(podLabels[k], v, `selector ${k}`);
+  };
+  selectorMatches(obj(obj(obj(deploy['spec'])['selector'])['matchLabels']));
+  // every Service selects the pods and targets a named container port
+  const ports = ((container['ports'] as JsonValue[]) ?? []).map(obj);
+  for (const svc of ofKind(objects, 'Service')) {
+    selectorMatches(obj(obj(svc['spec'])['selector']));
+    for (const p of ((obj(svc['spec'])['ports'] as JsonValue[]) ?? []).map(obj)) {
+      assert.ok(ports.some((cp) => cp['name'] === p['targetPort']), `${name(svc)} targets ${str(p['targetPort'])}`);
+    }
+  }
+  const webhookSvc = one(objects, 'Service', 'acme-kyverno-svc');
+  assert.equal(obj((obj(webhookSvc['spec'])['ports'] as JsonValue[])[0])['port'], 443);
+  // the ServiceAccount, ConfigMap and Service the pod refers to exist under those names
+  assert.equal(name(one(objects, 'ServiceAccount')), pod['serviceAccountName']);
+  const env = new Map(((container['env'] as JsonValue[]) ?? []).map(obj).map((e) => [str(e['name']), e]));
+  assert.equal(str(env.get('INIT_CONFIG')?.['value']), name(one(objects, 'ConfigMap')));
+  assert.equal(str(env.get('KYVERNO_SVC')?.['value']), name(webhookSvc));
+  assert.equal(str(env.get('KYVERNO_DEPLOYMENT')?.['value']), name(deploy));
+  for (const o of objects) {
+    if (['ClusterRole', 'ClusterRoleBinding', 'ClusterPolicy'].includes(str(o['kind']))) continue;
+    assert.equal(obj(o['metadata'])['namespace'], 'policy-system', `${str(o['kind'])} ${name(o)} is in the release namespace`);
+  }
+});
+
+test('packaging: the container runs `kyverno serve` with flags the serve command accepts', () => {
+  const objects = render({ features: { policyExceptions: { enabled: true, namespace: 'exceptions' } }, admissionController: { extraArgs: ['--dumpPayload=true'] } });
+  const container = obj((obj(obj(obj(one(objects, 'Deployment')['spec'])['template'])['spec'])['containers'] as JsonValue[])[0]);
+  const args = (container['args'] as JsonValue[]).map(String);
+  assert.equal(args[0], 'serve');
+  assert.ok(!args.includes('--standalone'), 'in-cluster mode');
+  const program = new Command('kyverno').exitOverride();
+  registerServeCommand(program);
+  const serve = program.commands.find((c) => c.name() === 'serve');
+  assert.ok(serve);
+  const parsed = serve.parseOptions(args.slice(1));
+  assert.deepEqual(parsed.unknown, [], 'every flag is a serve flag');
+  assert.deepEqual(parsed.operands, []);
+  const o = serve.opts();
+  assert.deepEqual(parseListen(String(o['listen'])), { host: '0.0.0.0', port: 9443 });
+  assert.deepEqual(parseListen(String(o['metricsListen'])), { host: '0.0.0.0', port: 8000 });
+  assert.equal(o['serviceName'], 'kyverno-svc');
+  assert.equal(o['kyvernoNamespace'], 'kyverno');
+  assert.equal(o['enablePolicyException'], true);
+  assert.equal(o['exceptionNamespace'], 'exceptions');
+  assert.equal(o['webhookTimeout'], 10);
+  assert.equal(o['dumpPayload'], true);
+  const ports = ((container['ports'] as JsonValue[]) ?? []).map(obj);
+  assert.deepEqual(ports.map((p) => [p['name'], p['containerPort']]), [['https', 9443], ['metrics', 8000]]);
+});
+
+test('packaging: the ConfigMap is read by the configuration parser without problems', () => {
+  const cm = one(render(), 'ConfigMap', 'kyverno');
+  const data = obj(cm['data']) as Record<string, string>;
+  const cfg = parseKyvernoConfig(data);
+  assert.deepEqual(cfg.problems, []);
+  const pod = { group: '', version: 'v1', kind: 'Pod' };
+  for (const ns of ['kube-system', 'kube-public', 'kube-node-lease', 'kyverno']) assert.equal(cfg.toFilter(pod, '', ns, 'p'), true, ns);
+  assert.equal(cfg.toFilter(pod, '', 'default', 'p'), false);
+  assert.equal(cfg.toFilter({ group: '', version: 'v1', kind: 'Event' }, '', 'default', 'e'), true);
+  assert.equal(cfg.toFilter({ group: '', version: 'v1', kind: 'Namespace' }, '', '', 'kube-system'), true);
+  assert.equal(cfg.isExcluded('system:node:n1', ['system:nodes'], null, null), true);
+  assert.equal(cfg.isExcluded('alice', ['devs'], null, null), false);
+  assert.deepEqual(cfg.webhook.namespaceSelector, {
+    matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', 'kube-public', 'kube-node-lease', 'kyverno'] }],
+  });
+  assert.deepEqual(cfg.webhookAnnotations, { 'admissions.enforcer/disabled': 'true' });
+  // the release namespace can be let through, and the namespace list replaced
+  const open = parseKyvernoConfig(obj(one(render({ config: { excludeKyvernoNamespace: false, excludedNamespaces: ['kube-system'] } }), 'ConfigMap')['data']) as Record<string, string>);
+  assert.equal(open.toFilter(pod, '', 'kyverno', 'p'), false);
+  assert.equal(open.toFilter(pod, '', 'kube-public', 'p'), false);
+  assert.equal(open.toFilter(pod, '', 'kube-system', 'p'), true);
+});
+
+test('packaging: RBAC is least privilege', () => {
+  const objects = render();
+  const clusterRules = ofKind(objects, 'ClusterRole').flatMap((r) => ((r['rules'] as JsonValue[]) ?? []).map(obj));
+  const roleRules = ofKind(objects, 'Role').flatMap((r) => ((r['rules'] as JsonValue[]) ?? []).map(obj));
+  assert.ok(clusterRules.length > 0 && roleRules.length > 0);
+  for (const rule of [...clusterRules, ...roleRules]) {
+    const all = [...((rule['apiGroups'] as string[]) ?? []), ...((rule['resources'] as string[]) ?? []), ...((rule['verbs'] as string[]) ?? [])];
+    assert.ok(!all.some((x) => x.includes('*')), `no wildcard: ${JSON.stringify(rule)}`);
+    for (const v of (rule['verbs'] as string[]) ?? []) assert.ok(!['escalate', 'bind', 'impersonate'].includes(v), `no ${v}`);
+  }
+  for (const rule of clusterRules) {
+    for (const r of (rule['resources'] as string[]) ?? []) assert.ok(!['secrets', 'pods/exec', 'serviceaccounts/token'].includes(r), `cluster-wide ${r}`);
+  }
+  // Secrets only in the release namespace
+  assert.ok(roleRules.some((r) => ((r['resources'] as string[]) ?? []).includes('secrets')));
+  // the binding grants the aggregated role to the controller's ServiceAccount
+  const crb = one(objects, 'ClusterRoleBinding');
+  assert.equal(obj(crb['roleRef'])['name'], 'kyverno:admission-controller');
+  assert.deepEqual(crb['subjects'], [{ kind: 'ServiceAccount', name: 'kyverno-admission-controller', namespace: 'kyverno' }]);
+  const aggregated = one(objects, 'ClusterRole', 'kyverno:admission-controller');
+  const selector = obj(((obj(aggregated['aggregationRule'])['clusterRoleSelectors'] as JsonValue[]) ?? []).map(obj)[0]);
+  const core = one(objects, 'ClusterRole', 'kyverno:admission-controller:core');
+  for (const [k, v] of Object.entries(obj(selector['matchLabels']))) assert.equal(obj(obj(core['metadata'])['labels'])[k], v);
+});
+
+test('packaging: replicas, PodDisruptionBudget and ServiceMonitor', () => {
+  const replicas = (objects: JsonObject[]): JsonValue | undefined => obj(one(objects, 'Deployment')['spec'])['replicas'];
+  const single = render();
+  assert.equal(replicas(single), 1);
+  assert.equal(ofKind(single, 'PodDisruptionBudget').length, 0);
+  assert.equal(ofKind(single, 'ServiceMonitor').length, 0);
+  const ha = render({ admissionController: { replicas: 3, serviceMonitor: { enabled: true, additionalLabels: { release: 'prom' } } } });
+  assert.equal(replicas(ha), 3);
+  const pdb = one(ha, 'PodDisruptionBudget');
+  assert.equal(obj(pdb['spec'])['minAvailable'], 1);
+  const sm = one(ha, 'ServiceMonitor');
+  assert.equal(obj(obj(sm['metadata'])['labels'])['release'], 'prom');
+  assert.equal(obj(((obj(sm['spec'])['endpoints'] as JsonValue[]) ?? [])[0])['port'], 'metrics');
+  // the older replicaCount key still works
+  assert.equal(replicas(render({}, { set: ['replicaCount=2'] })), 2);
+});
+
+test('packaging: the admission controller Pod passes the restricted profile and every best practice the chart ships', async () => {
+  const objects = render({ podSecurityStandard: 'restricted', validationFailureAction: 'Enforce', includeOtherPolicies: ['*'], admissionController: { replicas: 3 } });
+  const pod = obj(obj(obj(one(objects, 'Deployment')['spec'])['template'])['spec']);
+  assert.equal(pod['automountServiceAccountToken'], false);
+  const sc = obj(obj((pod['containers'] as JsonValue[])[0])['securityContext']);
+  assert.equal(sc['readOnlyRootFilesystem'], true);
+  assert.equal(sc['allowPrivilegeEscalation'], false);
+  assert.deepEqual(obj(sc['capabilities'])['drop'], ['ALL']);
+  // the rendered policies, applied by the CLI to the rendered objects: no failure
+  const dir = mkdtempSync(join(tmpdir(), 'kyverno-chart-apply-'));
+  try {
+    const policyFile = join(dir, 'policies.yaml');
+    const resourceFile = join(dir, 'resources.yaml');
+    writeFileSync(policyFile, policies(objects).map((p) => toYaml(p)).join('---\n'));
+    writeFileSync(resourceFile, objects.filter((o) => o['kind'] !== 'ClusterPolicy').map((o) => toYaml(o)).join('---\n'));
+    let out = '';
+    const io = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (out += s) };
+    const code = await main(['node', 'kyverno', 'apply', policyFile, '--resource', resourceFile], io);
+    assert.match(out, /fail: 0, warn: 0, error: 0/, out);
+    assert.match(out, /pass: [1-9]\d*/, out);
+    assert.equal(code, 0, out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
