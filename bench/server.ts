@@ -13,8 +13,12 @@
  * plus the server's peak RSS (VmHWM) and the machine.
  *
  *   npm run bench:server [-- --duration 20] [--soak 60] [--rate 1000] [--only c16,c64,rate1000,soak]
+ *                         [--workers N] [--tsx]
+ *
+ * The server is compiled with tsc into out/bench-server (as it would be installed) unless `--tsx`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -136,8 +140,10 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
+type Autocannon = (opts: unknown) => Promise<unknown> & { on(event: string, cb: (...args: never[]) => void): void };
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
 async function load(port: number, ca: string, opts: { connections: number; seconds: number; rate?: number; onSecond?: () => void }): Promise<LoadResult> {
-  const { default: autocannon } = await import('autocannon');
   const bodies = Array.from({ length: 64 }, (_, i) => podReview(i, i % 4 !== 0));
   const latencies: number[] = [];
   let denied = 0;
@@ -148,12 +154,14 @@ async function load(port: number, ca: string, opts: { connections: number; secon
     overallRate: opts.rate,
     tlsOptions: { ca, servername: 'localhost' } as never,
     requests: bodies.map((body) => ({ method: 'POST', path: '/validate/fail', headers: { 'content-type': 'application/json' }, body })),
-  } as never);
+    setupClient: (client: { on(e: string, cb: (b: Buffer) => void): void }) => {
+      client.on('body', (b: Buffer) => {
+        if (b.includes('"allowed":false')) denied++;
+      });
+    },
+  });
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     if (status === 200) latencies.push(ms);
-  });
-  instance.on('body', (b: Buffer) => {
-    if (b.includes('"allowed":false')) denied++;
   });
   const timer = opts.onSecond ? setInterval(opts.onSecond, 1000) : undefined;
   const r = (await instance) as unknown as { requests: { total: number }; duration: number; errors: number; timeouts: number; non2xx: number };
@@ -187,11 +195,28 @@ async function main(): Promise<void> {
   const n = writeEnforcePolicies(policies);
   const tlsDir = join(work, 'tls');
   const port = 19000 + Math.floor(Math.random() * 1000);
+  const workers = arg('--workers', '0');
+  // the server runs from JavaScript compiled by tsc (as installed), unless --tsx
+  let command: string[];
+  if (args.includes('--tsx')) {
+    command = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child'];
+  } else {
+    const outDir = join(root, 'out', 'bench-server');
+    const t0 = Date.now();
+    spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(outDir, 'dist')], { stdio: 'ignore' });
+    const entry = join(outDir, 'entry.mjs');
+    writeFileSync(
+      entry,
+      `import { Command } from 'commander';\nimport { registerServeCommand } from './dist/cli/commands/serve.js';\nconst program = new Command('kyverno').exitOverride();\nregisterServeCommand(program);\nawait program.parseAsync(process.argv);\nprocess.exit(0);\n`,
+    );
+    console.log(`compiled the server with tsc in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    command = [entry];
+  }
   const c = cpus();
-  console.log(`kyverno serve bench: ${n} pod-security policies (baseline + restricted, Enforce), ${c.length} cores (${c[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(`kyverno serve bench: ${n} pod-security policies (baseline + restricted, Enforce), ${workers} worker threads, ${c.length} cores (${c[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', 'serve', '--standalone', '--policy', policies, '--tls-dir', tlsDir, '--listen', `127.0.0.1:${port}`],
+    [...command, 'serve', '--standalone', '--policy', policies, '--tls-dir', tlsDir, '--listen', `127.0.0.1:${port}`, '--workers', workers],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

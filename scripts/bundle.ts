@@ -55,6 +55,14 @@ function cliEntryPlugin(): Plugin {
   };
 }
 
+/**
+ * `import.meta.url` has no meaning in CommonJS (esbuild would leave it undefined, and a module reading it
+ * at load time would crash every command). In the bundle it is the bundle file's own URL, so
+ * `new URL('./x', import.meta.url)` names a file next to the bundle.
+ */
+const BUNDLE_URL = '__kyvernoBundleUrl';
+const BANNER = `#!/usr/bin/env node\nvar ${BUNDLE_URL} = require('node:url').pathToFileURL(__filename).href;`;
+
 /** The bundle's entry: run the CLI with the process arguments and exit with its code. */
 const ENTRY = `
 import { main } from './src/cli/main.ts';
@@ -71,11 +79,12 @@ export interface BundleOptions {
   minify?: boolean;
 }
 
-/** Builds the bundle; returns its path and size. Throws BundleError with esbuild's messages on failure. */
-export async function buildBundle(opts: BundleOptions = {}): Promise<{ outfile: string; bytes: number }> {
+/** Builds the bundle; returns its path, size and esbuild's warnings. Throws BundleError with esbuild's messages on failure. */
+export async function buildBundle(opts: BundleOptions = {}): Promise<{ outfile: string; bytes: number; warnings: string[] }> {
   const outfile = opts.outfile ?? DEFAULT_BUNDLE;
+  let warnings: string[];
   try {
-    await build({
+    const result = await build({
       stdin: { contents: ENTRY, resolveDir: repoRoot, sourcefile: 'kyverno-bundle-entry.ts', loader: 'ts' },
       outfile,
       bundle: true,
@@ -86,17 +95,19 @@ export async function buildBundle(opts: BundleOptions = {}): Promise<{ outfile: 
       // keep class and function names: error messages and `instanceof` checks print them
       keepNames: true,
       legalComments: 'none',
-      banner: { js: '#!/usr/bin/env node' },
+      banner: { js: BANNER },
+      define: { 'import.meta.url': BUNDLE_URL },
       logLevel: 'silent',
       plugins: [cliEntryPlugin()],
     });
+    warnings = result.warnings.map((w) => (w.location ? `${w.location.file}:${w.location.line}: ${w.text}` : w.text));
   } catch (err) {
     if (err instanceof BundleError) throw err;
     const e = err as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }>; message?: string };
     const lines = (e.errors ?? []).map((x) => (x.location ? `${x.location.file}:${x.location.line}: ${x.text}` : x.text));
     throw new BundleError('BUNDLE_FAILED', lines.length > 0 ? lines.join('\n') : String(e.message ?? err));
   }
-  return { outfile, bytes: statSync(outfile).size };
+  return { outfile, bytes: statSync(outfile).size, warnings };
 }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
@@ -105,7 +116,10 @@ if (isMain) {
   const at = args.indexOf('--outfile');
   const outfile = at >= 0 ? args[at + 1] : undefined;
   buildBundle({ outfile, minify: !args.includes('--no-minify') }).then(
-    (r) => process.stdout.write(`${r.outfile} (${(r.bytes / 1024).toFixed(0)} KiB)\n`),
+    (r) => {
+      for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+      process.stdout.write(`${r.outfile} (${(r.bytes / 1024).toFixed(0)} KiB)\n`);
+    },
     (err: unknown) => {
       process.stderr.write(`${(err as Error).message}\n`);
       process.exitCode = 1;

@@ -164,9 +164,16 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
   if (opts.metricsListen) {
     metricsServer = createHttpServer((req, res) => {
       if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {
-        const body = metrics.registry.render();
-        res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body) });
-        res.end(body);
+        server.renderMetrics().then(
+          (body) => {
+            res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body) });
+            res.end(body);
+          },
+          () => {
+            res.writeHead(500);
+            res.end();
+          },
+        );
       } else {
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end('404 page not found\n');

@@ -37,6 +37,7 @@ test('packaging: the bundle builds from the Docker build context and runs alone 
     const outfile = join(work, 'out', 'kyverno.cjs');
     const bundled = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bundle.ts', '--outfile', outfile], { cwd: context, encoding: 'utf8' });
     assert.equal(bundled.status, 0, bundled.stderr);
+    assert.doesNotMatch(bundled.stderr, /warning:/, 'esbuild has no warning (e.g. import.meta left empty)');
 
     // alone in an empty folder: no node_modules, no sources
     const alone = join(work, 'alone');

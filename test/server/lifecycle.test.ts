@@ -189,3 +189,33 @@ test('standalone: a TLS directory with a user pair is used as is; invalid polici
   writeFileSync(join(dir, 'bad.yaml'), ENFORCE('bad').replace('pattern:', 'patern:'));
   await assert.rejects(startStandalone({ policyPaths: [join(dir, 'bad.yaml')], host: '127.0.0.1', port: 0, tlsDir: gen, log }), /invalid policies:\n {2}.*bad\.yaml/);
 });
+
+test('worker threads evaluate reviews; metrics merge; a worker that dies is replaced', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kyverno-serve-'));
+  writeFileSync(join(dir, 'policy.yaml'), ENFORCE('strict'));
+  const log = new MemoryLogger(0);
+  const h = await startStandalone({ policyPaths: [join(dir, 'policy.yaml')], host: '127.0.0.1', port: 0, log, workers: 2 });
+  try {
+    const { httpCall } = await import('./harness.ts');
+    const post = (body: object) => httpCall(h.address.port, 'POST', '/validate/fail', JSON.stringify(body), { 'Content-Type': 'application/json' });
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => post(admissionReview({ object: pod(`p${i}`, 'default', i % 2 ? { metadata: { labels: { team: 't' } } } : {}) }))));
+    for (const [i, r] of results.entries()) {
+      assert.equal(r.status, 200);
+      assert.equal(JSON.parse(r.body).response.allowed, i % 2 === 1);
+    }
+    const bad = await httpCall(h.address.port, 'POST', '/validate/fail', '{', { 'Content-Type': 'application/json' });
+    assert.equal(bad.status, 417);
+    const metrics = await httpCall(h.address.port, 'GET', '/metrics');
+    assert.match(metrics.body, /kyverno_admission_requests_total\{resource_kind="Pod",resource_namespace="default",resource_request_operation="create",request_allowed="false",request_webhook="ValidatingWebhookConfiguration"\} 10\n/);
+    assert.match(metrics.body, /kyverno_http_requests_total\{http_method="POST",http_url="\/validate\/fail",request_webhook="ValidatingWebhookConfiguration"\} 21\n/);
+    assert.match(metrics.body, /kyverno_info\{version="0\.1\.0"\} 1/);
+    // kill one worker: its replacement serves the next reviews
+    const pool = (h.server as unknown as { pool: { slots: Array<{ worker: { terminate(): Promise<number> } }> } }).pool;
+    await pool.slots[0]!.worker.terminate();
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await Promise.all(Array.from({ length: 4 }, () => post(admissionReview({ object: pod('q') }))));
+    for (const r of after) assert.equal(r.status, 200);
+  } finally {
+    await h.stop();
+  }
+});

@@ -88,6 +88,7 @@ export function registerServeCommand(program: Command): void {
     .option('--maxAuditWorkers <n>', 'Audit evaluations per event-loop turn', intOption('--maxAuditWorkers'), 8)
     .option('--maxAuditCapacity <n>', 'Maximum queued audit evaluations', intOption('--maxAuditCapacity'), 1000)
     .option('--max-request-bytes <n>', 'Largest accepted AdmissionReview body', intOption('--max-request-bytes'), DEFAULT_MAX_REQUEST_BYTES)
+    .option('--workers <n>', 'Evaluation worker threads (0: evaluate on the server thread)', intOption('--workers'), 0)
     .option('-v, --v <level>', 'Log verbosity', intOption('-v'), 0)
     .action(async (o: Record<string, unknown>) => {
       if (!o['standalone']) {
@@ -128,6 +129,8 @@ export function registerServeCommand(program: Command): void {
           auditWorkers: Number(o['maxAuditWorkers']),
           auditCapacity: Number(o['maxAuditCapacity']),
           metricsListen: o['metricsListen'] !== undefined ? parseListen(String(o['metricsListen'])) : undefined,
+          workers: Number(o['workers']),
+          verbosity: Number(o['v'] ?? 0),
           log,
         });
       } catch (err) {

@@ -21,7 +21,8 @@
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '../../engine/api/json.ts';
 import type { ApiResource } from '../../k8s/client/types.ts';
-import { resultJson, summarize, type ReportResult } from './results.ts';
+import { isObject } from '../../engine/api/json.ts';
+import { parseResult, resultJson, summarize, type ReportResult } from './results.ts';
 import type { ResourceRef } from './store.ts';
 
 export type ReportApi = 'wgpolicyk8s' | 'openreports';
@@ -158,4 +159,31 @@ export function namespaceReports(namespace: string, entries: readonly Aggregated
     flush();
   }
   return out;
+}
+
+function refFrom(o: JsonObject | undefined): ResourceRef | undefined {
+  if (!o) return undefined;
+  const s = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : '');
+  if (s('uid') === '') return undefined;
+  return { uid: s('uid'), apiVersion: s('apiVersion'), kind: s('kind'), namespace: s('namespace'), name: s('name') };
+}
+
+/** Reads a stored report back into per-resource results (either layout). */
+export function reportEntries(report: JsonObject): AggregatedEntry[] {
+  const scope = isObject(report['scope']) ? refFrom(report['scope']) : undefined;
+  const results = (Array.isArray(report['results']) ? report['results'] : []).map(parseResult).filter((r): r is ReportResult => r !== undefined);
+  if (scope) {
+    const m = isObject(report['metadata']) ? report['metadata'] : {};
+    if (scope.namespace === '' && typeof m['namespace'] === 'string') scope.namespace = m['namespace'];
+    return [{ ref: scope, results: results.map((r) => ({ ...r, resources: [] })) }];
+  }
+  const byUid = new Map<string, { ref: ResourceRef; results: ReportResult[] }>();
+  for (const r of results) {
+    const ref = refFrom(r.resources[0]);
+    if (!ref) continue;
+    const e = byUid.get(ref.uid) ?? { ref, results: [] };
+    e.results.push({ ...r, resources: [] });
+    byUid.set(ref.uid, e);
+  }
+  return [...byUid.values()];
 }

@@ -68,6 +68,7 @@ export class WorkQueue<K extends string = string> {
     const timer = setTimeout(() => {
       this.timers.delete(key);
       this.add(key);
+      this.checkIdle();
     }, ms);
     timer.unref();
     this.timers.set(key, { at, timer });
@@ -108,12 +109,20 @@ export class WorkQueue<K extends string = string> {
       this.queue.push(key);
       this.waiters.shift()?.();
     }
-    if (this.queue.length === 0 && this.processing.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+    this.checkIdle();
   }
 
-  /** Resolves when nothing is queued or in flight (delayed keys do not count). */
+  private isIdle(): boolean {
+    return this.queue.length === 0 && this.processing.size === 0 && this.timers.size === 0;
+  }
+
+  private checkIdle(): void {
+    if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Resolves when nothing is queued, delayed or in flight. */
   idle(): Promise<void> {
-    if (this.queue.length === 0 && this.processing.size === 0) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 

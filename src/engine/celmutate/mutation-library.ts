@@ -13,7 +13,7 @@
  * const env = createCelEnvironment({ libraries: [...defaultCelLibraries, mutationLibrary] });
  * ```
  */
-import { isObject, type JsonObject, type JsonValue } from '../api/json.ts';
+import { deepEqual, isObject, type JsonObject, type JsonValue } from '../api/json.ts';
 import { CelFunctionError } from '../cel/errors.ts';
 import { defineNamespace, type CelLibrary } from '../cel/library.ts';
 import { celToJson } from '../cel/values.ts';
@@ -53,12 +53,11 @@ export class JsonPatchVal {
   ) {}
   with(name: string, value: unknown): JsonPatchVal {
     if (this.problem) return this;
-    const str = (field: string): string | undefined => (typeof value === 'string' ? value : undefined);
     switch (name) {
       case 'op':
       case 'path':
       case 'from': {
-        const s = str(name);
+        const s = typeof value === 'string' ? value : undefined;
         if (s === undefined) return new JsonPatchVal(this.op, this.path, this.from, this.value, `unexpected type ${celGoNativeType(value)} for JSONPatchType '${name}' field`);
         return new JsonPatchVal(name === 'op' ? s : this.op, name === 'path' ? s : this.path, name === 'from' ? s : this.from, this.value);
       }
@@ -83,6 +82,39 @@ function celGoNativeType(v: unknown): string {
       if (Array.isArray(v)) return '[]ref.Val';
       return 'map[ref.Val]ref.Val';
   }
+}
+
+/** `JSONPatchVal.IsSet`: op/path/from when non-empty, value when given. */
+export function jsonPatchHas(p: JsonPatchVal, field: string): boolean {
+  switch (field) {
+    case 'op':
+      return p.op !== '';
+    case 'path':
+      return p.path !== '';
+    case 'from':
+      return p.from !== '';
+    case 'value':
+      return p.value !== undefined;
+    default:
+      throw new CelFunctionError(`unsupported field: ${field}`);
+  }
+}
+
+/** `JSONPatchVal.Equal`: same op, path, from, and equal values (both absent counts as equal). */
+export function jsonPatchEqual(a: JsonPatchVal, b: JsonPatchVal): boolean {
+  if (a.op !== b.op || a.from !== b.from || a.path !== b.path) return false;
+  if ((a.value === undefined) !== (b.value === undefined)) return false;
+  if (a.value === undefined) return true;
+  return celEqual(a.value, b.value);
+}
+
+function celEqual(a: unknown, b: unknown): boolean {
+  if (typeof a !== typeof b) {
+    // int and double compare by value in CEL's heterogeneous equality
+    if ((typeof a === 'bigint' && typeof b === 'number') || (typeof a === 'number' && typeof b === 'bigint')) return Number(a) === Number(b);
+    return false;
+  }
+  return deepEqual(mutationValueToJson(a), mutationValueToJson(b)) && (typeof a !== 'object' || a === null || Array.isArray(a) === Array.isArray(b));
 }
 
 /** A CEL value as JSON, with `Object` values (anywhere inside) converted to their field maps. */
@@ -150,7 +182,8 @@ export const mutationLibrary: CelLibrary = {
   register(env) {
     env.registerType(ROOT, RootObjectVal);
     env.registerType(NESTED, NestedObjectVal);
-    env.registerType(PATCH, JsonPatchVal);
+    env.registerType(PATCH, { ctor: JsonPatchVal, fields: { op: 'string', path: 'string', from: 'string', value: 'dyn' } });
+    env.registerOperator(`${PATCH} == ${PATCH}`, (a: JsonPatchVal, b: JsonPatchVal) => jsonPatchEqual(a, b));
     env.registerFunction(`__mpol_object(string): ${ROOT}`, (name: string) => new RootObjectVal(name));
     env.registerFunction(`__mpol_object_field(string): ${NESTED}`, (name: string) => new NestedObjectVal(name));
     // JSONPatch values are typed dyn: cel-go lets `cond ? JSONPatch{...} : null` type-check (null is
@@ -172,6 +205,7 @@ export const mutationLibrary: CelLibrary = {
     // presence of the key in a map or object, false for any other value (cel-go's test-only selection)
     env.registerFunction('__mpol_has(dyn, string): bool', (v: unknown, f: string) => {
       if (v instanceof Map) return v.has(f);
+      if (v instanceof JsonPatchVal) return jsonPatchHas(v, f);
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) return Object.prototype.hasOwnProperty.call(v, f) && (v as Record<string, unknown>)[f] !== undefined;
       return false;
     });

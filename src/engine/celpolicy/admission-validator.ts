@@ -10,7 +10,7 @@
  * <expr>`), or error (`expression '<expr>' resulted in error: <err>`).
  */
 import type { JsonObject, JsonValue } from '../api/json.ts';
-import type { CelActivation, CelEnvironment, CompiledCel } from '../cel/environment.ts';
+import type { CelEnvironment, CompiledCel } from '../cel/environment.ts';
 import { isCelCompileError } from '../cel/errors.ts';
 import { createAuthorizerValue, type AuthorizerPort } from '../cel/libs/authz.ts';
 import { jsonToCel } from '../cel/values.ts';
@@ -20,7 +20,7 @@ import { aggregate } from './compile.ts';
 import type { CelPolicyEnvironments } from './environments.ts';
 import { evalErrorMessage, evaluateSync } from './evaluate.ts';
 import type { FailurePolicy, MatchCondition, Validation, Variable } from './types.ts';
-import { compileVariables, lazyVariables, withVariablesType, type CompiledVariable } from './variables.ts';
+import { compileVariables, LazyVariables, withVariablesType, type CompiledVariable } from './variables.ts';
 
 /** The expressions of a ValidatingAdmissionPolicy (or a `validate.cel` rule). */
 export interface AdmissionPolicyExpressions {
@@ -72,6 +72,12 @@ export interface AdmissionValidateInput {
   readonly namespace?: JsonObject | null;
   /** decisions of `authorizer` checks (required when compiled with `authorizer`) */
   readonly authorizer?: AuthorizerPort;
+}
+
+/** The activation of one request and its lazily evaluated variables. */
+interface RequestActivation {
+  readonly act: Record<string, unknown>;
+  readonly vars: LazyVariables;
 }
 
 /** Max length of an evaluated message (`celconfig.MaxEvaluatedMessageExpressionSizeBytes`). */
@@ -134,16 +140,16 @@ export class AdmissionValidator {
   }
 
   /** `activation.Evaluate` of one expression: its value, or its error message. */
-  private evaluate(c: CompiledExpression, activation: CelActivation): { value?: unknown; error?: string } {
+  private evaluate(c: CompiledExpression, ctx: RequestActivation): { value?: unknown; error?: string } {
     if (c.error !== undefined) return { error: `compilation error: ${c.error}` };
     try {
-      return { value: evaluateSync(c.program!, activation) };
+      return { value: evaluateSync(c.program!, ctx.vars.activationFor(ctx.act, c.program!)) };
     } catch (e) {
       return { error: `expression '${c.expression}' resulted in error: ${evalErrorMessage(e)}` };
     }
   }
 
-  private activation(input: AdmissionValidateInput, namespace: JsonObject | null | undefined, withAuthorizer: boolean): Record<string, unknown> {
+  private activation(input: AdmissionValidateInput, namespace: JsonObject | null | undefined, withAuthorizer: boolean): RequestActivation {
     const a = input.attributes;
     const act: Record<string, unknown> = {
       object: a.object ? jsonToCel(a.object) : null,
@@ -160,15 +166,18 @@ export class AdmissionValidator {
         { group: a.resource.group, resource: a.resource.resource, subresource: a.subresource, namespace: a.namespace, name: a.name },
       );
     }
-    act['variables'] = lazyVariables(
+    const vars = new LazyVariables(
       this.variables,
-      (v) => evaluateSync(v.program!, act),
+      (v, view) => {
+        if (!v.program) throw new Error(v.error ?? 'not compiled');
+        return evaluateSync(v.program, { ...act, variables: view });
+      },
       (v, e) =>
         v.error !== undefined
           ? `composited variable ${goQuote(v.name)} fails to compile: compilation failed: ${v.error}`
           : `composited variable ${goQuote(v.name)} fails to evaluate: ${evalErrorMessage(e)}`,
     );
-    return act;
+    return { act, vars };
   }
 
   /** `validator.Validate`. */

@@ -7,7 +7,7 @@
  * are always present (null when unset). The Kubernetes admission plugins (ValidatingAdmissionPolicy,
  * `validate.cel` rules) see `CreateAdmissionRequest`: no `object`/`oldObject`, no `options` unless set.
  */
-import { isObject, type JsonObject, type JsonValue, type Resource } from '../api/json.ts';
+import { isObject, type JsonObject, type Resource } from '../api/json.ts';
 import type { GroupVersionKind, GroupVersionResource, UserInfo } from '../api/request.ts';
 import type { MatchAttributes } from './match-constraints.ts';
 
@@ -113,19 +113,17 @@ const META_FIELDS = [
 
 /**
  * A `corev1.Namespace` converted to unstructured, as Go hands it to CEL: known metadata fields only,
- * `creationTimestamp: null` when unset, `spec` and `status` always present.
+ * `spec` and `status` always present. Go sets an unset `creationTimestamp` to null; the typed
+ * `namespaceObject` treats a null field as absent (`has()` is false, reading it fails), which is how
+ * it is left out here.
  * `namespaceObjectJson({metadata: {name: 'ns', labels: {a: 'b'}}})` =
- * `{metadata: {name: 'ns', creationTimestamp: null, labels: {a: 'b'}}, spec: {}, status: {}}`.
+ * `{metadata: {name: 'ns', labels: {a: 'b'}}, spec: {}, status: {}}`.
  */
 export function namespaceObjectJson(ns: JsonObject): JsonObject {
   const meta = isObject(ns['metadata']) ? ns['metadata'] : {};
   const outMeta: JsonObject = {};
   for (const f of META_FIELDS) {
     const v = meta[f];
-    if (f === 'creationTimestamp') {
-      outMeta[f] = v === undefined ? null : (v as JsonValue);
-      continue;
-    }
     if (v === undefined || v === null || v === '' || v === 0) continue;
     if (isObject(v) && Object.keys(v).length === 0) continue;
     if (Array.isArray(v) && v.length === 0) continue;

@@ -27,7 +27,7 @@ import {
   type MatchResources,
   type Validation,
 } from './types.ts';
-import { compileVariables, lazyVariables, type CompiledVariable } from './variables.ts';
+import { compileVariables, LazyVariables, type CompiledVariable } from './variables.ts';
 
 export type EvaluationMode = 'Kubernetes' | 'JSON';
 
@@ -252,17 +252,18 @@ export function evaluateValidatingPolicy(policy: CompiledValidatingPolicy, input
 
   if (!matchAll(policy.matchConditions, activation, policy.failurePolicy)) return undefined;
 
-  activation['variables'] = lazyVariables(
+  const vars = new LazyVariables(
     policy.variables,
-    (v) => evaluateSync(v.program!, activation),
+    (v, view) => evaluateSync(v.program!, { ...activation, variables: view }),
     (_v, e) => evalErrorMessage(e),
   );
+  const withVars = (p: CompiledCel): CelActivation => vars.activationFor(activation, p);
 
   for (let index = 0; index < policy.validations.length; index++) {
     const validation = policy.validations[index]!;
     let out: unknown;
     try {
-      out = evaluateSync(validation.program, activation);
+      out = evaluateSync(validation.program, withVars(validation.program));
     } catch (e) {
       return { error: evalErrorMessage(e), index, result: false, message: '', auditAnnotations: {}, exceptions: [] };
     }
@@ -270,7 +271,7 @@ export function evaluateValidatingPolicy(policy: CompiledValidatingPolicy, input
     let message = validation.message;
     if (validation.messageExpression) {
       try {
-        const m = evaluateSync(validation.messageExpression, activation);
+        const m = evaluateSync(validation.messageExpression, withVars(validation.messageExpression));
         message = typeof m === 'string' ? m : String(celToJson(m));
       } catch (e) {
         message = `failed to evaluate message expression: ${evalErrorMessage(e)}`;
@@ -279,22 +280,22 @@ export function evaluateValidatingPolicy(policy: CompiledValidatingPolicy, input
     if (message === '') message = `CEL expression validation failed at index ${index}`;
     let annotations: Record<string, string>;
     try {
-      annotations = evaluateAuditAnnotations(policy, activation);
+      annotations = evaluateAuditAnnotations(policy, withVars);
     } catch (e) {
       return { error: evalErrorMessage(e), index, result: false, message: '', auditAnnotations: {}, exceptions: [] };
     }
     return { index, result: false, message, auditAnnotations: annotations, exceptions: [] };
   }
-  const annotations = evaluateAuditAnnotations(policy, activation);
+  const annotations = evaluateAuditAnnotations(policy, withVars);
   return { index: 0, result: true, message: '', auditAnnotations: annotations, exceptions: [] };
 }
 
-function evaluateAuditAnnotations(policy: CompiledValidatingPolicy, activation: CelActivation): Record<string, string> {
+function evaluateAuditAnnotations(policy: CompiledValidatingPolicy, withVars: (p: CompiledCel) => CelActivation): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of policy.auditAnnotations) {
     let v: unknown;
     try {
-      v = evaluateSync(a.program, activation);
+      v = evaluateSync(a.program, withVars(a.program));
     } catch (e) {
       throw new ValidatingPolicyEvalError(`failed to evaluate auditAnnotation '${a.key}': ${evalErrorMessage(e)}`);
     }

@@ -153,33 +153,74 @@ export function compileVariables(base: CelEnvironment, vars: readonly Variable[]
   return { env, variables: out, fields, errors };
 }
 
+const REF = /\bvariables\s*\.\s*\??\s*([A-Za-z_][A-Za-z0-9_]*)/g;
+
 /**
- * The `variables` activation value: one memoized getter per variable, evaluated on first read with
- * `evaluate`; a failure is rethrown on every read as `CelEvalError` with `failure(name, err)`'s message.
+ * The variables an expression reads (`variables.name`, `variables.?name`), among `names`.
+ * `variableRefs('variables.a + variables.b', new Set(['a']))` = `['a']`.
  */
-export function lazyVariables(
-  variables: readonly CompiledVariable[],
-  evaluate: (v: CompiledVariable) => unknown,
-  failure: (v: CompiledVariable, err: unknown) => string,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const v of variables) {
-    let state: { value: unknown } | { error: CelEvalError } | undefined;
-    Object.defineProperty(out, v.name, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        if (!state) {
-          try {
-            state = { value: evaluate(v) };
-          } catch (e) {
-            state = { error: new CelEvalError(e instanceof CelEvalError && e.code === 'CEL_COST_LIMIT' ? 'CEL_COST_LIMIT' : 'CEL_EVAL', failure(v, e)) };
-          }
-        }
-        if ('error' in state) throw state.error;
-        return state.value;
-      },
-    });
+export function variableRefs(expression: string, names: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  for (const m of expression.matchAll(REF)) if (names.has(m[1]!)) out.add(m[1]!);
+  return [...out];
+}
+
+/**
+ * The `variables` of one request, evaluated lazily and at most once each. Expressions see a view
+ * holding only the variables they name (see `variableRefs`): the environment converts the whole
+ * `variables` object when an expression first reads it, so a view keeps unrelated variables (and
+ * their failures) out of the expression, as Kubernetes' and Kyverno's lazy maps do.
+ */
+export class LazyVariables {
+  private readonly byName = new Map<string, CompiledVariable>();
+  private readonly names: ReadonlySet<string>;
+  private readonly state = new Map<string, { value: unknown } | { error: CelEvalError }>();
+  private readonly refs = new Map<string, string[]>();
+
+  /**
+   * `evaluate(v, view)` evaluates a variable with `view` as its `variables`; `failure(v, err)` words
+   * the error its readers get.
+   */
+  constructor(
+    variables: readonly CompiledVariable[],
+    private readonly evaluate: (v: CompiledVariable, view: Record<string, unknown>) => unknown,
+    private readonly failure: (v: CompiledVariable, err: unknown) => string,
+  ) {
+    for (const v of variables) if (!this.byName.has(v.name)) this.byName.set(v.name, v);
+    this.names = new Set(this.byName.keys());
   }
-  return out;
+
+  /** `activation` plus the `variables` view of `program` (use it to evaluate `program`). */
+  activationFor(activation: object, program: { readonly expression: string }): Record<string, unknown> {
+    const a = Object.create(activation) as Record<string, unknown>;
+    a['variables'] = this.view(program.expression);
+    return a;
+  }
+
+  /** The `variables` value for an expression (its text decides which variables it holds). */
+  view(expression: string): Record<string, unknown> {
+    let refs = this.refs.get(expression);
+    if (!refs) this.refs.set(expression, (refs = variableRefs(expression, this.names)));
+    const out: Record<string, unknown> = {};
+    for (const name of refs) {
+      Object.defineProperty(out, name, { enumerable: true, configurable: true, get: () => this.read(name) });
+    }
+    return out;
+  }
+
+  private read(name: string): unknown {
+    let s = this.state.get(name);
+    if (!s) {
+      const v = this.byName.get(name)!;
+      try {
+        s = { value: this.evaluate(v, this.view(v.program?.expression ?? '')) };
+      } catch (e) {
+        const code = e instanceof CelEvalError && e.code === 'CEL_COST_LIMIT' ? 'CEL_COST_LIMIT' : 'CEL_EVAL';
+        s = { error: new CelEvalError(code, this.failure(v, e)) };
+      }
+      this.state.set(name, s);
+    }
+    if ('error' in s) throw s.error;
+    return s.value;
+  }
 }

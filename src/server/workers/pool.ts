@@ -20,7 +20,19 @@ interface Slot {
   alive: boolean;
 }
 
-const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+const fromSource = import.meta.url.endsWith('.ts');
+const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+
+/**
+ * Running from TypeScript sources (tests, `node --import tsx`), a worker thread must register the
+ * TypeScript loader itself before loading the worker module.
+ */
+function createWorker(workerData: WorkerSetup): Worker {
+  if (!fromSource) return new Worker(workerUrl, { workerData });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
+  return new Worker(code, { eval: true, workerData });
+}
 
 export class WorkerPool implements EvaluatorPool {
   private readonly slots: Slot[] = [];
@@ -49,7 +61,7 @@ export class WorkerPool implements EvaluatorPool {
 
   private spawn(index: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(workerUrl, { workerData: { ...this.setup, index } });
+      const worker = createWorker({ ...this.setup, index });
       const slot: Slot = { worker, pending: new Map(), alive: false };
       this.slots[index] = slot;
       worker.on('message', (m: FromWorker) => {

@@ -3,7 +3,6 @@
  * (k8s.io/api/admissionregistration/v1 MatchResources, MatchCondition, Variable; Kyverno's CEL
  * PolicyException), as decoded JSON shapes.
  */
-import type { JsonObject, JsonValue } from '../../api/json.ts';
 import type { LabelSelector } from '../../api/policy.ts';
 
 export interface RuleWithOperations {
@@ -52,10 +51,4 @@ export interface CelPolicyException {
     allowedValues?: string[];
     reportResult?: string;
   };
-}
-
-/** Reads a field of a decoded object as T (no validation). */
-export function field<T>(obj: JsonValue | undefined, key: string): T | undefined {
-  if (obj === null || obj === undefined || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
-  return (obj as JsonObject)[key] as T | undefined;
 }

@@ -1,5 +1,4 @@
 /** policies.kyverno.io MutatingPolicy / NamespacedMutatingPolicy, as decoded JSON (the fields the engine reads). */
-import type { JsonObject } from '../../api/json.ts';
 import type { AuditAnnotation, MatchCondition, MatchResources, Variable } from '../common/types.ts';
 
 export interface Mutation {
