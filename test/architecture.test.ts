@@ -33,7 +33,8 @@ const layer = (file: string): string => relative(src, file).split('/')[0] ?? '';
 const allowed: Record<string, string[]> = {
   engine: ['engine'],
   k8s: ['engine', 'k8s'],
-  cli: ['engine', 'k8s', 'cli'],
+  // the CLI is the composition root: `kyverno serve` / `kyverno controllers` start the other front ends
+  cli: ['engine', 'k8s', 'cli', 'server', 'controllers'],
   server: ['engine', 'k8s', 'server'],
   controllers: ['engine', 'k8s', 'server', 'controllers'],
 };

@@ -76,6 +76,16 @@ export class Counter implements Metric {
     else this.series.set(key, { values: labelValues.slice(), value: by });
   }
 
+  /** The series for a key (created with `values` when new), to be incremented directly (`.value += n`). */
+  handle(key: string, values: () => readonly string[]): { value: number } {
+    let s = this.series.get(key);
+    if (!s) {
+      s = { values: values(), value: 0 };
+      this.series.set(key, s);
+    }
+    return s;
+  }
+
   /**
    * Hot-path form of `inc`: `key` identifies the series (any string unique per label combination, e.g.
    * the values joined by `\u0001`), `values` builds the label values only when the series is new.
@@ -144,7 +154,7 @@ export class Gauge implements Metric {
   }
 }
 
-interface HistogramSeries {
+export interface HistogramSeries {
   values: readonly string[];
   /** non-cumulative counts per bucket; the last slot is +Inf */
   counts: number[];
@@ -168,11 +178,21 @@ export class Histogram implements Metric {
 
   /** Hot-path form of `observe` (see `Counter.incKey`). */
   observeKey(key: string, values: () => readonly string[], value: number): void {
+    this.observeHandle(this.handle(key, values), value);
+  }
+
+  /** The series for a key (created with `values` when new), for `observeHandle`. */
+  handle(key: string, values: () => readonly string[]): HistogramSeries {
     let s = this.series.get(key);
     if (!s) {
       s = { values: values(), counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 };
       this.series.set(key, s);
     }
+    return s;
+  }
+
+  /** Records a value into a series obtained from `handle`. */
+  observeHandle(s: HistogramSeries, value: number): void {
     let i = 0;
     const b = this.buckets;
     while (i < b.length && value > (b[i] as number)) i++;
@@ -295,6 +315,8 @@ export class KyvernoMetrics {
   readonly policyExecutionDuration: Histogram;
   readonly info: Gauge;
   namespaces: MetricsNamespaces;
+  /** per-policy cache of policy result series (see engine-metrics.ts) */
+  readonly policySeries = new WeakMap<object, Map<string, { counter: { value: number }; histogram: HistogramSeries }>>();
 
   constructor(opts: { version: string; buckets?: readonly number[]; namespaces?: MetricsNamespaces }) {
     const buckets = opts.buckets ?? DEFAULT_BUCKET_BOUNDARIES;

@@ -172,9 +172,9 @@ test('Audit failures without emitWarning admit silently and are recorded for rep
   await s.server.audit.drain();
   const audits = s.reports.records.slice(before).filter((x) => x.source === 'audit');
   assert.equal(audits.length, 1);
-  const owner = audits[0]!.responses.find((p) => p.policy.metadata.name === 'audit-owner');
-  assert.equal(owner?.response.policyResponse.rules[0]?.status, 'fail');
-  assert.equal(owner?.response.policyResponse.rules[0]?.message, 'validation error: owner label is recommended. rule check-owner failed at path /metadata/labels/owner/');
+  assert.deepEqual(audits[0]!.resource, { apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'p3', uid: 'pod-uid-3' });
+  const owner = audits[0]!.results.find((r) => r.policy === 'audit-owner');
+  assert.deepEqual(owner, { policy: 'audit-owner', rule: 'check-owner', result: 'fail', message: 'validation error: owner label is recommended. rule check-owner failed at path /metadata/labels/owner/' });
 });
 
 test('dryRun: same verdict, nothing recorded for reports', async () => {

@@ -190,6 +190,20 @@ export class EphemeralReportSink implements ReportSink {
     this.schedule();
   }
 
+  /** Queues results computed outside admission (generate, mutate-existing) for a resource. */
+  submitResults(ref: ResourceRef, policy: KyvernoPolicy, results: readonly ReportResult[]): void {
+    if (this.stopped || ref.uid === '' || ref.name === '' || results.length === 0 || !isReportable(policy)) return;
+    let p = this.pending.get(ref.uid);
+    if (!p) {
+      p = { ref, results: new Map(), policies: new Map() };
+      this.pending.set(ref.uid, p);
+    }
+    p.policies.set(policyLabel(policy), String((policy.metadata as { resourceVersion?: string }).resourceVersion ?? ''));
+    for (const r of results) p.results.set(mergeKey(r), r);
+    this.submitted++;
+    this.schedule();
+  }
+
   private schedule(): void {
     if (this.timer || this.flushing || this.pending.size === 0) return;
     this.timer = setTimeout(() => {

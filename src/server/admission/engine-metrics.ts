@@ -59,13 +59,24 @@ export function recordPolicyResults(
   const cause = admissionOperation ? 'admission_request' : 'background_scan';
   const dry = dryRun ? 'true' : 'false';
   const name = policy.metadata.name ?? '';
-  // one key per series: the policy/resource part once, then rule, result and type
-  const prefix = `${validationMode}\u0001${policyType}\u0001${background}\u0001${namespace}\u0001${name}\u0001${kind}\u0001${resourceNamespace}\u0001${op}\u0001${cause}\u0001${dry}`;
+  let cache = metrics.policySeries.get(policy);
+  if (!cache) {
+    cache = new Map();
+    metrics.policySeries.set(policy, cache);
+  }
+  const local = `${kind}\u0001${resourceNamespace}\u0001${op}\u0001${cause}\u0001${dry}`;
   for (const r of rules) {
     const type = ruleTypeLabel(r.ruleType);
-    const key = `${prefix}\u0001${r.name}\u0001${r.status}\u0001${type}`;
-    const values = () => [validationMode, policyType, background, namespace, name, kind, resourceNamespace, op, r.name, r.status, type, cause, dry];
-    metrics.policyResults.incKey(key, values);
-    metrics.policyExecutionDuration.observeKey(key, values, seconds);
+    const localKey = `${local}\u0001${r.name}\u0001${r.status}\u0001${type}`;
+    let series = cache.get(localKey);
+    if (!series) {
+      // the registry's key: every label value
+      const key = `${validationMode}\u0001${policyType}\u0001${background}\u0001${namespace}\u0001${name}\u0001${localKey}`;
+      const values = () => [validationMode, policyType, background, namespace, name, kind, resourceNamespace, op, r.name, r.status, type, cause, dry];
+      series = { counter: metrics.policyResults.handle(key, values), histogram: metrics.policyExecutionDuration.handle(key, values) };
+      cache.set(localKey, series);
+    }
+    series.counter.value++;
+    metrics.policyExecutionDuration.observeHandle(series.histogram, seconds);
   }
 }

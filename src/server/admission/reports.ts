@@ -54,14 +54,56 @@ export function needsReports(request: AdmissionRequest, resource: Resource | nul
   return true;
 }
 
-/** Standalone sink: the most recent `capacity` records, in memory. */
+/** One policy report result (what a PolicyReport entry carries for a rule). */
+export interface ReportResultSummary {
+  policy: string;
+  rule: string;
+  result: string;
+  message: string;
+}
+
+/** A recorded evaluation, reduced to what reports need. */
+export interface ReportRecordSummary {
+  source: AdmissionReportRecord['source'];
+  uid: string;
+  resource: { apiVersion: string; kind: string; namespace: string; name: string; uid: string };
+  results: ReportResultSummary[];
+  time: number;
+}
+
+/** The summary of a record (the objects themselves are not kept). */
+export function summarizeRecord(r: AdmissionReportRecord): ReportRecordSummary {
+  const results: ReportResultSummary[] = [];
+  for (const pr of r.responses) {
+    const policy = pr.policy.kind === 'Policy' ? `${pr.policy.metadata.namespace ?? ''}/${pr.policy.metadata.name ?? ''}` : (pr.policy.metadata.name ?? '');
+    for (const rule of pr.response.policyResponse.rules) results.push({ policy, rule: rule.name, result: rule.status, message: rule.message });
+  }
+  return {
+    source: r.source,
+    uid: r.request.uid,
+    resource: {
+      apiVersion: typeof r.resource['apiVersion'] === 'string' ? r.resource['apiVersion'] : '',
+      kind: typeof r.resource['kind'] === 'string' ? r.resource['kind'] : '',
+      namespace: metaString(r.resource, 'namespace'),
+      name: metaString(r.resource, 'name'),
+      uid: metaString(r.resource, 'uid'),
+    },
+    results,
+    time: r.time,
+  };
+}
+
+/**
+ * Standalone sink: summaries of the most recent `capacity` records, in memory (no cluster to write
+ * EphemeralReports to).
+ */
 export class MemoryReportSink implements ReportSink {
-  readonly records: AdmissionReportRecord[] = [];
+  readonly records: ReportRecordSummary[] = [];
   total = 0;
   constructor(private readonly capacity = 1000) {}
   submit(record: AdmissionReportRecord): void {
     this.total++;
-    this.records.push(record);
+    this.records.push(summarizeRecord(record));
     if (this.records.length > this.capacity) this.records.splice(0, this.records.length - this.capacity);
   }
 }
