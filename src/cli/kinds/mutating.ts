@@ -326,6 +326,11 @@ function mapCompiler(ctx: KindContext): MapCompiler {
   return c.map;
 }
 
+/**
+ * The MutatingPolicy type converters (`p.openAPI()`): the test's CRD files, then the Kubernetes 1.32
+ * built-ins. (The CLI also lists its embedded CRD directory, but as OpenAPI schema files, which it does not
+ * contain: Kyverno's own kinds get no type converter.)
+ */
 function typeConverters(ctx: KindContext): TypeConverterLookup {
   const c = cachesFor(ctx);
   c.converters ??= crdTypeConverters(testCrds(ctx));

@@ -77,7 +77,7 @@ export class UpdateRequestGenerator {
     const created = await this.opts.api.create(UPDATE_REQUESTS, toJson(ur));
     const status = { ...(ur.status ?? {}), state: 'Pending' };
     try {
-      return await this.opts.api.update(UPDATE_REQUESTS, { ...created, status }, { subresource: 'status' });
+      return await this.opts.api.update(UPDATE_REQUESTS, { ...created, status: status as never }, { subresource: 'status' });
     } catch (err) {
       // the UR exists: the controller also picks up a UR without state
       this.opts.log?.error(err, 'failed to set UpdateRequest status to Pending', { name: (created['metadata'] as { name?: string })?.name });

@@ -10,7 +10,7 @@
  */
 import { isObject, type JsonObject, type Resource } from '../../engine/api/json.ts';
 import type { EngineResponse, RuleResponse, RuleStatus } from '../../engine/api/response.ts';
-import { toReportResult, type ReportResult } from '../../cli/report.ts';
+import { toReportResult, type ReportResult } from '../../engine/report/result.ts';
 
 export type { ReportResult };
 

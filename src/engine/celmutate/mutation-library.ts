@@ -190,6 +190,7 @@ export const mutationLibrary: CelLibrary = {
     // assignable to object types), which the checker used here only allows for dyn
     env.registerFunction('__mpol_jsonpatch(): dyn', () => new JsonPatchVal());
     for (const t of [ROOT, NESTED]) {
+      env.registerOperator(`${t} == ${t}`, (a: ObjectVal, b: ObjectVal) => a.typeName === b.typeName && deepEqual(objectValToJson(a), objectValToJson(b)));
       env.registerFunction(`${t}.__mpol_set(string, dyn): ${t}`, (o: ObjectVal, k: string, v: unknown) => o.with(k, v));
       env.registerFunction(`${t}.__mpol_set_optional(string, dyn): ${t}`, (o: ObjectVal, k: string, v: unknown) => {
         if (!(v instanceof Optional)) throw new CelFunctionError('no such overload');

@@ -17,7 +17,7 @@ import { isObject, type JsonObject, type Resource } from '../api/json.ts';
 import type { PolicyException, Rule } from '../api/policy.ts';
 import type { GroupVersionKind } from '../api/request.ts';
 import type { RuleResponse } from '../api/response.ts';
-import { KYVERNO_FAKE_DISCOVERY_RESOURCES, kyvernoCliAuthorizer, type AuthorizerPort } from '../cel/libs/authz.ts';
+import { KYVERNO_FAKE_DISCOVERY_RESOURCES, kyvernoCliAuthorizer, type AuthorizationDecision, type AuthorizerPort } from '../cel/libs/authz.ts';
 import { AdmissionValidator, type ValidateResult } from '../celpolicy/admission-validator.ts';
 import { CelPolicyEnvironments } from '../celpolicy/environments.ts';
 import { collectParams, type ParamsClient } from '../celpolicy/params.ts';
@@ -75,6 +75,21 @@ function compileRule(envs: CelPolicyEnvironments, rule: Rule): CompiledRule {
   };
 }
 
+/**
+ * Kyverno's CanI runs the SubjectAccessReview as the requesting user: without a username it fails with
+ * `no service account provided` (after the kind lookup, whose failure comes first).
+ */
+function subjectChecked(inner: AuthorizerPort): AuthorizerPort {
+  return {
+    authorize(attributes) {
+      const check = (d: AuthorizationDecision): AuthorizationDecision =>
+        d.error === undefined && attributes.user.username === '' ? { decision: 'deny', reason: '', error: 'no service account provided' } : d;
+      const d = inner.authorize(attributes);
+      return d instanceof Promise ? d.then(check) : check(d);
+    },
+  };
+}
+
 function withGvk(r: Resource, gvk: GroupVersionKind): Resource {
   return { ...r, apiVersion: gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`, kind: gvk.kind };
 }
@@ -123,7 +138,9 @@ export function validateCel(rt: RuleRuntime, pc: PolicyContext, rule: Rule, exce
     oldObject,
     dryRun: false,
   };
-  const authorizer = runtime.celAuthorizer?.(gvk) ?? kyvernoCliAuthorizer({ resourceKind: gvk.kind, knownResources: new Set(KYVERNO_FAKE_DISCOVERY_RESOURCES) });
+  const authorizer = subjectChecked(
+    runtime.celAuthorizer?.(gvk) ?? kyvernoCliAuthorizer({ resourceKind: gvk.kind, knownResources: new Set([...KYVERNO_FAKE_DISCOVERY_RESOURCES, `${gvk.kind.toLowerCase()}s`]) }),
+  );
 
   const results: ValidateResult[] = [];
   if (compiled.hasParam) {

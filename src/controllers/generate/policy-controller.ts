@@ -1,0 +1,285 @@
+/**
+ * The policy controller of the background controller (pkg/policy/{policy_controller,generate,mutate}.go):
+ * policy events become UpdateRequests.
+ *
+ * - Created or changed generate / mutate-existing policies (that can run in the background) are synced:
+ *   `synchronize` rules with `data` get a UR for every downstream they already generated (so a changed
+ *   policy re-syncs its data); `generateExisting` rules (rule or policy level) get a UR for every existing
+ *   trigger the rule applies to (in batches of 100 rule contexts); `mutateExistingOnPolicyUpdate` rules
+ *   get a mutate UR per existing trigger that has none yet.
+ * - A deleted policy, or deleted rules, get a UR deleting the downstream resources of their
+ *   `synchronize` rules (unless `orphanDownstreamOnPolicyDelete`), with the downstream recorded in the
+ *   UR's status.
+ * - Every `--backgroundScanInterval` all such policies are synced again.
+ */
+import { deepEqual, type Resource } from '../../engine/api/json.ts';
+import type { KyvernoPolicy, ResourceDescription, Rule } from '../../engine/api/policy.ts';
+import { policyKey } from '../../engine/api/policy.ts';
+import { computeRules } from '../../engine/autogen/index.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { getKindFromGvk } from '../../engine/generate/kinds.ts';
+import { GENERATE_POLICY_LABEL, GENERATE_POLICY_NAMESPACE_LABEL, GENERATE_RULE_LABEL, GENERATE_TRIGGER_GROUP_LABEL, GENERATE_TRIGGER_KIND_LABEL, GENERATE_TRIGGER_NAME_LABEL, GENERATE_TRIGGER_NS_LABEL, GENERATE_TRIGGER_UID_LABEL, GENERATE_TRIGGER_VERSION_LABEL, LABEL_MANAGED_BY } from '../../engine/generate/labels.ts';
+import { wildcardMatch } from '../../engine/utils/wildcard.ts';
+import { labelSelectorToString } from '../../k8s/client/selector.ts';
+import { labelSelectorString, labelsOf, type KubeApi, type KubeObject } from '../../k8s/client/types.ts';
+import type { Logger } from '../../server/logging.ts';
+import type { PolicyInformers, PolicyChange } from '../policies/policy-informers.ts';
+import { ruleHasGenerate, ruleHasMutateExisting, specHasGenerate, specHasMutateExisting } from '../policies/policy-informers.ts';
+import { namespaceLabelsFor } from '../runtime/engine.ts';
+import { WorkQueue } from '../runtime/queue.ts';
+import { resolveKindSelectors } from '../runtime/resource-watcher.ts';
+import { yieldIfBusy } from '../runtime/yield.ts';
+import { backgroundContext } from './trigger.ts';
+import { mutateLabels, newGenerateUR, newMutateUR, resourceSpecOf, ruleContext, splitUR, type ResourceSpec, type UpdateRequest } from './update-request.ts';
+import { UPDATE_REQUESTS, type UpdateRequestGenerator } from './ur-generator.ts';
+
+export const GENERATE_BATCH_SIZE = 100;
+
+export interface PolicyControllerOptions {
+  api: KubeApi;
+  namespace: string;
+  policies: PolicyInformers;
+  generator: UpdateRequestGenerator;
+  engine: () => Engine;
+  namespaceLabels: (ns: string) => Record<string, string> | undefined;
+  /** `--backgroundScanInterval` (default 1h) */
+  reconcilePeriodMs?: number;
+  log?: Logger;
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** `resourceMatches` */
+function resourceMatches(rd: ResourceDescription, res: Resource, namespacedPolicy: boolean): boolean {
+  const m = (res['metadata'] ?? {}) as { name?: string; namespace?: string };
+  if (rd.name && !wildcardMatch(rd.name, m.name ?? '')) return false;
+  if (rd.names && rd.names.length > 0 && !rd.names.some((n) => wildcardMatch(n, m.name ?? ''))) return false;
+  if (!namespacedPolicy && rd.namespaces && rd.namespaces.length > 0 && !rd.namespaces.some((n) => wildcardMatch(n, m.namespace ?? ''))) return false;
+  return true;
+}
+
+/** `GetSyncAndOrphanDownstream` */
+function syncAndOrphan(rule: Rule): { sync: boolean; orphan: boolean } {
+  const g = rule.generate;
+  return { sync: g?.synchronize === true, orphan: (g as { orphanDownstreamOnPolicyDelete?: boolean } | undefined)?.orphanDownstreamOnPolicyDelete === true };
+}
+
+/** `cleanupPatterns`: the concrete (apiVersion, kind) pairs a pattern writes. */
+function cleanupKinds(p: { apiVersion?: string; kind?: string; cloneList?: { kinds?: string[] } } | undefined): Array<[string, string]> {
+  if (!p) return [];
+  if (p.apiVersion && p.kind) return [[p.apiVersion, p.kind]];
+  return (p.cloneList?.kinds ?? []).map((k) => getKindFromGvk(k)).filter(([a, k]) => a !== '' && k !== '' && !a.includes('*') && !k.includes('*'));
+}
+
+/** `TriggerFromLabels` */
+export function triggerFromLabels(labels: Record<string, string>): ResourceSpec {
+  const group = labels[GENERATE_TRIGGER_GROUP_LABEL] ?? '';
+  const version = labels[GENERATE_TRIGGER_VERSION_LABEL] ?? '';
+  return {
+    kind: labels[GENERATE_TRIGGER_KIND_LABEL] ?? '',
+    namespace: labels[GENERATE_TRIGGER_NS_LABEL] ?? '',
+    name: labels[GENERATE_TRIGGER_NAME_LABEL] ?? '',
+    uid: labels[GENERATE_TRIGGER_UID_LABEL] ?? '',
+    apiVersion: group === '' ? version : `${group}/${version}`,
+  };
+}
+
+export class PolicyController {
+  private readonly queue: WorkQueue<string>;
+  private running: Promise<void> | undefined;
+  private periodic: NodeJS.Timeout | undefined;
+  /** URs created (diagnostics) */
+  urs = 0;
+
+  constructor(private readonly opts: PolicyControllerOptions) {
+    this.queue = new WorkQueue<string>({
+      name: 'policy-controller',
+      maxRetries: 5,
+      onError: (key, err) => opts.log?.v(3).info('retrying policy sync', { key, error: (err as Error).message }),
+      onDrop: (key, err) => opts.log?.error(err, 'failed to sync policy', { key }),
+    });
+  }
+
+  /** `canBackgroundProcess` of the policy controller. */
+  private canBackgroundProcess(p: KyvernoPolicy): boolean {
+    if (!specHasGenerate(p) && !specHasMutateExisting(p)) return false;
+    const status = (p as unknown as { status?: unknown }).status;
+    void status;
+    return true;
+  }
+
+  private onChange(c: PolicyChange): void {
+    if (c.type === 'delete') {
+      void this.downstreamDeletion(c.policy).catch((err) => this.opts.log?.error(err, 'failed to create UR on policy deletion, clean up downstream resource may be failed'));
+      return;
+    }
+    if (!this.canBackgroundProcess(c.policy)) return;
+    if (c.type === 'update' && c.old) {
+      if (deepEqual(c.old.spec, c.policy.spec)) return;
+      const newNames = new Set((c.policy.spec.rules ?? []).map((r) => r.name));
+      const deleted = (c.old.spec.rules ?? []).filter((r) => !newNames.has(r.name));
+      if (deleted.length > 0) {
+        const removed: KyvernoPolicy = { ...c.old, spec: { ...c.old.spec, rules: deleted } };
+        void this.downstreamDeletion(removed).catch((err) => this.opts.log?.error(err, 'failed to create UR on rule deletion, clean up downstream resource may be failed'));
+      }
+    }
+    this.queue.add(policyKey(c.policy));
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    this.opts.policies.onChange((c) => this.onChange(c));
+    await this.opts.policies.synced();
+    this.running = this.queue.run(2, (key) => this.sync(key));
+    this.periodic = setInterval(() => {
+      for (const p of this.opts.policies.all()) if (this.canBackgroundProcess(p)) this.queue.add(policyKey(p));
+    }, this.opts.reconcilePeriodMs ?? 3_600_000);
+    this.periodic.unref();
+    signal.addEventListener('abort', () => void this.stop(), { once: true });
+  }
+
+  async stop(): Promise<void> {
+    if (this.periodic) clearInterval(this.periodic);
+    this.queue.shutdown();
+    await this.running;
+  }
+
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private async submit(ur: UpdateRequest): Promise<void> {
+    for (const batch of splitUR(ur, GENERATE_BATCH_SIZE)) {
+      await this.opts.generator.apply(batch);
+      this.urs++;
+    }
+  }
+
+  /** `syncPolicy` for a Kyverno policy. */
+  async sync(key: string): Promise<void> {
+    const policy = this.opts.policies.get(key);
+    if (!policy) return;
+    await this.handleMutate(key, policy);
+    await this.syncDataPolicyChanges(policy, false);
+    await this.generateExisting(policy);
+  }
+
+  private async findDownstream(apiVersion: string, kind: string, labels: Record<string, string>): Promise<KubeObject[]> {
+    const res = await this.opts.api.resource(apiVersion, kind);
+    if (!res) return [];
+    return (await this.opts.api.list(res, { labelSelector: labelSelectorString(labels) })).items;
+  }
+
+  /** `buildURForGenerateRuleChanges` for one pattern kind. */
+  private async addDownstreamContexts(ur: UpdateRequest, policy: KyvernoPolicy, rule: string, apiVersion: string, kind: string, deleteDownstream: boolean, policyDeletion: boolean): Promise<void> {
+    const labels = {
+      [GENERATE_POLICY_LABEL]: policy.metadata.name ?? '',
+      [GENERATE_POLICY_NAMESPACE_LABEL]: policy.metadata.namespace ?? '',
+      [GENERATE_RULE_LABEL]: rule,
+      [LABEL_MANAGED_BY]: 'kyverno',
+    };
+    for (const d of await this.findDownstream(apiVersion, kind, labels)) {
+      (ur.spec.ruleContext ??= []).push(ruleContext(rule, triggerFromLabels(labelsOf(d)), deleteDownstream));
+      if (policyDeletion) {
+        const status = (ur.status ??= { state: '' });
+        (status.generatedResources ??= []).push(resourceSpecOf(d));
+      }
+    }
+  }
+
+  /** `syncDataPolicyChanges` */
+  private async syncDataPolicyChanges(policy: KyvernoPolicy, deleteDownstream: boolean): Promise<void> {
+    const ur = newGenerateUR(this.opts.namespace, policyKey(policy), []);
+    for (const rule of policy.spec.rules ?? []) {
+      const g = rule.generate;
+      if (!ruleHasGenerate(rule) || g?.synchronize !== true) continue;
+      if (g.data !== undefined && g.data !== null && g.kind) await this.addDownstreamContexts(ur, policy, rule.name, g.apiVersion ?? '', g.kind, deleteDownstream, false);
+      for (const fe of g.foreach ?? []) {
+        if (fe.data !== undefined && fe.data !== null && fe.kind) await this.addDownstreamContexts(ur, policy, rule.name, fe.apiVersion ?? '', fe.kind, deleteDownstream, false);
+      }
+    }
+    if ((ur.spec.ruleContext ?? []).length > 0) await this.submit(ur);
+  }
+
+  /** `createURForDownstreamDeletion` */
+  async downstreamDeletion(policy: KyvernoPolicy): Promise<void> {
+    const ur = newGenerateUR(this.opts.namespace, policyKey(policy), []);
+    for (const r of computeRules(policy, '')) {
+      if (!ruleHasGenerate(r)) continue;
+      const { sync, orphan } = syncAndOrphan(r);
+      if (!sync || orphan) continue;
+      for (const [apiVersion, kind] of cleanupKinds(r.generate as never)) await this.addDownstreamContexts(ur, policy, r.name, apiVersion, kind, true, true);
+      for (const fe of r.generate?.foreach ?? []) for (const [apiVersion, kind] of cleanupKinds(fe as never)) await this.addDownstreamContexts(ur, policy, r.name, apiVersion, kind, true, true);
+    }
+    if ((ur.spec.ruleContext ?? []).length === 0) return;
+    await this.opts.generator.apply(ur);
+    this.urs++;
+  }
+
+  /** `getTriggers`: the existing objects a rule's match describes. */
+  private async triggers(rule: Rule, policy: KyvernoPolicy): Promise<Resource[]> {
+    const namespaced = policy.kind === 'Policy';
+    const out: Resource[] = [];
+    const descriptions: ResourceDescription[] = [];
+    const m = rule.match;
+    if (m?.resources && Object.keys(m.resources).length > 0) descriptions.push(m.resources);
+    for (const f of [...(m?.any ?? []), ...(m?.all ?? [])]) if (f.resources) descriptions.push(f.resources);
+    for (const rd of descriptions) {
+      const sel = labelSelectorToString(rd.selector);
+      if (sel === undefined) continue;
+      for (const res of await resolveKindSelectors(this.opts.api, rd.kinds ?? [])) {
+        const list = await this.opts.api.list(res, { namespace: namespaced ? (policy.metadata.namespace ?? '') : '', labelSelector: sel });
+        for (const o of list.items) if (resourceMatches(rd, o as Resource, namespaced)) out.push(o as Resource);
+      }
+    }
+    return out;
+  }
+
+  /** `handleGenerateForExisting` */
+  private async generateExisting(policy: KyvernoPolicy): Promise<void> {
+    const ur = newGenerateUR(this.opts.namespace, policyKey(policy), []);
+    const engine = this.opts.engine();
+    for (const rule of policy.spec.rules ?? []) {
+      if (!ruleHasGenerate(rule)) continue;
+      const ge = rule.generate?.generateExisting;
+      if (ge === false || (ge === undefined && policy.spec.generateExisting !== true)) continue;
+      const single: KyvernoPolicy = { ...policy, spec: { ...policy.spec, rules: [rule] } };
+      for (const trigger of await this.triggers(rule, policy)) {
+        await yieldIfBusy();
+        const m = (trigger['metadata'] ?? {}) as { namespace?: string };
+        const nsLabels = namespaceLabelsFor(str(trigger['kind']), m.namespace ?? '', this.opts.namespaceLabels);
+        const pc = backgroundContext({ engine, spec: ur.spec, policy, trigger, namespaceLabels: nsLabels });
+        const er = engine.generate({ ...pc, policy: single });
+        if (er.policyResponse.rules.length === 0) continue;
+        (ur.spec.ruleContext ??= []).push(ruleContext(rule.name, resourceSpecOf(trigger)));
+      }
+    }
+    if ((ur.spec.ruleContext ?? []).length > 0) await this.submit(ur);
+  }
+
+  /** `handleMutate` (mutateExistingOnPolicyUpdate) */
+  private async handleMutate(key: string, policy: KyvernoPolicy): Promise<void> {
+    const engine = this.opts.engine();
+    for (const rule of policy.spec.rules ?? []) {
+      if (!ruleHasMutateExisting(rule)) continue;
+      const onUpdate = rule.mutate?.mutateExistingOnPolicyUpdate;
+      if (onUpdate === false || (onUpdate === undefined && policy.spec.mutateExistingOnPolicyUpdate !== true)) continue;
+      const single: KyvernoPolicy = { ...policy, spec: { ...policy.spec, rules: [rule] } };
+      for (const trigger of await this.triggers(rule, policy)) {
+        await yieldIfBusy();
+        const spec = resourceSpecOf(trigger);
+        const existing = await this.opts.api.list(UPDATE_REQUESTS, { namespace: this.opts.namespace, labelSelector: labelSelectorString(mutateLabels(key, spec)) });
+        if (existing.items.length > 0) continue;
+        const ur = newMutateUR(this.opts.namespace, key, rule.name, spec);
+        const m = (trigger['metadata'] ?? {}) as { namespace?: string };
+        const nsLabels = namespaceLabelsFor(str(trigger['kind']), m.namespace ?? '', this.opts.namespaceLabels);
+        const pc = backgroundContext({ engine, spec: ur.spec, policy: single, trigger, namespaceLabels: nsLabels });
+        const er = engine.generate(pc);
+        if (!er.policyResponse.rules.some((r) => r.status === 'pass' && r.name === rule.name)) continue;
+        await this.opts.generator.apply(ur);
+        this.urs++;
+      }
+    }
+  }
+}
