@@ -13,7 +13,7 @@
  * plus the server's peak RSS (VmHWM) and the machine.
  *
  *   npm run bench:server [-- --duration 20] [--soak 60] [--rate 1000] [--only c16,c64,rate1000,soak]
- *                         [--workers N] [--tsx]
+ *                         [--workers N] [--tsx] [--no-build] [--node-flags=--max-semi-space-size=4]
  *
  * The server is compiled with tsc into out/bench-server (as it would be installed) unless `--tsx`.
  */
@@ -196,6 +196,8 @@ async function main(): Promise<void> {
   const tlsDir = join(work, 'tls');
   const port = 19000 + Math.floor(Math.random() * 1000);
   const workers = arg('--workers', '0');
+  // extra node flags for the server process, e.g. --node-flags=--max-semi-space-size=4
+  const nodeFlags = args.filter((a) => a.startsWith('--node-flags=')).map((a) => a.slice('--node-flags='.length));
   // the server runs from JavaScript compiled by tsc (as installed), unless --tsx
   let command: string[];
   if (args.includes('--tsx')) {
@@ -203,20 +205,20 @@ async function main(): Promise<void> {
   } else {
     const outDir = join(root, 'out', 'bench-server');
     const t0 = Date.now();
-    spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(outDir, 'dist')], { stdio: 'ignore' });
+    if (!args.includes('--no-build')) spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(outDir, 'dist')], { stdio: 'ignore' });
     const entry = join(outDir, 'entry.mjs');
     writeFileSync(
       entry,
       `import { Command } from 'commander';\nimport { registerServeCommand } from './dist/cli/commands/serve.js';\nconst program = new Command('kyverno').exitOverride();\nregisterServeCommand(program);\nawait program.parseAsync(process.argv);\nprocess.exit(0);\n`,
     );
-    console.log(`compiled the server with tsc in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    if (!args.includes('--no-build')) console.log(`compiled the server with tsc in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     command = [entry];
   }
   const c = cpus();
-  console.log(`kyverno serve bench: ${n} pod-security policies (baseline + restricted, Enforce), ${workers} worker threads, ${c.length} cores (${c[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(`kyverno serve bench: ${n} pod-security policies (baseline + restricted, Enforce), ${workers} worker threads${nodeFlags.length ? ` (node ${nodeFlags.join(' ')})` : ''}, ${c.length} cores (${c[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const child: ChildProcess = spawn(
     process.execPath,
-    [...command, 'serve', '--standalone', '--policy', policies, '--tls-dir', tlsDir, '--listen', `127.0.0.1:${port}`, '--workers', workers],
+    [...nodeFlags, ...command, 'serve', '--standalone', '--policy', policies, '--tls-dir', tlsDir, '--listen', `127.0.0.1:${port}`, '--workers', workers],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

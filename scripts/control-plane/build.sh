@@ -132,7 +132,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         rm -f "$tmp.log"
         exit 124
       fi
-      echo "blocked: building $c ${version_of[$c]} failed (exit $rc): (cd e2e/tools/${module_dir[$c]##*/} && ${cmd[*]})" >&2
+      echo "blocked: building $c ${version_of[$c]} failed (exit $rc): (cd e2e/tools/${module_dir[$c]##*/} && GOTOOLCHAIN=local CGO_ENABLED=0 ${cmd[*]@Q})" >&2
       tail -n 40 "$tmp.log" >&2
       rm -f "$tmp.log"
       exit 1

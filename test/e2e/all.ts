@@ -14,6 +14,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { ALL_COMPONENTS, resolveBinaries } from '../../scripts/control-plane/binaries.ts';
 import { startControlPlane, type ControlPlane } from '../../scripts/control-plane/control-plane.ts';
 import { setCluster } from './cluster.ts';
 
@@ -26,6 +27,8 @@ let failed = false;
 
 before(
   async () => {
+    // Every binary the suites use (chainsaw and kubectl too) is built here, once, within the budget.
+    await resolveBinaries({ components: ALL_COMPONENTS, budgetSeconds: budget });
     cp = await startControlPlane({ buildBudgetSeconds: budget });
     setCluster(cp);
     console.log(

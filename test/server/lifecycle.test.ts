@@ -219,3 +219,25 @@ test('worker threads evaluate reviews; metrics merge; a worker that dies is repl
     await h.stop();
   }
 });
+
+test('reload re-reads the policy files; an invalid change keeps the previous policies', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kyverno-serve-'));
+  const file = join(dir, 'policy.yaml');
+  writeFileSync(file, ENFORCE('strict'));
+  const log = new MemoryLogger(0);
+  const h = await startStandalone({ policyPaths: [file], host: '127.0.0.1', port: 0, log });
+  try {
+    const { httpCall } = await import('./harness.ts');
+    const verdict = async () => JSON.parse((await httpCall(h.address.port, 'POST', '/validate/fail', JSON.stringify(admissionReview({ object: pod('p') })), { 'Content-Type': 'application/json' })).body).response.allowed;
+    assert.equal(await verdict(), false);
+    writeFileSync(file, ENFORCE('strict').replace('kinds: [Pod]', 'kinds: [ConfigMap]'));
+    h.reload();
+    assert.equal(await verdict(), true);
+    writeFileSync(file, 'kind: ClusterPolicy\napiVersion: kyverno.io/v1\nmetadata: {name: broken}\nspec: {rules: [{name: r}]}\n');
+    h.reload();
+    assert.ok(log.lines.some((l) => l.message === 'policy reload failed; keeping the previous policies'));
+    assert.equal(await verdict(), true, 'the previous (valid) set still applies');
+  } finally {
+    await h.stop();
+  }
+});

@@ -58,4 +58,12 @@ function applyDeleting(ctx: KindContext, policies: readonly JsonObject[], resour
   return { responses };
 }
 
-export const deletingHandlers: KindHandler[] = [{ kinds: ['DeletingPolicy', 'NamespacedDeletingPolicy'], stage: 'delete', apply: applyDeleting }];
+export const deletingHandlers: KindHandler[] = [
+  {
+    kinds: ['DeletingPolicy', 'NamespacedDeletingPolicy'],
+    stage: 'delete',
+    apply: applyDeleting,
+    // JSON payloads are evaluated like resources (without apiVersion/kind they skip the constraints)
+    applyJson: (ctx, policies, payload) => applyDeleting(ctx, policies, payload).responses,
+  },
+];

@@ -253,7 +253,6 @@ function imageDataPort(ctx: KindContext): ImageDataPort {
   const images = extras(ctx).celContext?.images;
   return {
     getImageData: (ref) => {
-      if (ctx.hasCluster) throw new Error(`failed to fetch image data for ${ref}: no registry access offline`);
       if (!images) throw new Error('image data not found in the context');
       const d = images[ref];
       if (!d) throw new Error(`image data for ${ref} not found in the context`);
@@ -262,18 +261,34 @@ function imageDataPort(ctx: KindContext): ImageDataPort {
   };
 }
 
-/** The context ports of the CEL kinds (`NewContextProvider`): the cluster when declared, else the fake provider. */
+/**
+ * The context ports of the CEL kinds (`NewContextProvider`): with clusterResources, Kyverno's real provider
+ * over the fake cluster (its global context store is empty, it has no HTTP mocks and no registry access);
+ * otherwise the fake provider (the `context` file, plus the targets for mutate-existing, the test's
+ * global context entries and HTTP mocks).
+ */
 export function celPolicyPorts(ctx: KindContext, includeTargets = false): CelPolicyPorts {
   const x = extras(ctx);
-  const resource = ctx.hasCluster
-    ? clusterResourcePort(ctx)
-    : fakeResourcePort(ctx, [...(x.celContext?.resources ?? []), ...(includeTargets ? (x.targets ?? []) : [])]);
+  const namespace = (name: string): JsonObject | undefined => ctx.variables.namespace(name);
+  if (ctx.hasCluster) {
+    return {
+      resource: clusterResourcePort(ctx),
+      http: offlineHttp,
+      globalContext: { getGlobalReference: () => null },
+      imageData: {
+        getImageData: (ref) => {
+          throw new Error(`failed to fetch image descriptor: ${ref}: registry access is disabled`);
+        },
+      },
+      namespace,
+    };
+  }
   return {
-    resource,
+    resource: fakeResourcePort(ctx, [...(x.celContext?.resources ?? []), ...(includeTargets ? (x.targets ?? []) : [])]),
     http: httpPort(ctx),
     globalContext: globalContextPort(ctx),
     imageData: imageDataPort(ctx),
-    namespace: (name) => ctx.variables.namespace(name),
+    namespace,
   };
 }
 

@@ -221,3 +221,31 @@ export function scanEvents(er: EngineResponse, generateSuccessEvents: boolean, s
   }
   return out;
 }
+
+/**
+ * The events of an admission review (pkg/webhooks/utils/event.go `GenerateEvents`): for a response with a
+ * failed or errored rule, a violation on the policy for each such rule (`(blocked)` when the request was
+ * denied) and, when not blocked, a violation on the resource for every rule; for a response skipped by an
+ * exception, the exception events; otherwise a success event on the policy.
+ */
+export function admissionEvents(responses: readonly EngineResponse[], blocked: boolean): EventInfo[] {
+  const out: EventInfo[] = [];
+  const source = EventSource.AdmissionController;
+  for (const er of responses) {
+    const rules = er.policyResponse.rules;
+    if (rules.length === 0 || referenceOf(er.resource).name === '') continue;
+    const successful = !rules.some((r) => r.status === 'fail' || r.status === 'error');
+    const skipped = rules.some((r) => r.status === 'skip');
+    if (!successful) {
+      for (const r of rules) {
+        if (r.status === 'fail' || r.status === 'error') out.push(policyFailEvent(source, er, r, blocked));
+        if (!blocked) out.push(resourceViolationEvent(source, er, r));
+      }
+    } else if (skipped) {
+      for (const r of rules) if (r.status === 'skip' && !blocked && (r.exceptions ?? []).length > 0) out.push(...policyExceptionEvents(er, r, source));
+    } else {
+      out.push(policyAppliedEvent(source, er));
+    }
+  }
+  return out;
+}

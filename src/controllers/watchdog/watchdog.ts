@@ -32,6 +32,8 @@ export const ANNOTATION_LAST_REQUEST_TIME = 'kyverno.io/last-request-time';
 export const ANNOTATION_SUSPENDED_RULES = 'kyverno-ts.io/suspended-rules';
 export const LABEL_WEBHOOK_MANAGED_BY = 'webhook.kyverno.io/managed-by';
 export const VERIFY_WEBHOOK_CONFIG = 'kyverno-verify-mutating-webhook-cfg';
+/** the stamp a new lease starts with (the verify webhook's patch replaces an existing value) */
+const NEVER = '1970-01-01T00:00:00Z';
 
 export const VALIDATING_WEBHOOKS: ApiResource = {
   group: 'admissionregistration.k8s.io',
@@ -162,7 +164,7 @@ export class Watchdog {
         lease = await api.create(LEASE_RESOURCE, {
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
-          metadata: { name: HEALTH_LEASE, namespace, labels },
+          metadata: { name: HEALTH_LEASE, namespace, labels, annotations: { [ANNOTATION_LAST_REQUEST_TIME]: NEVER } },
           spec: { holderIdentity: this.opts.identity, renewTime: now },
         });
       } catch (err) {
@@ -176,7 +178,13 @@ export class Watchdog {
       try {
         lease = await api.update(LEASE_RESOURCE, {
           ...lease,
-          metadata: { ...m, labels: { ...((m['labels'] as JsonObject) ?? {}), ...labels } },
+          // the stamp is sent back unchanged: only the verify webhook (a live replica) may advance it;
+          // it must exist, as the webhook's JSON patch replaces it
+          metadata: {
+            ...m,
+            labels: { ...((m['labels'] as JsonObject) ?? {}), ...labels },
+            annotations: { [ANNOTATION_LAST_REQUEST_TIME]: NEVER, ...((m['annotations'] as JsonObject) ?? {}) },
+          },
           spec: { ...spec, holderIdentity: this.opts.identity, renewTime: now },
         });
       } catch (err) {

@@ -10,6 +10,7 @@
  *   `creationTimestamp` are cleared.
  */
 import { deepCopy, isObject, type JsonObject } from '../api/json.ts';
+import { CelGenerateError } from './errors.ts';
 import type { GenerateSink } from './generating-policy.ts';
 
 function meta(o: JsonObject): JsonObject {
@@ -28,7 +29,7 @@ function itemsOf(o: JsonObject): JsonObject[] {
   const items = o['items'];
   if (Array.isArray(items)) {
     return items.map((i) => {
-      if (!isObject(i)) throw new Error(`items member is not an object`);
+      if (!isObject(i)) throw new CelGenerateError('GENERATE_DENIED', 'items member is not an object');
       return i;
     });
   }
@@ -78,7 +79,7 @@ class ClusterSink extends BaseSink {
         let target = namespace;
         if (!(apiVersion === '' || kind === '' || this.isNamespaced(apiVersion, kind))) {
           if (namespace !== '' && this.policyNamespace !== '') {
-            throw new Error(`cross-scope generation denied: a policy scoped to namespace "${namespace}" cannot generate cluster-scoped resource ${apiVersion}/${kind}`);
+            throw new CelGenerateError('GENERATE_DENIED', `cross-scope generation denied: a policy scoped to namespace "${namespace}" cannot generate cluster-scoped resource ${apiVersion}/${kind}`);
           }
           target = '';
         }

@@ -37,6 +37,7 @@ import {
 } from '../celmutate/common/program.ts';
 import type { AuditAnnotation, CelPolicyException, MatchCondition, MatchResources, Variable } from '../celmutate/common/types.ts';
 import { GeneratorContextValue, NamespacedGeneratorContextValue, type GeneratorPort } from './generator-library.ts';
+import { CelGenerateError } from './errors.ts';
 import { compileTemplate, type Template } from './template.ts';
 
 export interface GeneratingPolicy {
@@ -142,12 +143,12 @@ function evaluatePolicy(p: CompiledGeneratingPolicy, input: GeneratingInput): Ev
   try {
     if (p.exceptions.length > 0) {
       const ex = evaluateExceptions(p.exceptions, data);
-      if (ex.kind === 'error') throw new Error(ex.error);
+      if (ex.kind === 'error') throw new CelGenerateError('EVALUATION', ex.error);
       if (ex.kind === 'exempted') return { kind: 'exempted', exceptions: ex.exceptions };
       data['exceptions'] = jsonToCel({ allowedImages: ex.allowedImages, allowedValues: ex.allowedValues });
     } else data['exceptions'] = jsonToCel({ allowedImages: [], allowedValues: [] });
     const m = evaluateConditions(p.matchConditions, data);
-    if (m.error !== undefined) throw new Error(m.error);
+    if (m.error !== undefined) throw new CelGenerateError('EVALUATION', m.error);
     if (!m.matched) return undefined;
     const activation = (): CelActivation => data;
     data['variables'] = lazyVariables(p.variables, activation);
@@ -159,7 +160,7 @@ function evaluatePolicy(p: CompiledGeneratingPolicy, input: GeneratingInput): Ev
         try {
           resources = g.template.render(data);
         } catch (e) {
-          throw new Error(`failed to render generation template: ${errorText(e)}`);
+          throw new CelGenerateError('TEMPLATE_RENDER', `failed to render generation template: ${errorText(e)}`);
         }
         const order: string[] = [];
         const grouped = new Map<string, JsonObject[]>();
@@ -168,7 +169,7 @@ function evaluatePolicy(p: CompiledGeneratingPolicy, input: GeneratingInput): Ev
           if (policyNamespace !== '') {
             if (ns === '') ns = policyNamespace;
             else if (ns !== policyNamespace) {
-              throw new Error(`cross-namespace generation denied: a policy in namespace "${policyNamespace}" cannot generate resources into namespace "${ns}"`);
+              throw new CelGenerateError('GENERATE_DENIED', `cross-namespace generation denied: a policy in namespace "${policyNamespace}" cannot generate resources into namespace "${ns}"`);
             }
           }
           if (!grouped.has(ns)) {
@@ -181,7 +182,7 @@ function evaluatePolicy(p: CompiledGeneratingPolicy, input: GeneratingInput): Ev
           try {
             input.sink.generateResources(ns, grouped.get(ns)!);
           } catch (e) {
-            throw new Error(`failed to generate resources: ${errorText(e)}`);
+            throw new CelGenerateError('GENERATE_DENIED', `failed to generate resources: ${errorText(e)}`);
           }
         }
         continue;
@@ -189,7 +190,7 @@ function evaluatePolicy(p: CompiledGeneratingPolicy, input: GeneratingInput): Ev
       evaluate(g.expression, data);
     }
     const aa = evaluateAuditAnnotations(p.auditAnnotations, data);
-    if (aa.error !== undefined) throw new Error(aa.error);
+    if (aa.error !== undefined) throw new CelGenerateError('EVALUATION', aa.error);
     const resources = input.sink.generated();
     return { kind: 'generated', resources, ...(aa.values && Object.keys(aa.values).length > 0 ? { auditAnnotations: aa.values } : {}) };
   } finally {

@@ -22,6 +22,7 @@ import { celToJson } from '../cel/values.ts';
 import { errorText, evaluate } from '../celmutate/common/program.ts';
 import { goQuote } from '../utils/goconv.ts';
 import { goSprintFloat } from '../utils/gofmt.ts';
+import { CelGenerateError } from './errors.ts';
 
 interface Segment {
   literal?: string;
@@ -126,9 +127,9 @@ export class Template {
       try {
         v = renderNode(d, activation);
       } catch (e) {
-        throw new Error(`document ${i + 1}: ${errorText(e)}`);
+        throw new CelGenerateError('TEMPLATE_RENDER', `document ${i + 1}: ${errorText(e)}`);
       }
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`document ${i + 1}: expected a mapping describing a resource, got ${goNativeType(v)}`);
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new CelGenerateError('TEMPLATE_RENDER', `document ${i + 1}: expected a mapping describing a resource, got ${goNativeType(v)}`);
       return v;
     });
   }
@@ -158,7 +159,7 @@ function renderNode(n: TNode, activation: CelActivation): JsonValue {
         try {
           out[k] = renderNode(v, activation);
         } catch (e) {
-          throw new Error(`field ${goQuote(k)}: ${errorText(e)}`);
+          throw new CelGenerateError('TEMPLATE_RENDER', `field ${goQuote(k)}: ${errorText(e)}`);
         }
       }
       return out;
@@ -168,7 +169,7 @@ function renderNode(n: TNode, activation: CelActivation): JsonValue {
         try {
           return renderNode(item, activation);
         } catch (e) {
-          throw new Error(`item ${i}: ${errorText(e)}`);
+          throw new CelGenerateError('TEMPLATE_RENDER', `item ${i}: ${errorText(e)}`);
         }
       });
     case 'splice': {
@@ -176,7 +177,7 @@ function renderNode(n: TNode, activation: CelActivation): JsonValue {
       try {
         out = evaluate(n.program, activation);
       } catch (e) {
-        throw new Error(`failed to evaluate placeholder ${goQuote(n.expression)}: ${errorText(e)}`);
+        throw new CelGenerateError('TEMPLATE_RENDER', `failed to evaluate placeholder ${goQuote(n.expression)}: ${errorText(e)}`);
       }
       return nativeValue(out);
     }
@@ -191,7 +192,7 @@ function renderNode(n: TNode, activation: CelActivation): JsonValue {
         try {
           out = evaluate(n.programs.get(i)!, activation);
         } catch (e) {
-          throw new Error(`failed to evaluate placeholder ${goQuote(seg.expression)}: ${errorText(e)}`);
+          throw new CelGenerateError('TEMPLATE_RENDER', `failed to evaluate placeholder ${goQuote(seg.expression)}: ${errorText(e)}`);
         }
         if (typeof out === 'string') s += out;
         else if (typeof out === 'boolean') s += out ? 'true' : 'false';
@@ -200,7 +201,7 @@ function renderNode(n: TNode, activation: CelActivation): JsonValue {
         else if (out !== null && typeof out === 'object' && typeof (out as { valueOf(): unknown }).valueOf() === 'bigint') s += String((out as { valueOf(): unknown }).valueOf());
         else {
           const v = nativeValue(out);
-          throw new Error(
+          throw new CelGenerateError('TEMPLATE_RENDER', 
             `placeholder ${goQuote(seg.expression)} embedded in a string must evaluate to a scalar, got ${goNativeType(v)}; use a whole-value placeholder for structured results`,
           );
         }

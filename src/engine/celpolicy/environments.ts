@@ -16,7 +16,8 @@
 import { createCelEnvironment, type CelEnvironment, type CelObjectType } from '../cel/environment.ts';
 import { KUBERNETES_OBJECT_TYPES, VALIDATING_POLICY_VARIABLES } from '../cel/kubernetes-types.ts';
 import type { CelLibraryContext } from '../cel/library.ts';
-import { defaultCelLibraries, kubernetesCelLibraries } from '../cel/libs/index.ts';
+import { defaultCelLibraries, kubernetesCelLibraries, kyvernoCelLibraries } from '../cel/libs/index.ts';
+import { imageVerifyLibrary, type ImageVerifySlot } from './image-verify-library.ts';
 
 /** `libs.Exception`: the partial exemptions of matched CEL PolicyExceptions. */
 export const EXCEPTION_TYPE: CelObjectType = {
@@ -46,6 +47,10 @@ export class CelPolicyEnvironments {
   private nvpol?: CelEnvironment;
   private readonly plugin = new Map<string, CelEnvironment>();
   private pluginBase?: CelEnvironment;
+  private readonly ivpol = new Map<string, CelEnvironment>();
+  private ivpolBase?: CelEnvironment;
+  /** the verifier behind the image verification functions of `imageValidatingPolicy` environments */
+  readonly imageVerify: ImageVerifySlot = {};
   private readonly memos = new WeakMap<object, unknown>();
 
   /** `ports`: the clock and random source of `time.now()` / `random()`. */
@@ -75,6 +80,43 @@ export class CelPolicyEnvironments {
     if (!namespaced) return this.vpol;
     this.nvpol ??= this.vpol.extend({ variables: { resource: 'resource.NamespacedContext' } });
     return this.nvpol;
+  }
+
+  /**
+   * The ImageValidatingPolicy environment (kyverno/pkg/image/verification/evaluator compiler.go): the
+   * Kubernetes libraries and Kyverno's (but x509) plus the image verification functions; `object`,
+   * `images`, `attestors`, `attestations`, the context libraries, and in Kubernetes mode `request`,
+   * `namespaceObject`, `oldObject`.
+   */
+  imageValidatingPolicy(namespaced: boolean, kubernetes: boolean): CelEnvironment {
+    const key = `${namespaced ? 'n' : ''}${kubernetes ? 'k' : ''}`;
+    let env = this.ivpol.get(key);
+    if (env) return env;
+    this.ivpolBase ??= createCelEnvironment({
+      objectTypes: KUBERNETES_OBJECT_TYPES,
+      variables: {
+        object: 'dyn',
+        images: 'map<string, list<string>>',
+        attestors: 'map<string, dyn>',
+        attestations: 'map<string, string>',
+        resource: 'resource.Context',
+        http: 'http.Context',
+        globalContext: 'globalcontext.Context',
+        image: 'imagedata.Context',
+      },
+      libraries: [...kubernetesCelLibraries, ...kyvernoCelLibraries.filter((l) => l.name !== 'kyverno.x509'), imageVerifyLibrary(this.imageVerify)],
+      ports: this.ports,
+    });
+    const variables: Record<string, string> = {};
+    if (namespaced) variables['resource'] = 'resource.NamespacedContext';
+    if (kubernetes) {
+      variables['request'] = 'kubernetes.AdmissionRequest';
+      variables['namespaceObject'] = 'kubernetes.Namespace';
+      variables['oldObject'] = 'dyn';
+    }
+    env = Object.keys(variables).length === 0 ? this.ivpolBase : this.ivpolBase.extend({ variables });
+    this.ivpol.set(key, env);
+    return env;
   }
 
   /** The admission plugin environment for one combination of optional variables. */

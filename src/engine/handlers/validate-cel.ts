@@ -40,14 +40,43 @@ export interface ValidateCelRuntime {
   celAuthorizer?(gvk: GroupVersionKind): AuthorizerPort;
 }
 
-const FALLBACK_ENVS = Symbol('validate.cel environments');
+const FALLBACK = Symbol('validate.cel runtime');
+
+/** What a runtime without `ValidateCelRuntime` gets, kept on the runtime itself (one per engine). */
+interface FallbackState {
+  readonly envs: CelPolicyEnvironments;
+  readonly subjectAccess: { created: boolean };
+}
+
+function fallbackOf(rt: RuleRuntime): FallbackState {
+  const holder = rt as unknown as { [FALLBACK]?: FallbackState };
+  holder[FALLBACK] ??= { envs: new CelPolicyEnvironments(), subjectAccess: { created: false } };
+  return holder[FALLBACK];
+}
 
 /** The runtime's environments (a runtime without them gets its own set, kept on it). */
 function environmentsOf(rt: RuleRuntime & ValidateCelRuntime): CelPolicyEnvironments {
-  if (rt.celEnvironments) return rt.celEnvironments;
-  const holder = rt as unknown as { [FALLBACK_ENVS]?: CelPolicyEnvironments };
-  holder[FALLBACK_ENVS] ??= new CelPolicyEnvironments();
-  return holder[FALLBACK_ENVS];
+  return rt.celEnvironments ?? fallbackOf(rt).envs;
+}
+
+/**
+ * Kyverno CLI's authorizer (`CanI` on the fake client): the request's kind must be known to the fake
+ * discovery, then a SubjectAccessReview is created as the requester: without a username that fails
+ * (`no service account provided`); the fake API server accepts the first review (never allowed) and
+ * rejects every later one of the run, as they all share the empty name.
+ */
+export function kyvernoCliSubjectAccess(kind: string, knownResources: ReadonlySet<string>, state: { created: boolean }): AuthorizerPort {
+  const discovery = kyvernoCliAuthorizer({ resourceKind: kind, knownResources });
+  return {
+    authorize(attributes) {
+      const d = discovery.authorize(attributes) as AuthorizationDecision;
+      if (d.error !== undefined) return d;
+      if (attributes.user.username === '') return { decision: 'deny', reason: '', error: 'no service account provided' };
+      if (state.created) return { decision: 'deny', reason: '', error: 'subjectaccessreviews.authorization.k8s.io "" already exists' };
+      state.created = true;
+      return { decision: 'deny', reason: '' };
+    },
+  };
 }
 
 interface CompiledRule {
@@ -72,21 +101,6 @@ function compileRule(envs: CelPolicyEnvironments, rule: Rule): CompiledRule {
       { matchConditions: rule.celPreconditions ?? [], variables: cel.variables ?? [], validations },
       { params: hasParam, authorizer: true },
     ),
-  };
-}
-
-/**
- * Kyverno's CanI runs the SubjectAccessReview as the requesting user: without a username it fails with
- * `no service account provided` (after the kind lookup, whose failure comes first).
- */
-function subjectChecked(inner: AuthorizerPort): AuthorizerPort {
-  return {
-    authorize(attributes) {
-      const check = (d: AuthorizationDecision): AuthorizationDecision =>
-        d.error === undefined && attributes.user.username === '' ? { decision: 'deny', reason: '', error: 'no service account provided' } : d;
-      const d = inner.authorize(attributes);
-      return d instanceof Promise ? d.then(check) : check(d);
-    },
   };
 }
 
@@ -138,9 +152,10 @@ export function validateCel(rt: RuleRuntime, pc: PolicyContext, rule: Rule, exce
     oldObject,
     dryRun: false,
   };
-  const authorizer = subjectChecked(
-    runtime.celAuthorizer?.(gvk) ?? kyvernoCliAuthorizer({ resourceKind: gvk.kind, knownResources: new Set([...KYVERNO_FAKE_DISCOVERY_RESOURCES, `${gvk.kind.toLowerCase()}s`]) }),
-  );
+  // the request's own kind is always one of the test's resources, hence known to the fake discovery
+  const authorizer =
+    runtime.celAuthorizer?.(gvk) ??
+    kyvernoCliSubjectAccess(gvk.kind, new Set([...KYVERNO_FAKE_DISCOVERY_RESOURCES, `${gvk.kind.toLowerCase()}s`]), fallbackOf(rt).subjectAccess);
 
   const results: ValidateResult[] = [];
   if (compiled.hasParam) {

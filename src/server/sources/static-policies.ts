@@ -59,6 +59,8 @@ export function loadPolicySnapshot(opts: StaticPolicyOptions): PolicySnapshot & 
   problems.push(...parsed.problems);
   const loaded = classifyPolicies(parsed.docs);
   problems.push(...loaded.problems);
+  // documents the CLI's loader skips (schema errors) are errors for a server
+  problems.push(...((loaded as { skipped?: LoadProblem[] }).skipped ?? []));
   for (const p of [...loaded.celPolicies, ...loaded.celExceptions, ...loaded.other]) {
     const o = loaded.origins.get(p);
     problems.push({

@@ -13,14 +13,12 @@
  * const mc = compileExpressions(env, spec.matchConditions, 'spec.matchConditions', 'bool', errs);
  * ```
  */
-import type { JsonObject } from '../../api/json.ts';
 import type { Clock, RandomSource } from '../../api/request.ts';
 import { createCelEnvironment, type CelActivation, type CelEnvironment, type CelObjectType, type CompiledCel } from '../../cel/environment.ts';
 import { CelEvalError, isCelCompileError } from '../../cel/errors.ts';
 import { KUBERNETES_OBJECT_TYPES } from '../../cel/kubernetes-types.ts';
 import type { CelLibrary } from '../../cel/library.ts';
 import { defaultCelLibraries } from '../../cel/libs/index.ts';
-import { jsonToCel } from '../../cel/values.ts';
 import { goQuote } from '../../utils/goconv.ts';
 import { rewriteMessageSyntax } from '../message-syntax.ts';
 import { mutationLibrary } from '../mutation-library.ts';
@@ -206,9 +204,4 @@ export function evaluateAuditAnnotations(annotations: readonly NamedProgram[], a
     } else if (v !== null) return { error: `failed to convert auditAnnotation "${a.name}" expression: type conversion error` };
   }
   return { values };
-}
-
-/** Activation values converted from JSON. */
-export function celValue(v: JsonObject | null): unknown {
-  return jsonToCel(v);
 }

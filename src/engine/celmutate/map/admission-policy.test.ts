@@ -78,7 +78,7 @@ test('MAP bindings: params by name, by selector (as a list); the policy constrai
     paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
     mutations: [{ patchType: 'ApplyConfiguration', applyConfiguration: { expression: 'Object{spec: Object.spec{replicas: int(params.data.replicas)}}' } }],
   });
-  const params = [
+  const params: JsonObject[] = [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'replica-params', namespace: 'default', labels: { type: 'param' } }, data: { replicas: '10' } },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'label-params', namespace: 'default', labels: { type: 'param' } }, data: { mentorship: 'kyverno' } },
   ];

@@ -9,7 +9,8 @@
  *   `matchResources` (the policy's constraints are not consulted) and picks its params among the test's
  *   parameter resources (`paramRef.selector`: every matching one, as a list; else the first with the
  *   named `name`, or in the named `namespace`); with a cluster the policy's constraints are checked first
- *   and params are read from the cluster;
+ *   and params are read from the cluster; every binding mutates the admitted object (bindings do not
+ *   chain) and the last one's outcome is the result (a failed mutation empties it, an error keeps it);
  * - match conditions: false -> skip "match conditions aren't met"; errors -> no result with
  *   `failurePolicy: Fail` (the default), skip with `Ignore`;
  * - mutations are applied with the deduced type converter (maps merge key by key, lists are atomic);
@@ -130,13 +131,16 @@ function compileMap(env: CelEnvironment, policy: MutatingAdmissionPolicy): Compi
 export function applyMutatingAdmissionPolicy(compiler: MapCompiler, input: MapInput): MapResult | undefined {
   const { policy, attr } = input;
   let namespace = namespaceFor(input);
+  const object = attr.object ?? {};
   if (input.bindings.length === 0) {
     const m = matchConstraints(policy.spec?.matchConstraints, attr, namespace);
     if (m.error !== undefined || !m.matches) return undefined;
-    return mutateResource(compiler, input, attr.object ?? {}, undefined, namespace, undefined);
+    const r = mutateResource(compiler, input, object, undefined, namespace, undefined);
+    return typeof r === 'string' ? undefined : r;
   }
+  // every binding starts from the admitted object (the admission attributes are built once); the last
+  // binding that produced a response (or an empty one, for a failed mutation) decides
   let result: MapResult | undefined;
-  let object = attr.object ?? {};
   if (input.cluster) {
     const m = matchConstraints(policy.spec?.matchConstraints ?? {}, attr, namespace);
     if (m.error !== undefined || !m.matches) return undefined;
@@ -150,7 +154,7 @@ export function applyMutatingAdmissionPolicy(compiler: MapCompiler, input: MapIn
   for (const binding of input.bindings) {
     const mr = binding.spec?.matchResources;
     if (mr) {
-      const m = matchConstraints(mr, { ...attr, object }, namespace);
+      const m = matchConstraints(mr, attr, namespace);
       if (m.error !== undefined || !m.matches) continue;
     }
     let params: JsonObject | null | undefined;
@@ -161,9 +165,8 @@ export function applyMutatingAdmissionPolicy(compiler: MapCompiler, input: MapIn
       params = p;
     }
     const r = mutateResource(compiler, input, object, params, namespace, binding);
-    if (!r) continue;
-    result = r;
-    if (r.patched) object = r.patched;
+    if (r === 'error') continue;
+    result = r === 'empty' ? undefined : r;
   }
   return result;
 }
@@ -218,7 +221,7 @@ function mutateResource(
   params: JsonObject | null | undefined,
   namespace: JsonObject | undefined,
   binding: MutatingAdmissionPolicyBinding | undefined,
-): MapResult | undefined {
+): MapResult | 'error' | 'empty' {
   const name = input.policy.metadata?.name ?? '';
   const hasParams = params !== undefined && params !== null;
   const c = compiler.compile(input.policy, hasParams);
@@ -247,20 +250,20 @@ function mutateResource(
     if (v === false) return { rule: skipped(name, binding) };
   }
   if (errors.length > 0) {
-    if (failurePolicy !== 'Ignore') return undefined;
+    if (failurePolicy !== 'Ignore') return 'error';
     return { rule: skipped(name, binding) };
   }
   let current = object;
   for (const m of c.mutations) {
-    if (!m.program) return undefined;
+    if (!m.program) return 'empty';
     let value: unknown;
     try {
       value = evaluate(m.program, data);
     } catch {
-      return undefined;
+      return 'empty';
     }
     const r = m.kind === 'jsonPatch' ? jsonPatchPatch(value, current) : applyConfigurationPatch(value, current, deducedTypeConverter, false);
-    if ('error' in r) return undefined;
+    if ('error' in r) return 'empty';
     current = r.object;
     data['object'] = jsonToCel(current);
   }

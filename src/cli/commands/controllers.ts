@@ -1,0 +1,144 @@
+/**
+ * `kyverno controllers`: the in-cluster controllers (Kyverno's background and reports controllers, plus
+ * policy status and the webhook fail-safe) against the cluster of a kubeconfig or, inside a pod, the
+ * service account.
+ *
+ *   kyverno controllers [--kubeconfig FILE] [--kyvernoNamespace kyverno] [--controllers reports,background,status]
+ *
+ * Flags keep Kyverno's names where Kyverno has them (`--backgroundScanInterval`, `--genWorkers`,
+ * `--admissionReports`, `--openreportsEnabled`, `--allowedResults`, `--skipResourceFilters`,
+ * `--enablePolicyException`, `--exceptionNamespace`, `--omitEvents`, `--maxQueuedEvents`,
+ * `--clientRateLimitQPS`, `--clientRateLimitBurst`, `--leaderElectionRetryPeriod`).
+ *
+ * Signals: SIGTERM / SIGINT stop gracefully (leases released, queued UpdateRequests and reports written).
+ * A lost lease exits with code 1, as Kyverno's controllers do, unless `--exitOnLeadershipLoss=false`.
+ */
+import type { Command } from 'commander';
+import { CliError } from '../errors.ts';
+import { createLogger } from '../../server/logging.ts';
+import { RestKubeApi } from '../../k8s/client/rest.ts';
+import { ControllerManager, type ControllerGroup } from '../../controllers/manager.ts';
+import { parseDurationMs } from './serve.ts';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').filter((v) => v !== '')];
+}
+
+function boolOption(v: string | undefined): boolean {
+  if (v === undefined) return true;
+  if (['true', '1', 't', 'T', 'TRUE', 'True'].includes(v)) return true;
+  if (['false', '0', 'f', 'F', 'FALSE', 'False'].includes(v)) return false;
+  throw new CliError(`invalid boolean ${JSON.stringify(v)}`);
+}
+
+function intOption(name: string) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v)) throw new CliError(`invalid value for ${name}: ${v}`);
+    return Number(v);
+  };
+}
+
+const GROUPS: readonly ControllerGroup[] = ['reports', 'background', 'status'];
+
+/** Registers `controllers` on the program. */
+export function registerControllersCommand(program: Command): void {
+  program
+    .command('controllers')
+    .description('Run the in-cluster controllers: background scans and policy reports, generate and mutate-existing, policy status, webhook fail-safe')
+    .option('--kubeconfig <file>', 'Kubeconfig file (default: in-cluster service account, else $KUBECONFIG / ~/.kube/config)')
+    .option('--context <name>', 'Kubeconfig context')
+    .option('--kyvernoNamespace <ns>', "Kyverno's namespace", process.env['KYVERNO_NAMESPACE'] ?? 'kyverno')
+    .option('--controllers <groups>', 'Controller groups to run: reports, background, status (comma separated)', collect, [])
+    .option('--identity <id>', 'Leader election identity (default: POD_NAME, else <hostname>-<pid>)')
+    .option('--leaderElection [bool]', 'Run controller groups only while holding their Lease', boolOption, true)
+    .option('--leaderElectionRetryPeriod <duration>', 'Leader election retry period (lease = 6x, renew deadline = 5x)', '2s')
+    .option('--exitOnLeadershipLoss [bool]', 'Exit (code 1) when a lease is lost, as Kyverno does', boolOption, true)
+    .option('--backgroundScanInterval <duration>', 'Interval of full background scans and generate/mutate-existing reconciliation', '1h')
+    .option('--scanDelay <duration>', 'Delay before a changed resource is scanned (coalesces bursts)', '1s')
+    .option('--skipResourceFilters [bool]', 'Ignore the ConfigMap resourceFilters in background scans', boolOption, true)
+    .option('--admissionReports [bool]', 'Aggregate admission results (ephemeral reports) into policy reports', boolOption, true)
+    .option('--openreportsEnabled [bool]', 'Write openreports.io reports instead of wgpolicyk8s.io policy reports', boolOption, false)
+    .option('--reportLayout <layout>', 'resource: one report per resource (Kyverno); namespace: aggregated per namespace, split by size', 'resource')
+    .option('--maxReportBytes <n>', 'Largest aggregated report object (namespace layout)', intOption('--maxReportBytes'), 1024 * 1024)
+    .option('--allowedResults <statuses>', 'Result statuses recorded in reports (comma separated; default all)', collect, [])
+    .option('--genWorkers <n>', 'UpdateRequests processed concurrently', intOption('--genWorkers'), 10)
+    .option('--enablePolicyException [bool]', 'Enable PolicyException feature', boolOption, false)
+    .option('--exceptionNamespace <ns>', 'Namespace of the PolicyExceptions to use (* for all)', '')
+    .option('--omitEvents <reasons>', 'Event reasons never emitted (PolicyViolation, PolicyApplied, PolicyError, PolicySkipped)', collect, [])
+    .option('--maxQueuedEvents <n>', 'Events queued before new ones are dropped', intOption('--maxQueuedEvents'), 1000)
+    .option('--clientRateLimitQPS <n>', 'API requests per second', intOption('--clientRateLimitQPS'), 300)
+    .option('--clientRateLimitBurst <n>', 'API request burst', intOption('--clientRateLimitBurst'), 300)
+    .option('--watchdog [bool]', 'Suspend the webhook rules when no admission replica is reachable', boolOption, true)
+    .option('--watchdogInterval <duration>', 'How often the health Lease is touched', '10s')
+    .option('--watchdogGrace <duration>', 'How long without a live replica before the webhook rules are suspended', '100s')
+    .option('-v, --v <level>', 'Log verbosity', intOption('-v'), 0)
+    .action(async (o: Record<string, unknown>) => {
+      const groups = (o['controllers'] as string[]).length > 0 ? (o['controllers'] as string[]) : [...GROUPS];
+      for (const g of groups) if (!GROUPS.includes(g as ControllerGroup)) throw new CliError(`unknown controller group ${JSON.stringify(g)} (expected ${GROUPS.join(', ')})`);
+      const layout = String(o['reportLayout']);
+      if (layout !== 'resource' && layout !== 'namespace') throw new CliError(`invalid --reportLayout ${JSON.stringify(layout)} (expected resource or namespace)`);
+      const log = createLogger({ verbosity: Number(o['v'] ?? 0) });
+      const kubeconfig = o['kubeconfig'] as string | undefined;
+      const inCluster = kubeconfig === undefined && process.env['KUBERNETES_SERVICE_HOST'] !== undefined && process.env['KUBECONFIG'] === undefined;
+      let api: RestKubeApi;
+      try {
+        api = await RestKubeApi.fromKubeconfig({
+          ...(kubeconfig ? { file: kubeconfig } : {}),
+          ...(inCluster ? { inCluster: true } : {}),
+          ...(o['context'] ? { context: String(o['context']) } : {}),
+          qps: Number(o['clientRateLimitQPS']),
+          burst: Number(o['clientRateLimitBurst']),
+          userAgent: 'kyverno-ts-controllers',
+        });
+        await api.resources();
+      } catch (err) {
+        throw new CliError(`failed to reach the API server: ${(err as Error).message}`);
+      }
+      const manager = new ControllerManager({
+        api,
+        namespace: String(o['kyvernoNamespace']),
+        identity: (o['identity'] as string | undefined) ?? process.env['POD_NAME'],
+        log,
+        groups: groups as ControllerGroup[],
+        leaderElection: Boolean(o['leaderElection']),
+        retryPeriodMs: parseDurationMs(String(o['leaderElectionRetryPeriod'])),
+        onLostLeadership: (group) => {
+          if (!o['exitOnLeadershipLoss']) return;
+          log.error(`lease of ${group} lost`, 'leader election lost, exiting');
+          process.exit(1);
+        },
+        exceptions: { enabled: Boolean(o['enablePolicyException']), namespace: String(o['exceptionNamespace'] ?? '') },
+        reportLayout: layout,
+        reportApi: o['openreportsEnabled'] ? 'openreports' : 'wgpolicyk8s',
+        maxReportBytes: Number(o['maxReportBytes']),
+        allowedResults: o['allowedResults'] as string[],
+        backgroundScanIntervalMs: parseDurationMs(String(o['backgroundScanInterval'])),
+        scanDelayMs: parseDurationMs(String(o['scanDelay'])),
+        skipResourceFilters: Boolean(o['skipResourceFilters']),
+        admissionReports: Boolean(o['admissionReports']),
+        genWorkers: Number(o['genWorkers']),
+        omitEvents: o['omitEvents'] as string[],
+        maxQueuedEvents: Number(o['maxQueuedEvents']),
+        watchdog: Boolean(o['watchdog']),
+        watchdogIntervalMs: parseDurationMs(String(o['watchdogInterval'])),
+        watchdogGraceMs: parseDurationMs(String(o['watchdogGrace'])),
+      });
+      await manager.start();
+      log.child('setup').info('controllers started', { identity: manager.identity, groups });
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: string): void => {
+          if (stopping) return;
+          stopping = true;
+          log.child('setup').info('signal received, shutting down', { signal });
+          manager.stop().then(resolve, (err) => {
+            log.error(err, 'shutdown failed');
+            resolve();
+          });
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      api.close();
+    });
+}

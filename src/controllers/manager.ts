@@ -1,0 +1,317 @@
+/**
+ * The in-cluster controllers in one process (`kyverno controllers`), grouped as Kyverno deploys them,
+ * each group run by the holder of its own Lease so that several replicas can run side by side (HA) and
+ * the groups can also be split across deployments:
+ *
+ * | group        | Lease                            | controllers                                                   |
+ * |--------------|----------------------------------|---------------------------------------------------------------|
+ * | `reports`    | `kyverno-reports-controller`     | background scan, admission results (ephemeral reports), PolicyReports |
+ * | `background` | `kyverno-background-controller`  | UpdateRequests (generate, mutate-existing), policy controller, downstream sync |
+ * | `status`     | `kyverno-status-controller`      | policy status, webhook fail-safe watchdog                     |
+ *
+ * Every replica keeps the shared caches (policies, namespaces, the `kyverno` ConfigMap) warm, so a new
+ * leader starts at once. A group's controllers are built afresh each time its lease is won and stopped
+ * when it is lost (`onLostLeadership` then decides, Kyverno exits the process).
+ *
+ * Example:
+ *   const m = new ControllerManager({ api, namespace: 'kyverno', identity: pod, log });
+ *   await m.start();
+ */
+import { hostname } from 'node:os';
+import type { PolicyException } from '../engine/api/policy.ts';
+import { ClusterContextPorts } from '../k8s/client/context-ports.ts';
+import type { KubeApi } from '../k8s/client/types.ts';
+import type { ExceptionOptions } from '../server/admission/exceptions.ts';
+import type { Logger } from '../server/logging.ts';
+import { EventRecorder } from './events/recorder.ts';
+import { DownstreamController } from './generate/downstream-controller.ts';
+import { GenerateProcessor } from './generate/generate-processor.ts';
+import { MutateExistingProcessor } from './generate/mutate-existing-processor.ts';
+import { PolicyController } from './generate/policy-controller.ts';
+import { UpdateRequestController } from './generate/ur-controller.ts';
+import { UpdateRequestGenerator } from './generate/ur-generator.ts';
+import { LeaderElector } from './leader-election/elector.ts';
+import { PolicyInformers } from './policies/policy-informers.ts';
+import { PolicyStatusController } from './policy-status/controller.ts';
+import { ReportsController } from './reports/controller.ts';
+import { EphemeralReportSink } from './reports/ephemeral.ts';
+import type { ReportApi, ReportLayoutKind } from './reports/layout.ts';
+import { statusFilter } from './reports/results.ts';
+import { ClusterState } from './runtime/cluster-state.ts';
+import { controllerEngine } from './runtime/engine.ts';
+import { Watchdog } from './watchdog/watchdog.ts';
+
+export type ControllerGroup = 'reports' | 'background' | 'status';
+
+export const GROUP_LEASES: Record<ControllerGroup, string> = {
+  reports: 'kyverno-reports-controller',
+  background: 'kyverno-background-controller',
+  status: 'kyverno-status-controller',
+};
+
+export interface ControllerManagerOptions {
+  api: KubeApi;
+  /** Kyverno's namespace (`--kyvernoNamespace`, default `kyverno`) */
+  namespace: string;
+  /** this replica (the pod name; default `<hostname>-<pid>`) */
+  identity?: string;
+  log: Logger;
+  /** which groups run here (default all) */
+  groups?: readonly ControllerGroup[];
+  /** leader election (default true; false: this process runs its groups alone) */
+  leaderElection?: boolean;
+  retryPeriodMs?: number;
+  /** called when a group's lease is lost (Kyverno exits the process) */
+  onLostLeadership?: (group: ControllerGroup) => void;
+  exceptions?: ExceptionOptions;
+  /** reports */
+  reportLayout?: ReportLayoutKind;
+  reportApi?: ReportApi;
+  maxReportBytes?: number;
+  allowedResults?: readonly string[];
+  backgroundScanIntervalMs?: number;
+  scanDelayMs?: number;
+  scanWorkers?: number;
+  skipResourceFilters?: boolean;
+  admissionReports?: boolean;
+  reportFlushMs?: number;
+  /** background */
+  genWorkers?: number;
+  maxUpdateRequestRetries?: number;
+  urRetryBaseMs?: number;
+  /** events */
+  omitEvents?: readonly string[];
+  maxQueuedEvents?: number;
+  /** watchdog */
+  watchdog?: boolean;
+  watchdogIntervalMs?: number;
+  watchdogGraceMs?: number;
+}
+
+interface GroupHandle {
+  elector?: LeaderElector;
+  controller?: AbortController;
+  stops: Array<() => Promise<void>>;
+}
+
+export class ControllerManager {
+  readonly identity: string;
+  readonly policies: PolicyInformers;
+  readonly state: ClusterState;
+  readonly events: EventRecorder;
+  readonly ports: ClusterContextPorts;
+  /** background results (generate, mutate-existing) for the reports */
+  readonly backgroundReports: EphemeralReportSink;
+  readonly generator: UpdateRequestGenerator;
+  private readonly groups = new Map<ControllerGroup, GroupHandle>();
+  private stopping = false;
+  /** the running controllers of the groups this replica leads (tests, diagnostics) */
+  reports: ReportsController | undefined;
+  updateRequests: UpdateRequestController | undefined;
+  policyController: PolicyController | undefined;
+  downstream: DownstreamController | undefined;
+  policyStatus: PolicyStatusController | undefined;
+  watchdog: Watchdog | undefined;
+
+  constructor(readonly opts: ControllerManagerOptions) {
+    this.identity = opts.identity ?? `${hostname()}-${process.pid}`;
+    const log = opts.log;
+    this.policies = new PolicyInformers(opts.api, opts.exceptions ?? { enabled: false, namespace: '' }, log.child('policies'));
+    this.state = new ClusterState(opts.api, opts.namespace, 'kyverno', log.child('config'));
+    this.ports = new ClusterContextPorts(opts.api, { namespaceLabels: (ns) => this.state.namespaceLabels(ns) });
+    this.events = new EventRecorder({
+      api: opts.api,
+      settings: () => this.state.current(),
+      omitEvents: opts.omitEvents,
+      maxQueuedEvents: opts.maxQueuedEvents,
+      log: log.child('events'),
+      hostname: this.identity,
+    });
+    this.backgroundReports = new EphemeralReportSink({ api: opts.api, replicaId: `${this.identity}-background`, log: log.child('background-reports') });
+    this.generator = new UpdateRequestGenerator({
+      api: opts.api,
+      namespace: opts.namespace,
+      threshold: () => this.state.current().updateRequestThreshold,
+      count: () => this.updateRequests?.informer.size ?? 0,
+      log: log.child('updaterequest-generator'),
+    });
+  }
+
+  private exceptionCandidates(): readonly PolicyException[] {
+    return this.policies.exceptionCandidates();
+  }
+
+  private kindFor(gvr: { group: string; version: string; resource: string }): { group: string; version: string; kind: string } | undefined {
+    void gvr;
+    return undefined;
+  }
+
+  /** Builds and starts a group's controllers (this replica now leads it). */
+  private async startGroup(group: ControllerGroup, signal: AbortSignal, handle: GroupHandle): Promise<void> {
+    const o = this.opts;
+    const log = o.log;
+    if (group === 'reports') {
+      const reports = new ReportsController({
+        api: o.api,
+        policies: this.policies,
+        state: this.state,
+        ports: this.ports,
+        events: this.events,
+        log: log.child('reports'),
+        layout: o.reportLayout,
+        reportApi: o.reportApi,
+        maxReportBytes: o.maxReportBytes,
+        allowedResults: statusFilter(o.allowedResults),
+        scanIntervalMs: o.backgroundScanIntervalMs,
+        scanDelayMs: o.scanDelayMs,
+        scanWorkers: o.scanWorkers,
+        skipResourceFilters: o.skipResourceFilters,
+        flushIntervalMs: o.reportFlushMs,
+        admissionReports: o.admissionReports,
+      });
+      this.reports = reports;
+      handle.stops.push(() => reports.stop());
+      await reports.start(signal);
+      return;
+    }
+    if (group === 'background') {
+      const resources = await o.api.resources();
+      const kindFor = (gvr: { group: string; version: string; resource: string }) => {
+        const r = resources.find((x) => x.group === gvr.group && x.version === gvr.version && x.resource === gvr.resource);
+        return r ? { group: r.group, version: r.version, kind: r.kind } : this.kindFor(gvr);
+      };
+      const engine = () => controllerEngine(this.state.current(), this.ports.ports());
+      const common = {
+        api: o.api,
+        policy: (key: string) => this.policies.get(key),
+        namespaceLabels: (ns: string) => this.state.namespaceLabels(ns),
+        exceptions: () => this.exceptionCandidates(),
+        events: this.events,
+        reports: this.backgroundReports,
+        kindFor,
+      };
+      const generate = new GenerateProcessor({ ...common, engine, log: log.child('generate') });
+      const mutate = new MutateExistingProcessor({ ...common, engineFor: (targets) => controllerEngine(this.state.current(), this.ports.ports(), targets), log: log.child('mutate-existing') });
+      const urs = new UpdateRequestController({
+        api: o.api,
+        namespace: o.namespace,
+        generate,
+        mutate,
+        policyExists: (key) => this.policies.get(key) !== undefined,
+        workers: o.genWorkers,
+        maxRetries: o.maxUpdateRequestRetries,
+        retryBaseMs: o.urRetryBaseMs,
+        log: log.child('background-controller'),
+      });
+      const policyController = new PolicyController({
+        api: o.api,
+        namespace: o.namespace,
+        policies: this.policies,
+        generator: this.generator,
+        engine,
+        namespaceLabels: (ns) => this.state.namespaceLabels(ns),
+        reconcilePeriodMs: o.backgroundScanIntervalMs,
+        log: log.child('policy-controller'),
+      });
+      const downstream = new DownstreamController({ api: o.api, namespace: o.namespace, policies: this.policies, generator: this.generator, log: log.child('generate-downstream') });
+      this.updateRequests = urs;
+      this.policyController = policyController;
+      this.downstream = downstream;
+      handle.stops.push(() => urs.stop(), () => policyController.stop(), () => downstream.stop());
+      await urs.start(signal);
+      await policyController.start(signal);
+      await downstream.start(signal);
+      return;
+    }
+    const status = new PolicyStatusController({ api: o.api, policies: this.policies, log: log.child('policy-status') });
+    this.policyStatus = status;
+    handle.stops.push(() => status.stop());
+    await status.start(signal);
+    if (o.watchdog ?? true) {
+      const watchdog = new Watchdog({
+        api: o.api,
+        namespace: o.namespace,
+        identity: this.identity,
+        intervalMs: o.watchdogIntervalMs,
+        graceMs: o.watchdogGraceMs,
+        log: log.child('watchdog'),
+      });
+      this.watchdog = watchdog;
+      watchdog.start(signal);
+      handle.stops.push(() => watchdog.stopped());
+    }
+  }
+
+  private async stopGroup(handle: GroupHandle): Promise<void> {
+    handle.controller?.abort();
+    const stops = handle.stops.splice(0);
+    for (const s of stops) {
+      try {
+        await s();
+      } catch (err) {
+        this.opts.log.error(err, 'failed to stop a controller');
+      }
+    }
+  }
+
+  /** Starts the shared caches and campaigns for (or, without leader election, runs) every group. */
+  async start(): Promise<void> {
+    const o = this.opts;
+    this.policies.start();
+    this.state.start();
+    this.events.start();
+    await Promise.all([this.policies.synced(), this.state.synced()]);
+    for (const group of o.groups ?? (['reports', 'background', 'status'] as const)) {
+      const handle: GroupHandle = { stops: [] };
+      this.groups.set(group, handle);
+      const run = (signal: AbortSignal) => {
+        const c = new AbortController();
+        handle.controller = c;
+        signal.addEventListener('abort', () => c.abort(), { once: true });
+        this.startGroup(group, c.signal, handle).catch((err) => o.log.error(err, 'failed to start controllers', { group }));
+      };
+      if (o.leaderElection === false) {
+        run(new AbortController().signal);
+        continue;
+      }
+      const elector = new LeaderElector({
+        api: o.api,
+        namespace: o.namespace,
+        name: GROUP_LEASES[group],
+        identity: this.identity,
+        retryPeriodMs: o.retryPeriodMs,
+        log: o.log.child('leader-election').child(group),
+        onStartedLeading: (signal) => run(signal),
+        onStoppedLeading: () => {
+          void this.stopGroup(handle).then(() => {
+            if (!this.stopping) o.onLostLeadership?.(group);
+          });
+        },
+      });
+      handle.elector = elector;
+      elector.start();
+    }
+  }
+
+  /** Whether this replica leads `group`. */
+  isLeader(group: ControllerGroup): boolean {
+    const h = this.groups.get(group);
+    if (!h) return false;
+    return h.elector ? h.elector.isLeader() : true;
+  }
+
+  /** Stops every group (releasing leases), writes what is queued, then stops the caches. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const h of this.groups.values()) {
+      if (h.elector) await h.elector.stop();
+      await this.stopGroup(h);
+    }
+    await this.generator.stop();
+    await this.backgroundReports.stop();
+    await this.events.flush();
+    await this.events.stop();
+    this.policies.stop();
+    this.state.stop();
+  }
+}

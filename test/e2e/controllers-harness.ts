@@ -1,0 +1,321 @@
+/**
+ * Shared pieces of the controllers e2e suites (test/e2e/controllers-*.e2e.ts): installing Kyverno's CRDs
+ * and namespace on the control plane, running admission replicas (the admission server over the
+ * cluster-backed sources, the UpdateRequest and ephemeral-report sinks) and controller managers in this
+ * process or as child processes (controllers-runner.ts), a TCP load balancer standing in for the
+ * `kyverno-svc` Service (kube-proxy: only live backends get connections), and the webhook configurations
+ * the admission server's webhook controller writes in a real installation.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { connect, createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { load as loadYaml } from 'js-yaml';
+
+import { ControllerManager, type ControllerManagerOptions } from '../../src/controllers/manager.ts';
+import { EventRecorder } from '../../src/controllers/events/recorder.ts';
+import { AdmissionBackgroundSink } from '../../src/controllers/generate/admission-sink.ts';
+import { UpdateRequestGenerator } from '../../src/controllers/generate/ur-generator.ts';
+import { PolicyInformers } from '../../src/controllers/policies/policy-informers.ts';
+import { AdmissionReportSink } from '../../src/controllers/reports/admission-sink.ts';
+import { EphemeralReportSink } from '../../src/controllers/reports/ephemeral.ts';
+import { ClusterState } from '../../src/controllers/runtime/cluster-state.ts';
+import { controllerEngine } from '../../src/controllers/runtime/engine.ts';
+import { ClusterConfigSource, ClusterNamespaces, ClusterPolicySource, ClusterRoleBindings } from '../../src/controllers/sources/cluster-sources.ts';
+import { ClusterContextPorts } from '../../src/k8s/client/context-ports.ts';
+import { isAlreadyExists } from '../../src/k8s/client/errors.ts';
+import { RestKubeApi } from '../../src/k8s/client/rest.ts';
+import type { ApiResource, KubeApi, KubeObject } from '../../src/k8s/client/types.ts';
+import { createLogger, discardLogger, type Logger } from '../../src/server/logging.ts';
+import { AdmissionServer } from '../../src/server/server.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+export const REPO_ROOT = join(here, '..', '..');
+export const RUNNER = join(here, 'controllers-runner.ts');
+export const KYVERNO_NS = 'kyverno';
+
+const CRD: ApiResource = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, verbs: [], subresources: ['status'] };
+const NAMESPACES: ApiResource = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, verbs: [], subresources: [] };
+const CONFIGMAPS: ApiResource = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: [], subresources: [] };
+export const VWC: ApiResource = { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false, verbs: [], subresources: [] };
+export const MWC: ApiResource = { ...VWC, resource: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration' };
+
+/** Silent unless E2E_CONTROLLERS_V=<verbosity> is set. */
+export const quietLog = (): Logger => (process.env['E2E_CONTROLLERS_V'] !== undefined ? createLogger({ verbosity: Number(process.env['E2E_CONTROLLERS_V']) }) : discardLogger);
+
+export async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls until `probe` returns a value (not undefined). */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    await sleep(intervalMs);
+  }
+}
+
+export async function apiFor(kubeconfigFile: string, qps = 300): Promise<RestKubeApi> {
+  const api = await RestKubeApi.fromKubeconfig({ file: kubeconfigFile, qps, burst: qps });
+  await api.resources();
+  return api;
+}
+
+/** Applies Kyverno's CRDs (server-side), waits until they are established, creates the kyverno namespace and ConfigMap. */
+export async function installKyverno(api: RestKubeApi, configData: Record<string, string> = {}): Promise<void> {
+  const dir = join(REPO_ROOT, 'config', 'crds');
+  const names: string[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.endsWith('.yaml')) continue;
+    const doc = loadYaml(readFileSync(join(dir, f), 'utf8')) as KubeObject;
+    const name = (doc['metadata'] as { name: string }).name;
+    names.push(name);
+    await api.patch(CRD, '', name, 'apply', doc, { fieldManager: 'e2e', force: true });
+  }
+  for (const name of names) {
+    await until(`CRD ${name} established`, async () => {
+      const c = await api.get(CRD, '', name);
+      const conds = ((c?.['status'] as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? []);
+      return conds.some((x) => x.type === 'Established' && x.status === 'True') ? true : undefined;
+    });
+  }
+  await api.discovery(true);
+  await until('kyverno CRDs in discovery', async () => ((await api.discovery(true)).find('kyverno.io/v1', 'ClusterPolicy') ? true : undefined));
+  try {
+    await api.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: KYVERNO_NS } });
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+  }
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kyverno', namespace: KYVERNO_NS }, data: configData };
+  await api.patch(CONFIGMAPS, KYVERNO_NS, 'kyverno', 'apply', cm, { fieldManager: 'e2e', force: true });
+}
+
+export interface AdmissionReplica {
+  port: number;
+  server: AdmissionServer;
+  urs: UpdateRequestGenerator;
+  reports: EphemeralReportSink;
+  source: ClusterPolicySource;
+  stop(): Promise<void>;
+}
+
+/** An admission replica in this process: the admission server on the cluster's sources, HTTPS on 127.0.0.1:port. */
+export async function startAdmissionReplica(opts: { kubeconfigFile: string; port: number; certPem: string; keyPem: string; log?: Logger; id?: string }): Promise<AdmissionReplica> {
+  const log = opts.log ?? quietLog();
+  const api = await apiFor(opts.kubeconfigFile);
+  const policies = new PolicyInformers(api, { enabled: false, namespace: '' }, log);
+  const state = new ClusterState(api, KYVERNO_NS, 'kyverno', log);
+  const roleBindings = new ClusterRoleBindings(api);
+  policies.start();
+  state.start();
+  roleBindings.start();
+  await Promise.all([policies.synced(), state.synced(), roleBindings.synced()]);
+  const source = new ClusterPolicySource(policies);
+  source.refresh();
+  const events = new EventRecorder({ api, settings: () => state.current(), log, hostname: opts.id ?? `admission-${opts.port}` });
+  events.start();
+  const reports = new EphemeralReportSink({ api, replicaId: opts.id ?? `admission-${opts.port}`, log });
+  const urs = new UpdateRequestGenerator({ api, namespace: KYVERNO_NS, log });
+  const ports = new ClusterContextPorts(api, { namespaceLabels: (n) => state.namespaceLabels(n) });
+  const namespaces = new ClusterNamespaces(state);
+  const server = new AdmissionServer({
+    policies: source,
+    namespaces,
+    roleBindings,
+    config: new ClusterConfigSource(state),
+    reports: new AdmissionReportSink(reports, events),
+    background: new AdmissionBackgroundSink({
+      engine: () => controllerEngine(state.current(), ports.ports()),
+      exceptions: () => policies.exceptionCandidates(),
+      namespaces,
+      generator: urs,
+      kyvernoNamespace: KYVERNO_NS,
+      events,
+      log,
+    }),
+    log,
+    kyvernoNamespace: KYVERNO_NS,
+  });
+  const https: HttpsServer = createHttpsServer({ cert: opts.certPem, key: opts.keyPem }, server.requestListener);
+  await new Promise<void>((resolve) => https.listen(opts.port, '127.0.0.1', resolve));
+  return {
+    port: (https.address() as AddressInfo).port,
+    server,
+    urs,
+    reports,
+    source,
+    async stop() {
+      await new Promise<void>((resolve) => https.close(() => resolve()));
+      https.closeAllConnections();
+      await urs.stop();
+      await reports.stop();
+      await events.flush();
+      await events.stop();
+      policies.stop();
+      state.stop();
+      roleBindings.stop();
+      api.close();
+    },
+  };
+}
+
+/** Controllers in this process. */
+export async function startControllerManager(kubeconfigFile: string, opts: Partial<ControllerManagerOptions> = {}): Promise<{ manager: ControllerManager; api: RestKubeApi; stop: () => Promise<void> }> {
+  const api = await apiFor(kubeconfigFile);
+  const manager = new ControllerManager({ api, namespace: KYVERNO_NS, log: quietLog(), retryPeriodMs: 500, ...opts });
+  await manager.start();
+  return {
+    manager,
+    api,
+    async stop() {
+      await manager.stop();
+      api.close();
+    },
+  };
+}
+
+export type WebhookRule = {
+  apiGroups: string[];
+  apiVersions: string[];
+  operations: string[];
+  resources: string[];
+  scope?: string;
+};
+
+/**
+ * The webhook configurations the admission server's webhook controller would write: resource validating
+ * and mutating hooks (`validate.kyverno.svc-fail` / `mutate.kyverno.svc-fail`, failurePolicy Fail) for the
+ * given rules, and the verify hook on Leases labelled `app.kubernetes.io/name=kyverno` (Ignore).
+ */
+export async function writeWebhooks(api: KubeApi, baseUrl: string, caBundle: string, rules: { validate: WebhookRule[]; mutate?: WebhookRule[] }, timeoutSeconds = 10): Promise<void> {
+  const labels = { 'webhook.kyverno.io/managed-by': 'kyverno' };
+  const namespaceSelector = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', KYVERNO_NS] }] };
+  const common = { admissionReviewVersions: ['v1'], sideEffects: 'NoneOnDryRun', matchPolicy: 'Equivalent', timeoutSeconds };
+  const apply = async (res: ApiResource, obj: KubeObject) => {
+    const name = (obj['metadata'] as { name: string }).name;
+    await api.patch(res, '', name, 'apply', obj, { fieldManager: 'e2e', force: true });
+  };
+  await apply(VWC, {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: 'kyverno-resource-validating-webhook-cfg', labels },
+    webhooks: [{ name: 'validate.kyverno.svc-fail', clientConfig: { url: `${baseUrl}/validate/fail`, caBundle }, failurePolicy: 'Fail', rules: rules.validate as never, namespaceSelector, ...common }],
+  });
+  await apply(MWC, {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: 'kyverno-resource-mutating-webhook-cfg', labels },
+    webhooks: [{ name: 'mutate.kyverno.svc-fail', clientConfig: { url: `${baseUrl}/mutate/fail`, caBundle }, failurePolicy: 'Fail', rules: (rules.mutate ?? []) as never, namespaceSelector, reinvocationPolicy: 'IfNeeded', ...common }],
+  });
+  await apply(MWC, {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: 'kyverno-verify-mutating-webhook-cfg', labels },
+    webhooks: [
+      {
+        name: 'monitor-webhooks.kyverno.svc',
+        clientConfig: { url: `${baseUrl}/verifymutate`, caBundle },
+        failurePolicy: 'Ignore',
+        objectSelector: { matchLabels: { 'app.kubernetes.io/name': 'kyverno' } },
+        rules: [{ apiGroups: ['coordination.k8s.io'], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['leases'], scope: 'Namespaced' }],
+        reinvocationPolicy: 'Never',
+        ...common,
+      },
+    ],
+  });
+}
+
+export async function deleteWebhooks(api: KubeApi): Promise<void> {
+  for (const [res, name] of [
+    [VWC, 'kyverno-resource-validating-webhook-cfg'],
+    [MWC, 'kyverno-resource-mutating-webhook-cfg'],
+    [MWC, 'kyverno-verify-mutating-webhook-cfg'],
+  ] as const) {
+    await api.delete(res, '', name).catch(() => false);
+  }
+}
+
+/**
+ * A TCP load balancer standing in for the webhook Service: each connection goes to the next backend
+ * that accepts a connection (dead ones are skipped, as Endpoints drop unready pods).
+ */
+export class TcpBalancer {
+  private server: TcpServer | undefined;
+  private next = 0;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(readonly backends: number[]) {}
+
+  async start(): Promise<number> {
+    const server = createTcpServer((client) => {
+      this.sockets.add(client);
+      client.once('close', () => this.sockets.delete(client));
+      client.pause();
+      const tryBackend = (attempt: number): void => {
+        if (attempt >= this.backends.length) {
+          client.destroy();
+          return;
+        }
+        const port = this.backends[this.next++ % this.backends.length] as number;
+        const upstream = connect(port, '127.0.0.1');
+        upstream.once('connect', () => {
+          this.sockets.add(upstream);
+          upstream.once('close', () => this.sockets.delete(upstream));
+          client.pipe(upstream).pipe(client);
+          client.resume();
+          upstream.on('error', () => client.destroy());
+          client.on('error', () => upstream.destroy());
+        });
+        upstream.once('error', () => tryBackend(attempt + 1));
+      };
+      tryBackend(0);
+    });
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** A child process running controllers-runner.ts. */
+export interface RunnerProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function spawnRunner(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunnerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-200_000)));
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-200_000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => out,
+    exited,
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
