@@ -111,6 +111,13 @@ function procStatus(pid: number): { rssMb: number; hwmMb: number } {
   return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
 }
 
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function get(port: number, ca: string, path: string): Promise<number> {
   return new Promise((resolve) => {
     const req = httpsRequest({ host: '127.0.0.1', port, path, ca, servername: 'localhost' }, (res) => {
@@ -123,6 +130,8 @@ function get(port: number, ca: string, path: string): Promise<number> {
 }
 
 interface LoadResult {
+  /** server CPU time per request, µs */
+  cpuUs?: number;
   requests: number;
   seconds: number;
   rps: number;
@@ -182,7 +191,7 @@ async function load(port: number, ca: string, opts: { connections: number; secon
 }
 
 const fmt = (r: LoadResult) =>
-  `${r.rps.toFixed(0)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s), p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, errors ${r.errors}, non-2xx ${r.non2xx}, denied ${r.denied}`;
+  `${r.cpuUs !== undefined ? `server CPU ${r.cpuUs.toFixed(0)} µs/req, ` : ''}${r.rps.toFixed(0)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s), p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, errors ${r.errors}, non-2xx ${r.non2xx}, denied ${r.denied}`;
 
 async function main(): Promise<void> {
   const only = new Set(arg('--only', 'c16,c64,rate1000,soak').split(','));
@@ -238,14 +247,20 @@ async function main(): Promise<void> {
     }
     const idle = procStatus(pid);
     console.log(`server pid ${pid}: ready, RSS ${idle.rssMb.toFixed(0)} MB`);
+    const measured = async (o: Parameters<typeof load>[2]): Promise<LoadResult> => {
+      const c0 = cpuSeconds(pid);
+      const r = await load(port, ca, o);
+      r.cpuUs = ((cpuSeconds(pid) - c0) * 1e6) / Math.max(1, r.requests);
+      return r;
+    };
     // warm-up
     await load(port, ca, { connections: 16, seconds: 5 });
-    if (only.has('c16')) console.log(`c16:      ${fmt(await load(port, ca, { connections: 16, seconds: duration }))}`);
-    if (only.has('c64')) console.log(`c64:      ${fmt(await load(port, ca, { connections: 64, seconds: duration }))}`);
-    if (only.has('rate1000')) console.log(`rate${rate}: ${fmt(await load(port, ca, { connections: 64, seconds: duration, rate }))}`);
+    if (only.has('c16')) console.log(`c16:      ${fmt(await measured({ connections: 16, seconds: duration }))}`);
+    if (only.has('c64')) console.log(`c64:      ${fmt(await measured({ connections: 64, seconds: duration }))}`);
+    if (only.has('rate1000')) console.log(`rate${rate}: ${fmt(await measured({ connections: 64, seconds: duration, rate }))}`);
     if (only.has('soak')) {
       const samples: number[] = [];
-      const r = await load(port, ca, { connections: 32, seconds: soakSeconds, rate, onSecond: () => samples.push(procStatus(pid).rssMb) });
+      const r = await measured({ connections: 32, seconds: soakSeconds, rate, onSecond: () => samples.push(procStatus(pid).rssMb) });
       const q = Math.max(1, Math.floor(samples.length / 4));
       const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       const first = avg(samples.slice(0, q));

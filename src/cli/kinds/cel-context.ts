@@ -192,9 +192,10 @@ function clusterResourcePort(ctx: KindContext): ResourcePort {
     },
     list(apiVersion, resource, namespace, labels) {
       const kind = kindFor(apiVersion, resource);
-      const items = kind ? ctx.cluster.list(apiVersion, kind, namespace === '' ? undefined : namespace) : [];
+      const inNamespace = (o: Resource): boolean => namespace === '' || (isObject(o['metadata']) && o['metadata']['namespace'] === namespace);
+      const items = (kind ? ctx.cluster.list(apiVersion, kind) : []).filter(inNamespace);
       const selected = labels && Object.keys(labels).length > 0 ? items.filter((o) => matchesLabelSelector({ matchLabels: labels }, labelsOf(o))) : items;
-      return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: selected.filter((o) => !namespace || (isObject(o['metadata']) && o['metadata']['namespace'] === namespace)) };
+      return { apiVersion, kind: `${kind ?? ''}List`, metadata: { resourceVersion: '' }, items: selected };
     },
     post(apiVersion, resource) {
       throw new Error(`${apiVersion} ${resource}: the offline object store does not accept writes`);

@@ -2,7 +2,7 @@
  * Policy kinds beyond the classic ClusterPolicy/Policy (the CEL kinds and the admissionregistration
  * policies) plug into the CLI's per-resource processing through handlers registered in index.ts.
  */
-import type { JsonObject, Resource } from '../../engine/api/json.ts';
+import type { JsonObject, JsonValue, Resource } from '../../engine/api/json.ts';
 import type { ContextPorts, RequestUserInfo } from '../../engine/api/request.ts';
 import type { EngineResponse } from '../../engine/api/response.ts';
 import type { Engine } from '../../engine/engine.ts';
@@ -25,6 +25,12 @@ export interface KindContext {
   ports: ContextPorts;
   /** true when the test declared clusterResources (a fake cluster is available) */
   hasCluster: boolean;
+  /** target resources (mutate existing: `targetResources` / `--target-resource`) */
+  targets?: readonly Resource[];
+  /** the test's `context` file (cli.kyverno.io/v1alpha1 Context): objects and image data */
+  celContext?: { readonly resources: readonly Resource[]; readonly images: Readonly<Record<string, JsonObject>> };
+  /** `apiCallResponses` as Kyverno's HTTP mock index: `METHOD:url` or `url` -> `{body, statusCode}` */
+  httpMocks?: Readonly<Record<string, JsonValue>>;
 }
 
 export type KindStage = 'mutate' | 'validate' | 'generate' | 'delete';

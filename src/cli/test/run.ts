@@ -20,6 +20,7 @@ import { userInfoSchema, valuesSchema, type TestSpec } from './schema.ts';
 import { testDir, type TestCase } from './load.ts';
 import { systemClock } from '../clock.ts';
 import type { KindContext } from '../kinds/index.ts';
+import { loadCelTestContext } from '../kinds/cel-context.ts';
 import { FakeCluster } from '../../k8s/fake-cluster.ts';
 import { testCluster } from '../../engine/generate/index.ts';
 
@@ -374,6 +375,8 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
     cluster,
     ports,
     hasCluster,
+    targets: targets.resources,
+    ...loadCelTestContext({ dir, contextPath: test.context, apiCallResponses: test.apiCallResponses as never }),
   };
   const evalResource = (resource: Resource, operation: string | undefined): EngineResponse[] =>
     applyPoliciesOnResource(

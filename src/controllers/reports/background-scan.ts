@@ -237,6 +237,11 @@ export class BackgroundScanController {
     return this.queue.pending;
   }
 
+  /** Whether a watched resource with this UID exists (informer cache). */
+  knows(uid: string): boolean {
+    return this.watcher.get(uid) !== undefined;
+  }
+
   /** Forgets the results of resources of watched kinds that no longer exist (after the initial scan). */
   pruneMissing(): number {
     const watched = new Set(this.watcher.resources().map((r) => `${r.group === '' ? r.version : `${r.group}/${r.version}`}|${r.kind}`));

@@ -83,6 +83,7 @@ export class ReportsController {
         store: this.store,
         log: opts.log?.child('aggregate-report-controller'),
         exists: async (ref) => {
+          if (this.scan.knows(ref.uid)) return true;
           const res = await opts.api.resource(ref.apiVersion, ref.kind);
           if (!res) return false;
           const o = await opts.api.get(res, ref.namespace, ref.name);

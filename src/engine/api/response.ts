@@ -10,7 +10,7 @@ import type { JsonObject, JsonValue, Resource } from './json.ts';
  */
 export type RuleStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
 
-export type RuleType = 'Validation' | 'Mutation' | 'Generation' | 'ImageVerify';
+export type RuleType = 'Validation' | 'Mutation' | 'Generation' | 'ImageVerify' | 'Deletion';
 
 export interface ExceptionRef {
   /** `namespace/name` of the PolicyException */

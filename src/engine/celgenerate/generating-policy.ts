@@ -204,7 +204,7 @@ export function handleGeneratingPolicy(p: CompiledGeneratingPolicy, input: Gener
   const constraints = p.policy.spec?.matchConstraints;
   if (!constraints) return undefined;
   const m = matchConstraints(constraints, input.attr, input.namespace);
-  if (m.error !== undefined) return ruleError(name, 'Generation', 'failed to execute matching', new Error(m.error));
+  if (m.error !== undefined) return ruleError(name, 'Generation', 'failed to execute matching', m.error);
   if (!m.matches) return undefined;
   let r: Evaluation | undefined;
   try {

@@ -48,7 +48,7 @@ export class CelPolicyEnvironments {
   private readonly plugin = new Map<string, CelEnvironment>();
   private pluginBase?: CelEnvironment;
   private readonly ivpol = new Map<string, CelEnvironment>();
-  private ivpolBase?: CelEnvironment;
+  private readonly ivpolBase = new Map<string, CelEnvironment>();
   /** the verifier behind the image verification functions of `imageValidatingPolicy` environments */
   readonly imageVerify: ImageVerifySlot = {};
   private readonly memos = new WeakMap<object, unknown>();
@@ -69,17 +69,15 @@ export class CelPolicyEnvironments {
 
   /** The ValidatingPolicy environment (namespaced policies get the namespaced `resource` library). */
   validatingPolicy(namespaced: boolean): CelEnvironment {
-    if (!this.vpol) {
-      this.vpol = createCelEnvironment({
+    const make = (resource: string): CelEnvironment =>
+      createCelEnvironment({
         objectTypes: [...KUBERNETES_OBJECT_TYPES, EXCEPTION_TYPE],
-        variables: { ...VALIDATING_POLICY_VARIABLES, exceptions: EXCEPTION_TYPE.name },
+        variables: { ...VALIDATING_POLICY_VARIABLES, resource, exceptions: EXCEPTION_TYPE.name },
         libraries: defaultCelLibraries,
         ports: this.ports,
       });
-    }
-    if (!namespaced) return this.vpol;
-    this.nvpol ??= this.vpol.extend({ variables: { resource: 'resource.NamespacedContext' } });
-    return this.nvpol;
+    if (namespaced) return (this.nvpol ??= make('resource.NamespacedContext'));
+    return (this.vpol ??= make('resource.Context'));
   }
 
   /**
@@ -92,29 +90,33 @@ export class CelPolicyEnvironments {
     const key = `${namespaced ? 'n' : ''}${kubernetes ? 'k' : ''}`;
     let env = this.ivpol.get(key);
     if (env) return env;
-    this.ivpolBase ??= createCelEnvironment({
-      objectTypes: KUBERNETES_OBJECT_TYPES,
-      variables: {
-        object: 'dyn',
-        images: 'map<string, list<string>>',
-        attestors: 'map<string, dyn>',
-        attestations: 'map<string, string>',
-        resource: 'resource.Context',
-        http: 'http.Context',
-        globalContext: 'globalcontext.Context',
-        image: 'imagedata.Context',
-      },
-      libraries: [...kubernetesCelLibraries, ...kyvernoCelLibraries.filter((l) => l.name !== 'kyverno.x509'), imageVerifyLibrary(this.imageVerify)],
-      ports: this.ports,
-    });
+    const baseKey = namespaced ? 'n' : 'c';
+    let base = this.ivpolBase.get(baseKey);
+    if (!base) {
+      base = createCelEnvironment({
+        objectTypes: KUBERNETES_OBJECT_TYPES,
+        variables: {
+          object: 'dyn',
+          images: 'map<string, list<string>>',
+          attestors: 'map<string, dyn>',
+          attestations: 'map<string, string>',
+          resource: namespaced ? 'resource.NamespacedContext' : 'resource.Context',
+          http: 'http.Context',
+          globalContext: 'globalcontext.Context',
+          image: 'imagedata.Context',
+        },
+        libraries: [...kubernetesCelLibraries, ...kyvernoCelLibraries.filter((l) => l.name !== 'kyverno.x509'), imageVerifyLibrary(this.imageVerify)],
+        ports: this.ports,
+      });
+      this.ivpolBase.set(baseKey, base);
+    }
     const variables: Record<string, string> = {};
-    if (namespaced) variables['resource'] = 'resource.NamespacedContext';
     if (kubernetes) {
       variables['request'] = 'kubernetes.AdmissionRequest';
       variables['namespaceObject'] = 'kubernetes.Namespace';
       variables['oldObject'] = 'dyn';
     }
-    env = Object.keys(variables).length === 0 ? this.ivpolBase : this.ivpolBase.extend({ variables });
+    env = Object.keys(variables).length === 0 ? base : base.extend({ variables });
     this.ivpol.set(key, env);
     return env;
   }

@@ -8,7 +8,11 @@
 export type CompiledGlob = { ok: true; match(s: string): boolean } | { ok: false; error: string };
 
 function escapeRegExp(c: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
+  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
+}
+
+function escapeClass(c: string): string {
+  return /[\\\]\[^-]/.test(c) ? `\\${c}` : c;
 }
 
 /** `compileGlob('ghcr.io/*').match('ghcr.io/kyverno/x:v1')` = true. */
@@ -49,11 +53,11 @@ export function compileGlob(pattern: string): CompiledGlob {
             break;
           }
           if (chars[j + 1] === '-' && chars[j + 2] !== undefined && chars[j + 2] !== ']') {
-            cls += `${escapeRegExp(d)}-${escapeRegExp(chars[j + 2]!)}`;
+            cls += `${escapeClass(d)}-${escapeClass(chars[j + 2]!)}`;
             j += 3;
             continue;
           }
-          cls += escapeRegExp(d);
+          cls += escapeClass(d);
           j++;
         }
         if (!closed) return { ok: false, error: 'unexpected end of input' };

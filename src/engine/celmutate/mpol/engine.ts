@@ -59,7 +59,7 @@ function handlePolicy(
     if (target && tmc && (tmc.resourceRules ?? []).length > 0) constraints = tmc;
     const m = matchConstraints(constraints ?? {}, attr, namespace);
     if (m.error !== undefined) {
-      response.rules.push(ruleError('match', 'Validation', 'failed to execute matching', new Error(m.error)));
+      response.rules.push(ruleError('match', 'Validation', 'failed to execute matching', m.error));
       return { response };
     }
     if (!m.matches) return { response };
@@ -74,7 +74,7 @@ function handlePolicy(
     return { response };
   }
   if (result.kind === 'error') {
-    response.rules.push(ruleError('evaluation', 'Mutation', 'failed to evaluate policy', new Error(result.error)));
+    response.rules.push(ruleError('evaluation', 'Mutation', 'failed to evaluate policy', result.error));
     return { response };
   }
   if (result.kind === 'exempted') {
