@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `kyverno` command line (cmd/cli/kubectl-kyverno): apply, test, jp, version, serve.
+ * The `kyverno` command line (cmd/cli/kubectl-kyverno): apply, test, jp, version, serve, controllers.
  * Errors print `Error: <message>` and exit 1; `apply --warn-exit-code N` may exit N.
  */
 import { Command, Option } from 'commander';
@@ -8,6 +8,8 @@ import { CliError } from './errors.ts';
 import { testCommand } from './commands/test.ts';
 import { applyCommand } from './commands/apply.ts';
 import { jpCommand } from './commands/jp.ts';
+import { registerServeCommand } from './commands/serve.ts';
+import { registerControllersCommand } from './commands/controllers.ts';
 import { VERSION } from './version.ts';
 
 function collect(value: string, previous: string[]): string[] {
@@ -92,6 +94,8 @@ export function buildProgram(io: CliIO = processIO): Command {
     });
 
   jpCommand(program, write);
+  registerServeCommand(program);
+  registerControllersCommand(program);
 
   program
     .command('version')

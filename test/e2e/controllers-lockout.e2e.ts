@@ -116,8 +116,8 @@ describe('controllers: webhook fail-safe', () => {
     await until('pods to be admitted again', async () => ((await tryPod(false)) === 'admitted' ? true : undefined), GRACE_MS + 30_000, 250);
     const recoveredMs = Date.now() - stoppedAt;
     const cfg = await api.get(VWC, '', 'kyverno-resource-validating-webhook-cfg');
-    const hooks = cfg?.['webhooks'] as Array<{ rules: unknown[] }>;
-    assert.deepEqual(hooks.map((h) => h.rules.length), [0], 'the webhook rules were emptied');
+    const hooks = cfg?.['webhooks'] as Array<{ rules?: unknown[] }>;
+    assert.deepEqual(hooks.map((h) => (h.rules ?? []).length), [0], 'the webhook rules were emptied');
     assert.ok(((cfg?.['metadata'] as { annotations?: Record<string, string> }).annotations ?? {})[ANNOTATION_SUSPENDED_RULES], 'the rules are kept for restoring');
     t.diagnostic(`all replicas stopped: pods admitted again after ${(recoveredMs / 1000).toFixed(1)} s (grace ${GRACE_MS / 1000} s, watchdog interval ${INTERVAL_MS / 1000} s)`);
     assert.ok(recoveredMs >= GRACE_MS - 1000, 'not before the grace period');
@@ -127,7 +127,7 @@ describe('controllers: webhook fail-safe', () => {
     await until('enforcement to resume', async () => ((await tryPod(true)) === 'denied' ? true : undefined), 60_000, 250);
     t.diagnostic(`a replica back: enforcement resumed after ${((Date.now() - backAt) / 1000).toFixed(1)} s (replica start included)`);
     const restored = await api.get(VWC, '', 'kyverno-resource-validating-webhook-cfg');
-    assert.equal((restored?.['webhooks'] as Array<{ rules: unknown[] }>)[0]?.rules.length, 1, 'the webhook rules are restored');
+    assert.equal(((restored?.['webhooks'] as Array<{ rules?: unknown[] }>)[0]?.rules ?? []).length, 1, 'the webhook rules are restored');
     assert.equal(((restored?.['metadata'] as { annotations?: Record<string, string> }).annotations ?? {})[ANNOTATION_SUSPENDED_RULES], undefined);
     assert.equal(await tryPod(false), 'admitted');
     void KYVERNO_NS;

@@ -309,3 +309,55 @@ spec:
     await t.close();
   }
 });
+
+test('mutation: an errored rule blocks under Fail (Kyverno\'s message), warns with emitWarning under Ignore', async () => {
+  const policy = (name: string, fp: string, emit: boolean) => `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: ${name}
+spec:
+  failurePolicy: ${fp}
+  emitWarning: ${emit}
+  background: false
+  rules:
+  - name: unresolvable
+    match:
+      any:
+      - resources:
+          kinds: [Secret]
+    mutate:
+      patchStrategicMerge:
+        metadata:
+          labels:
+            x: "{{ request.object.spec.nothere.deeper }}"
+  - name: add-label
+    match:
+      any:
+      - resources:
+          kinds: [Secret]
+    mutate:
+      patchStrategicMerge:
+        metadata:
+          labels:
+            ${name}: "yes"
+`;
+  const t = await startTestServer({ policies: policy('bad-fail', 'Fail', false) + '---' + policy('bad-ignore', 'Ignore', true) });
+  try {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' } };
+    const f = await t.review('/mutate/fail', admissionReview({ object: secret }));
+    assert.equal(f.allowed, false);
+    assert.equal(
+      f.status?.message,
+      'mutation policy bad-fail error: failed to apply policy bad-fail rules [unresolvable: variable substitution failed: failed to resolve request.object.spec.nothere.deeper at path /mutate/patchStrategicMerge/metadata/labels/x: JMESPath query failed: Unknown key "spec" in path]',
+    );
+    const i = await t.review('/mutate/ignore', admissionReview({ object: secret }));
+    assert.equal(i.allowed, true);
+    assert.equal(i.patch, undefined, 'an unsuccessful policy contributes no patch');
+    assert.equal(i.warnings?.length, 2, JSON.stringify(i.warnings));
+    assert.match(i.warnings?.[0] ?? '', /^policy bad-ignore\.unresolvable: variable substitution failed/);
+    assert.match(i.warnings?.[1] ?? '', /^policy bad-ignore\.add-label: /);
+  } finally {
+    await t.close();
+  }
+});

@@ -17,7 +17,7 @@
  * - exceptions: skip `rule is skipped due to policy exception: <keys>` (rule `exception`)
  * - failing validation / missing digest: fail with the message; otherwise pass `success`
  */
-import { isObject, type JsonObject, type JsonValue } from '../api/json.ts';
+import { deepCopy, isObject, type JsonObject, type JsonValue } from '../api/json.ts';
 import type { RuleResponse } from '../api/response.ts';
 import type { CelActivation, CompiledCel } from '../cel/environment.ts';
 import { parseImageReference } from '../cel/libs/kyverno-image.ts';
@@ -356,7 +356,7 @@ export function evaluateImageValidatingPolicy(p: CompiledImageValidatingPolicy, 
       get() {
         if (!state) {
           try {
-            const value = structuredClone(a.value);
+            const value = deepCopy(a.value);
             for (const f of a.fields) {
               let v: unknown;
               try {

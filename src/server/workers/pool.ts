@@ -28,10 +28,12 @@ const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.met
  * TypeScript loader itself before loading the worker module.
  */
 function createWorker(workerData: WorkerSetup): Worker {
-  if (!fromSource) return new Worker(workerUrl, { workerData });
+  // a small young generation keeps each worker's memory close to its live heap
+  const resourceLimits = { maxYoungGenerationSizeMb: 8 };
+  if (!fromSource) return new Worker(workerUrl, { workerData, resourceLimits });
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(code, { eval: true, workerData });
+  return new Worker(code, { eval: true, workerData, resourceLimits });
 }
 
 export class WorkerPool implements EvaluatorPool {
