@@ -206,7 +206,7 @@ function carefulParse(text: string, maxDepth: number, maxAliasCount: number): Ca
   const lc = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = YAML.parseAllDocuments(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, lineCounter: lc, prettyErrors: false } as never) as unknown as Document.Parsed[];
+    docs = YAML.parseAllDocuments(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, lineCounter: lc, prettyErrors: false, logLevel: 'error' } as never) as unknown as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
   } catch (err) {
     const tooDeep = err instanceof RangeError;

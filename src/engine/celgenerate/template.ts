@@ -290,7 +290,7 @@ function isMappingRoot(n: TNode): boolean {
 /** `template.Compile`: the template, or the field error detail (`failed to parse YAML: ...`, ...). */
 export function compileTemplate(env: CelEnvironment, value: string, interpolate: boolean): Template | { error: string } {
   const lc = new LineCounter();
-  const docs = parseAllDocuments(value, { lineCounter: lc, version: '1.2', uniqueKeys: false });
+  const docs = parseAllDocuments(value, { lineCounter: lc, version: '1.2', uniqueKeys: false, logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [docs];
   const line = (offset: number): number => lc.linePos(offset).line;
   const compiler = new Compiler(env, interpolate, line);

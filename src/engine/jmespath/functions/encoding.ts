@@ -242,6 +242,7 @@ export function parseYamlToJson(text: string): JsonValue {
     uniqueKeys: false,
     prettyErrors: false,
     intAsBigInt: false,
+    logLevel: 'error',
   });
   const list = Array.isArray(docs) ? docs : [docs];
   const doc = list[0];

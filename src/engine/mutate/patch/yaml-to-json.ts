@@ -99,6 +99,8 @@ export function yamlToJson(text: string): JsonValue {
     merge: true,
     uniqueKeys: false,
     customTags: goYamlV2Tags as never,
+    // the library's warnings would go to process.emitWarning: the engine reports through results only
+    logLevel: 'error',
   } as never) as unknown as YAML.Document.Parsed[] | YAML.EmptyStream;
   // go-yaml v2 decodes the first document only (but a syntax error anywhere before it fails)
   const doc = Array.isArray(docs) ? docs[0] : undefined;
