@@ -120,17 +120,23 @@ export function mockPorts(test: TestSpec, engineSearch: (e: string, d: JsonValue
     ports.apiCall = (method, urlPath) => answer(method, urlPath);
     ports.serviceCall = (method, url) => answer(method, url);
   }
-  const entries = new Map<string, { value?: JsonValue; error?: string }>();
-  for (const e of test.globalContextEntries ?? []) {
-    try {
-      entries.set(e.name, { value: resolveGlobalContextMock(e, engineSearch) });
-    } catch (err) {
-      entries.set(e.name, { error: (err as Error).message });
+  // resolved on first use: the engine whose JMESPath evaluates the projections is built after the ports
+  let entries: Map<string, { value?: JsonValue; error?: string }> | undefined;
+  const resolveEntries = (): Map<string, { value?: JsonValue; error?: string }> => {
+    if (entries) return entries;
+    entries = new Map();
+    for (const e of test.globalContextEntries ?? []) {
+      try {
+        entries.set(e.name, { value: resolveGlobalContextMock(e, engineSearch) });
+      } catch (err) {
+        entries.set(e.name, { error: (err as Error).message });
+      }
     }
-  }
-  if (entries.size > 0) {
+    return entries;
+  };
+  if ((test.globalContextEntries ?? []).length > 0) {
     ports.globalContext = (name, projection) => {
-      const e = entries.get(name);
+      const e = resolveEntries().get(name);
       if (!e) return undefined;
       if (e.error !== undefined) throw new Error(e.error);
       if (!projection) return e.value ?? null;

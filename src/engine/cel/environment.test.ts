@@ -46,6 +46,13 @@ const objectCases: CelCase[] = [
   { expr: 'object.spec.missing', err: 'no such key: missing' },
   { expr: 'has(object.spec.missing)', want: false, cost: 2 },
   { expr: 'has(object.spec.missing.x)', err: 'no such key: missing' },
+  // has() on a selection whose operand is any expression (an index, a call, a literal), as cel-go accepts
+  { expr: 'has(object.spec.containers[0].name)', want: true },
+  { expr: 'has(object.spec.containers[1].ports)', want: false },
+  { expr: 'has(object.spec.containers.filter(c, c.name == "a")[0].ports)', want: true },
+  { expr: 'has({"a": {"b": 1}}.a.b)', want: true },
+  { expr: 'has({"a": 1}.b.c)', err: 'no such key: b' },
+  { expr: 'has(object.spec.containers[5].name)', err: 'index out of bounds: 5' },
   { expr: 'object.metadata.labels.orValue({})', want: { app: 'web' }, cost: 4 },
   { expr: 'object.metadata.?annotations.orValue({"none": "x"})', want: { none: 'x' }, cost: 3 },
   { expr: 'object.metadata.annotations.orValue({})', err: 'no such key: annotations' },

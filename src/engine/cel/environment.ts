@@ -338,6 +338,11 @@ function rewriteMacros(root: CelJsNode): void {
         recv.setMeta('check', (chk: { getType(n: string): unknown }) => chk.getType(t));
       }
     }
+    if (n.op === 'call' && n.meta.macro && (n.args as unknown[])[0] === 'has') {
+      const arg = ((n.args as unknown[])[1] as CelJsNode[])[0];
+      if (arg && arg.op === '.' && !selectsIdentifier(arg)) n.setMeta('macro', hasOnExpression(arg));
+      return;
+    }
     if (n.op !== 'rcall' || !n.meta.macro) return;
     const a = n.args as unknown[];
     if (a[0] !== 'orValue' || (a[2] as unknown[]).length !== 1) return;
@@ -407,6 +412,40 @@ function heterogeneousListCheck(chk: ListChecker, ast: CelJsNode, ctx: unknown):
     t = (u ?? chk.getType('dyn')) as typeof t;
   }
   return chk.registry.getListType(t);
+}
+
+/** True when a selection chain (`a.b.c`, `a.?b.c`) starts at an identifier (cel-js' own has() handles those). */
+function selectsIdentifier(n: CelJsNode): boolean {
+  while (n.op === '.' || n.op === '.?') n = (n.args as CelJsNode[])[0]!;
+  return n.op === 'id';
+}
+
+/**
+ * `has(e.f)` where `e` is any expression (a call, an index, a literal): cel-go accepts every select
+ * operand, cel-js only identifier chains. `e` is evaluated normally (its errors propagate), then the
+ * presence of `f` is tested.
+ */
+function hasOnExpression(arg: CelJsNode): CelJsMacro {
+  const [operand, field] = arg.args as [CelJsNode, string];
+  const present = (ev: CelJsEvaluator, obj: unknown): boolean =>
+    (ev as unknown as { debugType(v: unknown): { fieldLazy(o: unknown, f: string, n: CelJsNode, e: unknown): unknown } })
+      .debugType(obj)
+      .fieldLazy(obj, field, arg, ev) !== undefined;
+  return {
+    operand,
+    // the operand's own evaluation is costed; the presence test is free
+    macroHasProps: [arg, operand],
+    typeCheck(checker: unknown, _m: CelJsMacro, ctx: unknown) {
+      const chk = checker as { check(n: CelJsNode, c: unknown): unknown; getType(name: string): unknown };
+      chk.check(operand, ctx);
+      return chk.getType('bool');
+    },
+    evaluate(ev: CelJsEvaluator, _m: CelJsMacro, ctx) {
+      const obj = ev.run(operand, ctx);
+      if (obj instanceof Promise) return obj.then((o) => present(ev, o));
+      return present(ev, obj);
+    },
+  };
 }
 
 function orValueCompat(node: CelJsNode, receiver: CelJsNode, arg: CelJsNode): CelJsMacro {
