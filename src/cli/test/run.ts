@@ -19,7 +19,7 @@ import { Variables, type ValuesSpec } from '../values.ts';
 import { userInfoSchema, valuesSchema, type TestSpec } from './schema.ts';
 import { testDir, type TestCase } from './load.ts';
 import { systemClock } from '../clock.ts';
-import type { KindContext } from '../kinds/index.ts';
+import { kindHandlers, type KindContext } from '../kinds/index.ts';
 import { loadCelTestContext } from '../kinds/cel-context.ts';
 import { FakeCluster } from '../../k8s/fake-cluster.ts';
 import { testCluster } from '../../engine/generate/index.ts';
@@ -36,6 +36,46 @@ export interface TestResponse {
 }
 
 export class TestRunError extends Error {}
+
+/**
+ * A JSON payload file (payload.Load): `.json` decoded as JSON, `.yaml`/`.yml` as YAML (one document: that
+ * object); it must be a top-level object.
+ */
+export function loadJsonPayload(path: string, name: string): JsonObject {
+  let data: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    const lower = path.toLowerCase();
+    if (lower.endsWith('.json')) data = JSON.parse(text);
+    else if (lower.endsWith('.yaml') || lower.endsWith('.yml')) {
+      const parsed = parseYamlStream(text);
+      if (parsed.errors.length > 0) throw new Error(parsed.errors.map((e) => e.message).join('; '));
+      const docs = parsed.documents.map((d) => d.value);
+      data = docs.length === 1 ? docs[0] : docs;
+    } else throw new Error(`unrecognized payload format, must be yaml or json (${path})`);
+  } catch (err) {
+    throw new TestRunError(`error: failed to load JSON payload ${name} (${(err as Error).message})`);
+  }
+  if (data === null || data === undefined) throw new TestRunError(`error: JSON payload ${name} is empty or nil`);
+  if (!isObject(data as JsonValue)) throw new TestRunError(`error: JSON payload ${name} must be a top-level object (map)`);
+  return data as JsonObject;
+}
+
+/** The responses of one JSON payload: JSON-mode ValidatingPolicies, then ImageValidatingPolicies, then DeletingPolicies. */
+export function applyJsonPayload(ctx: KindContext, celPolicies: readonly JsonObject[], payload: JsonObject, name: string): EngineResponse[] {
+  const out: EngineResponse[] = [];
+  for (const h of kindHandlers) {
+    if (!h.applyJson) continue;
+    const mine = celPolicies.filter((p) => h.kinds.includes(String(p['kind'])));
+    if (mine.length === 0) continue;
+    try {
+      out.push(...h.applyJson(ctx, mine, payload, name));
+    } catch (err) {
+      throw new TestRunError(`failed to apply validating policies on JSON payload ${name} (${(err as Error).message})`);
+    }
+  }
+  return out;
+}
 
 function fullPaths(paths: readonly string[] | undefined, dir: string): string[] {
   return (paths ?? []).map((p) => (isAbsolute(p) ? p : join(dir, p)));
@@ -233,6 +273,12 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
     uniques.push(r);
   }
 
+  const jsonPayloads: Array<{ name: string; payload: JsonObject }> = [];
+  if ((test.jsonPayloads ?? []).length > 0) {
+    out('  Loading JSON payloads ...');
+    for (const name of test.jsonPayloads!) jsonPayloads.push({ name, payload: loadJsonPayload(isAbsolute(name) ? name : join(dir, name), name) });
+  }
+
   // target and parameter resources, loaded like resources
   const loadResourceFiles = (paths: readonly string[]): { resources: Resource[]; problems: string[] } => {
     const src = readSources(paths, { anyExtension: true });
@@ -413,6 +459,12 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
       all.push(...opErs);
       m.set(key, opErs);
     }
+  }
+  // JSON payloads (`jsonPayloads`): the kinds that evaluate raw JSON, keyed by the payload's file name
+  for (const { name, payload } of jsonPayloads) {
+    const ers = applyJsonPayload(kindContext, loaded.celPolicies, payload, name);
+    all.push(...ers);
+    response.trigger.set(name, [...(response.trigger.get(name) ?? []), ...ers]);
   }
   // responses that patched a target resource, by target key (test.go: extractPatchedTargetFromEngineResponse)
   for (const t of targets.resources) {
