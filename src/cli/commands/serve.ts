@@ -2,8 +2,14 @@
  * `kyverno serve`: the HTTPS admission webhook server (Kyverno's admission controller).
  *
  *   kyverno serve --standalone --policy <file-or-folder>... [--listen 127.0.0.1:9443] [--tls-dir DIR]
+ *   kyverno serve [--kubeconfig FILE] [--serverIP HOST:PORT] [--listen :9443]
  *
- * Standalone mode runs without a cluster (see src/server/standalone.ts). Flags keep Kyverno's names where
+ * Standalone mode runs without a cluster (see src/server/standalone.ts). Without `--standalone` the
+ * server runs against a cluster (the kubeconfig, else the pod's service account): policies, exceptions,
+ * namespaces, role bindings and the `kyverno` ConfigMap come from the API; TLS material lives in the
+ * Secrets `<svc>.<ns>.svc.kyverno-tls-{ca,pair}`; the webhook configurations are written and kept up to
+ * date, pointing at the Service or, with `--serverIP`, at `https://<serverIP>/...` (see
+ * src/server/in-cluster.ts and serve-cluster.ts). Flags keep Kyverno's names where
  * Kyverno has them (`--webhookTimeout`, `--enablePolicyException`, `--exceptionNamespace`,
  * `--protectManagedResources`, `--dumpPayload`, `--maxAuditWorkers`, ...).
  *
@@ -17,6 +23,7 @@ import { PolicyLoadError } from '../../server/sources/static-policies.ts';
 import { startStandalone } from '../../server/standalone.ts';
 import { parseKeyAlgorithm } from '../../server/tls/keypair.ts';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../../server/server.ts';
+import { serveInCluster } from './serve-cluster.ts';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').filter((v) => v !== '')];
@@ -70,7 +77,15 @@ export function registerServeCommand(program: Command): void {
     .option('-e, --exception <paths>', 'PolicyException files or folders', collect, [])
     .option('-r, --resources <paths>', 'Namespace, RoleBinding and ClusterRoleBinding manifests (the cluster state)', collect, [])
     .option('-c, --config <file>', 'The kyverno ConfigMap (resourceFilters, excludeGroups, ...)')
-    .option('--listen <host:port>', 'Address to serve on', '127.0.0.1:9443')
+    .option('--kubeconfig <file>', 'Kubeconfig file (in-cluster mode; default: the service account, else $KUBECONFIG / ~/.kube/config)')
+    .option('--context <name>', 'Kubeconfig context (in-cluster mode)')
+    .option('--serverIP <host[:port]>', 'Address the API server calls when the server runs out of the cluster (webhooks by URL)')
+    .option('--servicePort <port>', 'Port of the Kyverno Service used in the webhook configurations', (v: string) => intOption('--servicePort')(v), 443)
+    .option('--policyStatus [bool]', 'Set the Ready condition of policies once registered (in-cluster mode)', boolOption, true)
+    .option('--cleanupWebhooksOnShutdown [bool]', 'Delete the webhook configurations on shutdown (in-cluster mode)', boolOption, false)
+    .option('--clientRateLimitQPS <n>', 'API requests per second (in-cluster mode)', intOption('--clientRateLimitQPS'), 300)
+    .option('--clientRateLimitBurst <n>', 'API request burst (in-cluster mode)', intOption('--clientRateLimitBurst'), 300)
+    .option('--listen <host:port>', 'Address to serve on (default 127.0.0.1:9443 standalone, :9443 in-cluster)')
     .option('--tls-dir <dir>', 'Directory with tls.crt/tls.key (and ca.crt); generated there when missing or empty')
     .option('--insecure-http', 'Serve plain HTTP instead of HTTPS (local debugging only)', false)
     .option('--tlsKeyAlgorithm <alg>', 'Key algorithm for generated certificates (RSA, ECDSA, Ed25519)', 'RSA')
@@ -92,12 +107,13 @@ export function registerServeCommand(program: Command): void {
     .option('-v, --v <level>', 'Log verbosity', intOption('-v'), 0)
     .action(async (o: Record<string, unknown>) => {
       if (!o['standalone']) {
-        throw new CliError('in-cluster mode is not available yet: run with --standalone (policies, resources and configuration from files)');
+        await runInCluster(o);
+        return;
       }
       const policyPaths = o['policy'] as string[];
       if (policyPaths.length === 0) throw new CliError('at least one --policy file or folder is required');
       if (!o['insecureHttp'] && o['tlsDir'] === undefined) throw new CliError('--tls-dir is required (or --insecure-http for local debugging)');
-      const listen = parseListen(String(o['listen']));
+      const listen = parseListen(String(o['listen'] ?? '127.0.0.1:9443'));
       let keyAlgorithm;
       try {
         keyAlgorithm = parseKeyAlgorithm(String(o['tlsKeyAlgorithm']));
@@ -155,4 +171,77 @@ export function registerServeCommand(program: Command): void {
       });
       process.removeAllListeners('SIGHUP');
     });
+}
+
+/** Waits for SIGTERM / SIGINT, then runs `stop`. */
+async function untilSignal(log: ReturnType<typeof createLogger>, stop: () => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log.child('setup').info('signal received, shutting down', { signal });
+      stop().then(resolve, (err) => {
+        log.error(err, 'shutdown failed');
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  });
+}
+
+async function runInCluster(o: Record<string, unknown>): Promise<void> {
+  for (const flag of ['policy', 'exception', 'resources'] as const) {
+    if ((o[flag] as string[]).length > 0) throw new CliError(`--${flag} is only for --standalone mode (in-cluster, it is read from the API)`);
+  }
+  if (o['config'] !== undefined) throw new CliError('--config is only for --standalone mode (in-cluster, the kyverno ConfigMap is read from the API)');
+  if (o['tlsDir'] !== undefined || o['insecureHttp']) throw new CliError('--tls-dir and --insecure-http are only for --standalone mode (in-cluster, TLS material is kept in Secrets)');
+  if (Number(o['workers']) > 0) throw new CliError('--workers is only available in --standalone mode');
+  const listen = parseListen(String(o['listen'] ?? ':9443'));
+  let keyAlgorithm;
+  try {
+    keyAlgorithm = parseKeyAlgorithm(String(o['tlsKeyAlgorithm']));
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  const serverIP = o['serverIP'] as string | undefined;
+  if (serverIP !== undefined && !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(serverIP)) throw new CliError(`invalid --serverIP ${JSON.stringify(serverIP)} (expected host or host:port)`);
+  const log = createLogger({ verbosity: Number(o['v'] ?? 0) });
+  let handle;
+  try {
+    handle = await serveInCluster({
+      kubeconfig: o['kubeconfig'] as string | undefined,
+      context: o['context'] as string | undefined,
+      qps: Number(o['clientRateLimitQPS']),
+      burst: Number(o['clientRateLimitBurst']),
+      policyStatus: Boolean(o['policyStatus']),
+      identity: process.env['POD_NAME'],
+      host: listen.host,
+      port: listen.port,
+      serverIP,
+      serviceName: String(o['serviceName']),
+      kyvernoNamespace: String(o['kyvernoNamespace']),
+      servicePort: Number(o['servicePort']),
+      keyAlgorithm,
+      renewBeforeMs: parseDurationMs(String(o['renewBefore'])),
+      exceptions: { enabled: Boolean(o['enablePolicyException']), namespace: String(o['exceptionNamespace'] ?? '') },
+      protectManagedResources: Boolean(o['protectManagedResources']),
+      dumpPayload: Boolean(o['dumpPayload']),
+      admissionReports: Boolean(o['admissionReports']),
+      forceFailurePolicyIgnore: Boolean(o['forceFailurePolicyIgnore']),
+      webhookTimeoutSeconds: Number(o['webhookTimeout']),
+      maxRequestBytes: Number(o['maxRequestBytes']),
+      auditWorkers: Number(o['maxAuditWorkers']),
+      auditCapacity: Number(o['maxAuditCapacity']),
+      metricsListen: o['metricsListen'] !== undefined ? parseListen(String(o['metricsListen'])) : undefined,
+      cleanupWebhooksOnShutdown: Boolean(o['cleanupWebhooksOnShutdown']),
+      log,
+    });
+  } catch (err) {
+    throw new CliError(`failed to start the server: ${(err as Error).message}`);
+  }
+  log.child('setup').info('admission server started', { port: handle.port, serverIP: serverIP ?? '', namespace: String(o['kyvernoNamespace']) });
+  const h = handle;
+  await untilSignal(log, () => h.stop());
 }

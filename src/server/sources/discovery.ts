@@ -21,6 +21,8 @@ export interface ApiResourceDescription {
   resource: string;
   /** `''` for the resource itself */
   subresource: string;
+  /** whether the (parent) resource is namespaced */
+  namespaced?: boolean;
 }
 
 export interface Discovery {
@@ -91,7 +93,7 @@ export class StaticDiscovery implements Discovery {
     const parents: Row[] = [];
     for (const r of this.rows) {
       if (wildcardMatch(group, r.group) && wildcardMatch(version, r.version) && wildcardMatch(kind, r.kind)) {
-        resources.push({ group: r.group, version: r.version, kind: r.kind, resource: r.resource, subresource: '' });
+        resources.push({ group: r.group, version: r.version, kind: r.kind, resource: r.resource, subresource: '', namespaced: r.namespaced });
         parents.push(r);
       }
     }
@@ -100,7 +102,7 @@ export class StaticDiscovery implements Discovery {
       for (const p of parents) {
         for (const s of p.subresources) {
           if (wildcardMatch(`${p.resource}/${subresource}`, `${p.resource}/${s}`)) {
-            subresources.push({ group: p.group, version: p.version, kind: p.kind, resource: p.resource, subresource: s });
+            subresources.push({ group: p.group, version: p.version, kind: p.kind, resource: p.resource, subresource: s, namespaced: p.namespaced });
           }
         }
       }
@@ -111,6 +113,30 @@ export class StaticDiscovery implements Discovery {
     else out = resources;
     if (out.length === 0) throw new Error('resource not found');
     return out;
+  }
+
+  /**
+   * Replaces the known resources with a cluster's discovery (in-cluster mode; Kyverno's own groups are
+   * kept when the cluster does not serve them yet). Runs the change callbacks when the set changed.
+   */
+  replace(resources: ReadonlyArray<{ group: string; version: string; kind: string; resource: string; namespaced: boolean; subresources: readonly string[] }>): boolean {
+    const rows: Row[] = resources.filter((r) => !r.resource.includes('/')).map((r) => ({ group: r.group, version: r.version, kind: r.kind, resource: r.resource, namespaced: r.namespaced, subresources: [...r.subresources] }));
+    const keys = new Set(rows.map((r) => gvrKey(r.group, r.version, r.resource)));
+    for (const [group, version, kind, resource, namespaced, subresources] of KYVERNO_RESOURCES) {
+      if (!keys.has(gvrKey(group, version, resource))) rows.push({ group, version, kind, resource, namespaced, subresources: [...subresources] });
+    }
+    const signature = (list: readonly Row[]): string =>
+      list
+        .map((r) => `${gvrKey(r.group, r.version, r.resource)}:${r.kind}:${r.namespaced}:${r.subresources.join(',')}`)
+        .sort()
+        .join('\n');
+    if (signature(rows) === signature(this.rows)) return false;
+    this.rows.splice(0, this.rows.length, ...rows);
+    this.byGvr.clear();
+    for (const r of this.rows) this.byGvr.set(gvrKey(r.group, r.version, r.resource), r);
+    this.learned = 0;
+    for (const cb of this.callbacks) cb();
+    return true;
   }
 
   kindFor(gvr: GroupVersionResource): { gvk: GroupVersionKind } | { error: string } {

@@ -1,0 +1,144 @@
+/**
+ * `kyverno serve` in-cluster mode: composes the admission server (src/server/in-cluster.ts) with the
+ * cluster-backed sources of src/controllers (policy, namespace, ConfigMap and RBAC informers), the
+ * admission report and UpdateRequest sinks, and the policy status controller (Kyverno's admission
+ * controller sets the `Ready` condition once a policy is registered in the webhooks).
+ */
+import { hostname } from 'node:os';
+import { EventRecorder } from '../../controllers/events/recorder.ts';
+import { AdmissionBackgroundSink } from '../../controllers/generate/admission-sink.ts';
+import { UpdateRequestGenerator } from '../../controllers/generate/ur-generator.ts';
+import { PolicyInformers } from '../../controllers/policies/policy-informers.ts';
+import { PolicyStatusController } from '../../controllers/policy-status/controller.ts';
+import { AdmissionReportSink } from '../../controllers/reports/admission-sink.ts';
+import { EphemeralReportSink } from '../../controllers/reports/ephemeral.ts';
+import { ClusterState } from '../../controllers/runtime/cluster-state.ts';
+import { controllerEngine } from '../../controllers/runtime/engine.ts';
+import { ClusterConfigSource, ClusterNamespaces, ClusterPolicySource, ClusterRoleBindings } from '../../controllers/sources/cluster-sources.ts';
+import { policyKey } from '../../engine/api/policy.ts';
+import { ClusterContextPorts } from '../../k8s/client/context-ports.ts';
+import { RestKubeApi } from '../../k8s/client/rest.ts';
+import { startInCluster, type InClusterOptions } from '../../server/in-cluster.ts';
+import type { Logger } from '../../server/logging.ts';
+
+export interface ServeClusterOptions extends Omit<InClusterOptions, 'api' | 'policies' | 'allPolicies' | 'onPoliciesChange' | 'namespaces' | 'roleBindings' | 'config' | 'reports' | 'background' | 'log' | 'refreshResources' | 'onRegistered'> {
+  kubeconfig?: string;
+  context?: string;
+  qps: number;
+  burst: number;
+  /** run the policy status controller (default true) */
+  policyStatus: boolean;
+  identity?: string;
+  log: Logger;
+}
+
+export interface ServeClusterHandle {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClusterHandle> {
+  const log = o.log;
+  const inCluster = o.kubeconfig === undefined && process.env['KUBERNETES_SERVICE_HOST'] !== undefined && process.env['KUBECONFIG'] === undefined;
+  const api = await RestKubeApi.fromKubeconfig({
+    ...(o.kubeconfig !== undefined ? { file: o.kubeconfig } : {}),
+    ...(inCluster ? { inCluster: true } : {}),
+    ...(o.context !== undefined ? { context: o.context } : {}),
+    qps: o.qps,
+    burst: o.burst,
+    userAgent: 'kyverno-ts-admission',
+  });
+  try {
+    await api.resources();
+  } catch (err) {
+    api.close();
+    throw new Error(`failed to reach the API server: ${(err as Error).message}`);
+  }
+  const ns = o.kyvernoNamespace;
+  const identity = o.identity ?? `${hostname()}-${process.pid}`;
+  const policies = new PolicyInformers(api, o.exceptions ?? { enabled: false, namespace: '' }, log);
+  const state = new ClusterState(api, ns, 'kyverno', log);
+  const roleBindings = new ClusterRoleBindings(api);
+  policies.start();
+  state.start();
+  roleBindings.start();
+  const stopInformers = (): void => {
+    policies.stop();
+    state.stop();
+    roleBindings.stop();
+  };
+  try {
+    await Promise.race([
+      Promise.all([policies.synced(), state.synced(), roleBindings.synced()]),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('informers did not sync within 60 s (are Kyverno CRDs installed?)')), 60_000).unref()),
+    ]);
+  } catch (err) {
+    stopInformers();
+    api.close();
+    throw err;
+  }
+  const source = new ClusterPolicySource(policies);
+  source.refresh();
+  const events = new EventRecorder({ api, settings: () => state.current(), log, hostname: identity });
+  events.start();
+  const ephemeral = o.admissionReports === false ? undefined : new EphemeralReportSink({ api, replicaId: identity, log });
+  const urs = new UpdateRequestGenerator({ api, namespace: ns, log });
+  const ports = new ClusterContextPorts(api, { namespaceLabels: (n) => state.namespaceLabels(n) });
+  const namespaces = new ClusterNamespaces(state);
+  let registered: ReadonlySet<string> | undefined;
+  const status = o.policyStatus
+    ? new PolicyStatusController({ api, policies, log, registered: (p) => registered === undefined || registered.has(policyKey(p)) })
+    : undefined;
+  const abort = new AbortController();
+  let handle;
+  try {
+    handle = await startInCluster({
+      ...o,
+      api,
+      refreshResources: async () => (await api.discovery(true)).all,
+      policies: source,
+      allPolicies: () => policies.all(),
+      onPoliciesChange: (cb) => policies.onChange(cb),
+      namespaces,
+      roleBindings,
+      config: new ClusterConfigSource(state),
+      reports: new AdmissionReportSink(ephemeral, events),
+      background: new AdmissionBackgroundSink({
+        engine: () => controllerEngine(state.current(), ports.ports()),
+        exceptions: () => policies.exceptionCandidates(),
+        namespaces,
+        generator: urs,
+        kyvernoNamespace: ns,
+        events,
+        log,
+      }),
+      onRegistered: (keys) => {
+        const changed = registered === undefined || registered.size !== keys.size || [...keys].some((k) => !registered?.has(k));
+        registered = keys;
+        if (changed) status?.requeueAll();
+      },
+      log,
+    });
+  } catch (err) {
+    stopInformers();
+    await events.stop();
+    api.close();
+    throw err;
+  }
+  await status?.start(abort.signal);
+  const h = handle;
+  return {
+    port: h.address.port,
+    async stop() {
+      abort.abort();
+      await status?.stop();
+      await h.stop();
+      await urs.stop();
+      await ephemeral?.stop();
+      await events.flush();
+      await events.stop();
+      stopInformers();
+      api.close();
+    },
+  };
+}

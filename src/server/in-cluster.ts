@@ -1,0 +1,229 @@
+/**
+ * In-cluster mode of the admission server (`kyverno serve` without `--standalone`; Kyverno's admission
+ * controller, cmd/kyverno/main.go): the admission server over cluster-backed sources, plus
+ *
+ * - TLS: a self-signed CA and a serving pair in the Secrets `<svc>.<ns>.svc.kyverno-tls-{ca,pair}` of
+ *   Kyverno's namespace (tls/secret-store.ts), generated when missing and renewed (`--renewBefore`);
+ *   the serving certificate carries `--serverIP` as a SAN when the server runs out of the cluster;
+ * - discovery from the API server, refreshed periodically (CRDs that appear become matchable);
+ * - the webhook controller (webhooks/controller.ts) keeping Kyverno's webhook configurations in step
+ *   with the policies, the `kyverno` ConfigMap and the CA bundle, pointing at the Service
+ *   (`--serviceName` / `--servicePort`) or, out of the cluster, at `https://<serverIP>/<path>`.
+ *
+ * The sources (policies, namespaces, role bindings, ConfigMap, report and background sinks) are given by
+ * the caller (the CLI builds them from the controllers' informers), which keeps this layer independent
+ * of the controllers.
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KyvernoPolicy } from '../engine/api/policy.ts';
+import type { ApiResource, KubeApi } from '../k8s/client/types.ts';
+import type { BackgroundSink } from './admission/resource-handlers.ts';
+import type { ExceptionOptions } from './admission/exceptions.ts';
+import type { ReportSink } from './admission/reports.ts';
+import type { Logger } from './logging.ts';
+import { KyvernoMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics.ts';
+import { AdmissionServer, SERVER_VERSION } from './server.ts';
+import { StaticDiscovery } from './sources/discovery.ts';
+import type { ConfigSource, NamespaceLabelsSource, PolicySource, RoleBindingSource } from './sources/types.ts';
+import { servingDnsNames } from './standalone.ts';
+import type { KeyAlgorithm } from './tls/keypair.ts';
+import { TlsProvider } from './tls/provider.ts';
+import { CertRenewer, DEFAULT_RENEW_BEFORE_MS } from './tls/renewer.ts';
+import { SecretCertStore } from './tls/secret-store.ts';
+import { WebhookController } from './webhooks/controller.ts';
+
+export interface InClusterOptions {
+  api: KubeApi;
+  /** a fresh discovery read (RestKubeApi: `(await api.discovery(true)).all`); default `api.resources()` */
+  refreshResources?: () => Promise<readonly ApiResource[]>;
+  /** ready policies and the exception candidates (what the server evaluates) */
+  policies: PolicySource;
+  /** every ClusterPolicy and Policy (what the webhooks register) */
+  allPolicies: () => readonly KyvernoPolicy[];
+  /** registers a callback run when any policy changes */
+  onPoliciesChange: (cb: () => void) => void;
+  namespaces: NamespaceLabelsSource;
+  roleBindings?: RoleBindingSource;
+  config: ConfigSource;
+  reports?: ReportSink;
+  background?: BackgroundSink;
+  host: string;
+  port: number;
+  /** `--serverIP`: out of cluster, the address the API server calls (`host[:port]`) */
+  serverIP?: string;
+  serviceName: string;
+  kyvernoNamespace: string;
+  /** `--servicePort` (default 443) */
+  servicePort?: number;
+  keyAlgorithm?: KeyAlgorithm;
+  renewBeforeMs?: number;
+  exceptions?: ExceptionOptions;
+  protectManagedResources?: boolean;
+  dumpPayload?: boolean;
+  admissionReports?: boolean;
+  forceFailurePolicyIgnore?: boolean;
+  webhookTimeoutSeconds?: number;
+  maxRequestBytes?: number;
+  auditWorkers?: number;
+  auditCapacity?: number;
+  metricsListen?: { host: string; port: number };
+  /** delete the webhook configurations on shutdown (Kyverno does when its Deployment goes away) */
+  cleanupWebhooksOnShutdown?: boolean;
+  /** discovery refresh period (default 30 s) and webhook resync period (default 60 s) */
+  discoveryRefreshMs?: number;
+  webhookResyncMs?: number;
+  /** called when the set of policies registered in the webhooks changes */
+  onRegistered?: (keys: ReadonlySet<string>) => void;
+  log: Logger;
+}
+
+export interface InClusterHandle {
+  server: AdmissionServer;
+  address: AddressInfo;
+  metricsAddress: AddressInfo | undefined;
+  webhooks: WebhookController;
+  tls: TlsProvider;
+  discovery: StaticDiscovery;
+  /** the CA bundle injected into the webhook configurations */
+  caBundle(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function retry<T>(what: string, f: () => Promise<T>, log: Logger, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await f();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      log.info(`${what} failed, retrying`, { attempt: i, error: (err as Error).message });
+      await new Promise((r) => setTimeout(r, 200 * 2 ** i));
+    }
+  }
+}
+
+export async function startInCluster(opts: InClusterOptions): Promise<InClusterHandle> {
+  const log = opts.log;
+  const discovery = new StaticDiscovery();
+  const refresh = opts.refreshResources ?? (() => opts.api.resources());
+  discovery.replace(await refresh());
+
+  const store = new SecretCertStore(opts.api, opts.kyvernoNamespace, opts.serviceName);
+  const renewer = new CertRenewer({
+    store,
+    alg: opts.keyAlgorithm ?? 'RSA',
+    commonName: opts.serviceName,
+    dnsNames: servingDnsNames(opts.serviceName, opts.kyvernoNamespace),
+    server: opts.serverIP,
+    renewBeforeMs: opts.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS,
+  });
+  const tls = new TlsProvider(store, renewer, log.child('tls'));
+  // replicas starting together may race to create the Secrets: the loser reads the winner's
+  await retry('certificate setup', () => tls.init(), log.child('tls'));
+  tls.start();
+
+  const metrics = new KyvernoMetrics({ version: SERVER_VERSION });
+  const server = new AdmissionServer({
+    policies: opts.policies,
+    namespaces: opts.namespaces,
+    roleBindings: opts.roleBindings,
+    config: opts.config,
+    discovery,
+    reports: opts.reports,
+    background: opts.background,
+    log,
+    metrics,
+    kyvernoNamespace: opts.kyvernoNamespace,
+    protectManagedResources: opts.protectManagedResources,
+    dumpPayload: opts.dumpPayload,
+    exceptions: opts.exceptions,
+    admissionReports: opts.admissionReports,
+    forceFailurePolicyIgnore: opts.forceFailurePolicyIgnore,
+    webhookTimeoutSeconds: opts.webhookTimeoutSeconds,
+    maxRequestBytes: opts.maxRequestBytes,
+    auditWorkers: opts.auditWorkers,
+    auditCapacity: opts.auditCapacity,
+  });
+  const address = await server.listen({ host: opts.host, port: opts.port, tls });
+
+  const webhooks = new WebhookController({
+    api: opts.api,
+    policies: opts.allPolicies,
+    config: () => opts.config.current(),
+    discovery,
+    caBundle: () => renewer.caBundle(),
+    target: { server: opts.serverIP, serviceName: opts.serviceName, namespace: opts.kyvernoNamespace, servicePort: opts.servicePort ?? 443 },
+    defaultTimeoutSeconds: opts.webhookTimeoutSeconds ?? 10,
+    admissionReports: opts.admissionReports ?? true,
+    resyncMs: opts.webhookResyncMs,
+    log,
+    onRegistered: opts.onRegistered,
+  });
+  opts.onPoliciesChange(() => webhooks.trigger());
+  opts.config.onChange(() => webhooks.trigger());
+  discovery.onChanged(() => webhooks.trigger());
+  tls.onChange(() => webhooks.trigger());
+  webhooks.start();
+
+  const discoveryTimer = setInterval(() => {
+    refresh().then(
+      (resources) => {
+        if (discovery.replace(resources)) log.child('discovery').v(2).info('API resources changed');
+      },
+      (err: unknown) => log.child('discovery').error(err, 'failed to refresh discovery'),
+    );
+  }, opts.discoveryRefreshMs ?? 30_000);
+  discoveryTimer.unref();
+
+  let metricsServer: HttpServer | undefined;
+  let metricsAddress: AddressInfo | undefined;
+  if (opts.metricsListen) {
+    const srv = createHttpServer((req, res) => {
+      if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {
+        server.renderMetrics().then(
+          (body) => {
+            res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body) });
+            res.end(body);
+          },
+          () => {
+            res.writeHead(500);
+            res.end();
+          },
+        );
+      } else {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('404 page not found\n');
+      }
+    });
+    const m = opts.metricsListen;
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(m.port, m.host, () => resolve());
+    });
+    metricsServer = srv;
+    metricsAddress = srv.address() as AddressInfo;
+  }
+
+  return {
+    server,
+    address,
+    metricsAddress,
+    webhooks,
+    tls,
+    discovery,
+    caBundle: () => renewer.caBundle(),
+    async stop() {
+      clearInterval(discoveryTimer);
+      tls.stop();
+      await webhooks.stop();
+      if (opts.cleanupWebhooksOnShutdown) {
+        await webhooks.cleanup().catch((err: unknown) => log.error(err, 'failed to delete the webhook configurations'));
+      }
+      await server.shutdown();
+      if (metricsServer) {
+        const srv = metricsServer;
+        await new Promise<void>((resolve) => srv.close(() => resolve()));
+      }
+    },
+  };
+}
