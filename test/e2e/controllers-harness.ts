@@ -157,8 +157,10 @@ export async function startAdmissionReplica(opts: { kubeconfigFile: string; port
     reports,
     source,
     async stop() {
-      await new Promise<void>((resolve) => https.close(() => resolve()));
+      // close() waits for every connection to end: the API server keeps its keep-alive ones open
+      const closed = new Promise<void>((resolve) => https.close(() => resolve()));
       https.closeAllConnections();
+      await closed;
       await urs.stop();
       await reports.stop();
       await events.flush();

@@ -27,7 +27,13 @@ if (mode === 'controllers') {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
   });
+  // a replica that cannot stop cleanly within 15 s is reported and exits anyway
+  const timer = setTimeout(() => {
+    process.stderr.write('admission replica: stop timed out after 15 s\n');
+    process.exit(1);
+  }, 15_000);
   await replica.stop();
+  clearTimeout(timer);
   process.exit(0);
 } else {
   process.stderr.write('usage: controllers-runner.ts controllers [flags] | admission <kubeconfig> <port> <cert> <key> [id]\n');
