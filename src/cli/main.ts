@@ -8,8 +8,6 @@ import { CliError } from './errors.ts';
 import { testCommand } from './commands/test.ts';
 import { applyCommand } from './commands/apply.ts';
 import { jpCommand } from './commands/jp.ts';
-import { registerServeCommand } from './commands/serve.ts';
-import { registerControllersCommand } from './commands/controllers.ts';
 import { VERSION } from './version.ts';
 
 function collect(value: string, previous: string[]): string[] {
@@ -89,13 +87,14 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option('--target-resource <paths>', 'Path to individual files containing target resources files for policies that have mutate existing', collect, [])
     .option('--target-resources <paths>', 'Path to a directory containing target resources for policies that have mutate existing', collect, [])
     .option('-c, --cluster', 'Checks if policies should be applied to cluster in the current context', false)
+    .option('--json <paths>', 'Path to JSON payload files', collect, [])
+    .option('--parameter-resource <paths>', 'Path to resource files that act as ValidatingAdmissionPolicy/MutatingAdmissionPolicy parameters', collect, [])
+    .option('--context-file <path>', 'File containing context data for CEL policies')
     .action((policies: string[], o: Record<string, unknown>) => {
-      applyCommand(policies, o, write);
+      applyCommand(policies, o, write, (s) => io.stderr(s));
     });
 
   jpCommand(program, write);
-  registerServeCommand(program);
-  registerControllersCommand(program);
 
   program
     .command('version')
@@ -113,10 +112,23 @@ export function buildProgram(io: CliIO = processIO): Command {
   return program;
 }
 
+/**
+ * `serve` and `controllers` pull in the server and controller modules; `apply`, `test` and `jp` (the CLI
+ * run in CI) start faster without them, so they are loaded only when they can be needed.
+ */
+async function registerLongRunningCommands(program: Command, argv: string[]): Promise<void> {
+  const command = argv.slice(2).find((a) => !a.startsWith('-'));
+  if (command === 'apply' || command === 'test' || command === 'jp' || command === 'version') return;
+  const [{ registerServeCommand }, { registerControllersCommand }] = await Promise.all([import('./commands/serve.ts'), import('./commands/controllers.ts')]);
+  registerServeCommand(program);
+  registerControllersCommand(program);
+}
+
 /** Runs the CLI with `argv` (node-style: [node, script, ...args]); returns the exit code. Never throws. */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const program = buildProgram(io);
   try {
+    await registerLongRunningCommands(program, argv);
     await program.parseAsync(argv);
     return 0;
   } catch (err) {

@@ -19,7 +19,15 @@ import { colors, renderTable } from '../output/table.ts';
 import { formatPolicyValidation, validateKyvernoPolicy } from '../policy-check.ts';
 import { applyPoliciesOnResource, policyHasGenerate, policyHasMutate } from '../processor.ts';
 import { isKyvernoPolicy, ResultCounts, toReportResult, type ReportResult } from '../report.ts';
-import { loadUserInfoFile, loadValuesFile, TestRunError } from '../test/run.ts';
+import { loadJsonPayload, loadUserInfoFile, loadValuesFile, TestRunError } from '../test/run.ts';
+import {
+  applyCelAfterResources,
+  applyCelOnJsonPayload,
+  celApplyContext,
+  celResponseRole,
+  orderProcessorResponses,
+  perResourceCelPolicies,
+} from '../kinds/apply-cel.ts';
 import { parseSetVariables, Variables } from '../values.ts';
 
 const divider = '----------------------------------------------------------------------';
@@ -50,7 +58,7 @@ interface Diagnostic {
   reason: string;
 }
 
-export function applyCommand(policyPaths: string[], o: Record<string, unknown>, rawWrite: (s: string) => void): void {
+export function applyCommand(policyPaths: string[], o: Record<string, unknown>, rawWrite: (s: string) => void, warn: (s: string) => void = () => {}): void {
   // output is buffered and flushed in large chunks (thousands of resources print thousands of lines)
   let buffer: string[] = [];
   let size = 0;
@@ -66,14 +74,18 @@ export function applyCommand(policyPaths: string[], o: Record<string, unknown>, 
   };
   const out = (s = ''): void => write(s + '\n');
   try {
-    applyCommandBuffered(policyPaths, o, write, out);
+    applyCommandBuffered(policyPaths, o, write, out, warn);
   } finally {
     flush();
   }
 }
 
-function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>, write: (s: string) => void, out: (s?: string) => void): void {
+function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>, write: (s: string) => void, out: (s?: string) => void, warn: (s: string) => void): void {
   const resourcePaths = [...list(o, 'resource'), ...list(o, 'resources')];
+  const jsonPaths = list(o, 'json');
+  const targetPaths = [...list(o, 'targetResource'), ...list(o, 'targetResources')];
+  const paramPaths = list(o, 'parameterResource');
+  const contextFile = str(o, 'contextFile');
   const setVars = list(o, 'set');
   const valuesFile = str(o, 'valuesFile');
   const exceptionPaths = [...list(o, 'exception'), ...list(o, 'exceptions')];
@@ -96,7 +108,8 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
     throw new CliError('a stdin pipe can be used for either policies or resources, not both');
   }
   if (o['cluster']) throw new CliError('--cluster needs a Kubernetes API server; the offline CLI applies policies to resource files (use --resource)');
-  if (resourcePaths.length === 0) throw new CliError('resource file(s) or cluster required');
+  if (resourcePaths.length > 0 && jsonPaths.length > 0) throw new CliError('both resource and json files can not be used together, use one or the other');
+  if (resourcePaths.length === 0 && jsonPaths.length === 0) throw new CliError('resource file(s) or cluster required');
 
   let mutateLogIsDir = false;
   if (mutateLogPath !== '') {
@@ -144,13 +157,36 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
   if (resDocs.problems.length > 0 || res.problems.length > 0) throw problemsError('resources', [...resDocs.problems, ...res.problems]);
 
   let exceptions: PolicyException[] = [];
+  let celExceptions: JsonObject[] = [];
   if (exceptionPaths.length > 0) {
     const exSources = readSources(exceptionPaths);
     const exDocs = parseDocuments(exSources.files);
     const probs = [...exSources.problems, ...exDocs.problems];
     if (probs.length > 0) throw new CliError(`Error: failed to load exceptions (${probs.map(formatProblem).join('; ')})`);
-    exceptions = classifyPolicies(exDocs.docs).exceptions;
+    const exLoaded = classifyPolicies(exDocs.docs);
+    exceptions = exLoaded.exceptions;
+    celExceptions = exLoaded.celExceptions;
   }
+  // CEL kinds: JSON payloads (--json), target and parameter resources, the context file
+  const payloads: JsonObject[] = [];
+  for (const p of jsonPaths) {
+    try {
+      payloads.push(loadJsonPayload(p, p));
+    } catch (err) {
+      throw new CliError(`failed to load JSON payload (${(err as Error).message.replace(/^error: failed to load JSON payload \S+ \((.*)\)$/s, '$1')})`);
+    }
+  }
+  const loadExtra = (paths: string[], what: string): Resource[] => {
+    if (paths.length === 0) return [];
+    const src = readSources(paths, { anyExtension: true });
+    const docs = parseDocuments(src.files);
+    const r = toResources(docs.docs);
+    const probs = [...src.problems, ...docs.problems, ...r.problems];
+    if (probs.length > 0) throw problemsError(what, probs);
+    return r.resources;
+  };
+  const celTargets = loadExtra(targetPaths, 'target resources');
+  const celParams = loadExtra(paramPaths, 'parameter resources');
 
   const engine = new Engine({
     clock: systemClock,
@@ -160,24 +196,31 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
         }
       : undefined,
   });
+  let celContext: ReturnType<typeof celApplyContext> | undefined;
+  if (loaded.celPolicies.length > 0) {
+    try {
+      celContext = celApplyContext({ engine, variables, userInfo, celExceptions, resources: res.resources, targets: celTargets, params: celParams, contextPath: contextFile, cwd: process.cwd() });
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+  }
 
   if (!stdinMode && !policyReport) {
     let rules = 0;
     for (const p of loaded.policies) rules += engine.computeRules(p, '').length;
     rules += loaded.celPolicies.filter((p) => !String(p['kind']).endsWith('Binding')).length;
-    const n = res.resources.length;
-    if (exceptions.length > 0) out(`\nApplying ${rules} policy rule(s) to ${n} resource(s) with ${exceptions.length} exception(s)...`);
+    const n = res.resources.length + payloads.length;
+    const nEx = exceptions.length + celExceptions.length;
+    if (nEx > 0) out(`\nApplying ${rules} policy rule(s) to ${n} resource(s) with ${nEx} exception(s)...`);
     else out(`\nApplying ${rules} policy rule(s) to ${n} resource(s)...`);
   }
 
   const rc = new ResultCounts();
   const skipped: Diagnostic[] = [];
   const invalid: Diagnostic[] = [];
-  // documents that fail their schema are dropped like invalid policies (and count as errors)
-  for (const p of loaded.skipped) {
-    rc.error++;
-    skipped.push({ name: `${p.file}${p.line !== undefined ? `:${p.line}` : ''}`, reason: p.message });
-  }
+  // Documents that fail their schema are dropped by Kyverno v1.19's loader as non-fatal errors: not counted,
+  // not in the output, exit code unchanged. The reason still goes to stderr, so the drop is never silent.
+  for (const p of loaded.skipped) warn(`Warning: ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: policy skipped: ${p.message}\n`);
   const valid: KyvernoPolicy[] = [];
   for (const p of loaded.policies) {
     const v = validateKyvernoPolicy(p);
@@ -194,7 +237,11 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
   for (const resource of res.resources) {
     let ers: EngineResponse[];
     try {
-      ers = applyPoliciesOnResource({ engine, policies: valid, exceptions, variables, userInfo }, resource);
+      ers = applyPoliciesOnResource(
+        { engine, policies: valid, exceptions, variables, userInfo, celPolicies: celContext ? perResourceCelPolicies(loaded.celPolicies) : undefined, kindContext: celContext },
+        resource,
+      );
+      if (celContext) ers = orderProcessorResponses(ers);
     } catch (err) {
       if (continueOnFail) continue;
       throw new CliError(`failed to apply policies on resource ${resourceName(resource)} (${(err as Error).message})`);
@@ -202,7 +249,21 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
     const resPath = `${metaField(resource, 'namespace')}/${String(resource['kind'] ?? '')}/${resourceName(resource)}`;
     for (const er of ers) {
       const pol = er.policy as unknown as KyvernoPolicy;
-      if (isKyvernoPolicy(er.policy) && policyHasMutate(pol) && er.policyResponse.rules.some((r) => r.ruleType === 'Mutation')) {
+      const celRole = celResponseRole(er);
+      if (celRole === 'mutate') {
+        rc.addMutateResponse(engine, er);
+        printOutput(er.patchedResource, er, resPath, false);
+        write('\n\nMutation:\nMutation has been applied successfully.');
+      } else if (celRole === 'generate') {
+        for (const r of er.policyResponse.rules) {
+          for (const g of r.generatedResources ?? []) {
+            printOutput(g, er, resPath, true);
+            write('\n\nGenerate:\nGeneration completed successfully.');
+          }
+        }
+        rc.addGenerateResponse(engine, er);
+      } else if (celRole === 'validate') rc.addCelValidateResponse(er);
+      else if (isKyvernoPolicy(er.policy) && policyHasMutate(pol) && er.policyResponse.rules.some((r) => r.ruleType === 'Mutation')) {
         rc.addMutateResponse(engine, er);
         printOutput(er.patchedResource, er, resPath, false);
         write('\n\nMutation:\nMutation has been applied successfully.');
@@ -218,6 +279,19 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
     }
     for (const er of ers) rc.addValidateResponse(engine, er, auditWarn);
     responses.push(...ers);
+  }
+
+  if (celContext) {
+    const ctx = celContext;
+    const extra: EngineResponse[] = [];
+    try {
+      for (const p of payloads) extra.push(...applyCelOnJsonPayload(ctx, loaded.celPolicies, p, ''));
+      extra.push(...applyCelAfterResources(ctx, loaded.celPolicies, res.resources, payloads, continueOnFail));
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    for (const er of extra) rc.addCelValidateResponse(er);
+    responses.push(...extra);
   }
 
   function printOutput(resource: Resource, response: EngineResponse, resPath: string, isGenerate: boolean): void {

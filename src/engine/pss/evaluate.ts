@@ -40,16 +40,16 @@ export interface PssCheck {
 }
 
 /**
- * Runs the checks of the level at the version, selected the way the in-tree Pod Security Admission does
- * (registry.ts `psaChecks`: a check applies from its minimum version, restricted overrides replace the
- * baseline checks they supersede, `privileged` runs nothing) and returns the failures.
- * Kyverno v1.19 selects differently (`kyvernoChecks`: every check at every version, using a check's first
- * revision before it existed); the project follows the upstream standard, which the golden PSA fixtures
- * encode, for every version v1.0 to v1.37.
+ * Runs the checks Kyverno v1.19 selects for the level/version (registry.ts `kyvernoChecks`, pkg/pss
+ * evaluatePSS: every check of the level at every version, at its first revision when the version predates
+ * it, overridden baseline checks kept) and returns the failures. This is stricter than the in-tree Pod
+ * Security Admission (`psaChecks`) for restricted before v1.22 (capabilities drop ALL is required): the
+ * project judges as Kyverno does, so it never admits what Kyverno denies. The golden fixtures are checked
+ * against both selections in fixtures.test.ts.
  * Example: a pod with `hostNetwork: true` at baseline -> `[{id: 'hostNamespaces', ...}]`.
  */
 export function evaluatePss(lv: LevelVersion, pod: PodView, registry: CheckRegistry = DEFAULT_REGISTRY): PssCheck[] {
-  const checks = registry.psaChecks(lv.level as Level, lv.version);
+  const checks = registry.kyvernoChecks(lv.level, lv.version);
   let out: PssCheck[] | undefined;
   for (let i = 0; i < checks.length; i++) {
     const c = checks[i]!;
