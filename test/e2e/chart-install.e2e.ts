@@ -8,6 +8,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { dump as dumpYaml, loadAll } from 'js-yaml';
 
@@ -90,9 +93,26 @@ describe('chart install (helm template charts/kyverno, restricted + Enforce, app
     }
   });
 
-  test('kyverno serve against the installed chart marks its policies Ready: kubectl get cpol', { timeout: 180_000 }, async () => {
+  test("kyverno serve with the chart's ServiceAccount (its RBAC only) marks the chart's policies Ready: kubectl get cpol", { timeout: 180_000 }, async () => {
+    // a kubeconfig holding a token of the chart's ServiceAccount: the server gets the chart's permissions only
+    const token = await kubectl(['create', 'token', 'kyverno-admission-controller', '-n', KYVERNO_NS, '--duration=1h']);
+    assert.equal(token.code, 0, token.stderr);
+    const cp = cluster();
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kyverno-ts-e2e-chart-')), 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      dumpYaml({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'e2e', cluster: { server: cp.server, 'certificate-authority': cp.ca.certFile } }],
+        users: [{ name: 'sa', user: { token: token.stdout.trim() } }],
+        contexts: [{ name: 'sa', context: { cluster: 'e2e', user: 'sa' } }],
+        'current-context': 'sa',
+      }),
+      { mode: 0o600 },
+    );
     const [port] = (await freePorts(1)) as [number];
-    serve = await startServe(port);
+    serve = await startServe(port, ['--kyvernoNamespace', KYVERNO_NS, '--serviceName', 'kyverno-svc'], 60_000, kubeconfig);
     const names = rest.filter((d) => d['kind'] === 'ClusterPolicy').map(nameOf);
     const out = await eventually(
       'every chart policy Ready',
@@ -106,6 +126,7 @@ describe('chart install (helm template charts/kyverno, restricted + Enforce, app
     );
     console.log(`kubectl get cpol:\n${out}`);
     assert.match(out, /^NAME\s+ADMISSION\s+BACKGROUND\s+READY\s+AGE/);
+    assert.doesNotMatch(serve.output(), /forbidden/i, 'no request of the server was forbidden by the chart RBAC');
   });
 
   test('the installed restricted profile denies a privileged pod and admits a compliant one', { timeout: 120_000 }, async () => {

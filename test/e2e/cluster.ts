@@ -95,11 +95,11 @@ export interface ServeProcess {
 }
 
 /**
- * Starts `node --import tsx src/cli/main.ts serve --kubeconfig <admin> --serverIP 127.0.0.1:<port>
+ * Starts `node --import tsx src/cli/main.ts serve --kubeconfig <admin, or the given one> --serverIP 127.0.0.1:<port>
  * --listen 127.0.0.1:<port> ...extra` and waits until it is ready.
  */
-export async function startServe(port: number, extra: readonly string[] = [], timeoutMs = 60_000): Promise<ServeProcess> {
-  const args = ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), 'serve', '--kubeconfig', cluster().kubeconfigFile, '--serverIP', `127.0.0.1:${port}`, '--listen', `127.0.0.1:${port}`, ...extra];
+export async function startServe(port: number, extra: readonly string[] = [], timeoutMs = 60_000, kubeconfigFile = cluster().kubeconfigFile): Promise<ServeProcess> {
+  const args = ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), 'serve', '--kubeconfig', kubeconfigFile, '--serverIP', `127.0.0.1:${port}`, '--listen', `127.0.0.1:${port}`, ...extra];
   const child = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-400_000)));

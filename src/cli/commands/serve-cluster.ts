@@ -29,6 +29,8 @@ export interface ServeClusterOptions extends Omit<InClusterOptions, 'api' | 'pol
   /** run the policy status controller (default true) */
   policyStatus: boolean;
   identity?: string;
+  /** name of the `kyverno` ConfigMap (Kyverno: env INIT_CONFIG) */
+  configMapName?: string;
   log: Logger;
 }
 
@@ -57,7 +59,7 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
   const ns = o.kyvernoNamespace;
   const identity = o.identity ?? `${hostname()}-${process.pid}`;
   const policies = new PolicyInformers(api, o.exceptions ?? { enabled: false, namespace: '' }, log);
-  const state = new ClusterState(api, ns, 'kyverno', log);
+  const state = new ClusterState(api, ns, o.configMapName ?? 'kyverno', log);
   const roleBindings = new ClusterRoleBindings(api);
   policies.start();
   state.start();
