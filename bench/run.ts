@@ -141,11 +141,13 @@ function benchApply10k(): void {
     return;
   }
   const t0 = Date.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'apply', ...files, '--resource', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', process.execPath, cli, 'apply', ...files, '--resource', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const wall = (Date.now() - t0) / 1000;
-  const rssKb = Number((r.stderr.trim().split('\n').pop() ?? '0').trim());
+  const [rssText = '0', userText = '0', sysText = '0'] = (r.stderr.trim().split('\n').pop() ?? '').trim().split(/\s+/);
+  const rssKb = Number(rssText);
+  const cpu = Number(userText) + Number(sysText);
   const summary = (r.stdout.match(/pass: \d+, fail: \d+, warn: \d+, error: \d+, skip: \d+/) ?? ['?'])[0];
-  console.log(`apply-10k: ${files.length} policies over ${podsN} pods: ${wall.toFixed(2)} s wall, peak RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${r.status}, ${summary}`);
+  console.log(`apply-10k: ${files.length} policies over ${podsN} pods: ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU, peak RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${r.status}, ${summary}`);
 }
 
 function benchPodSecurity(): void {

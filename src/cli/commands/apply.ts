@@ -218,9 +218,13 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
   const rc = new ResultCounts();
   const skipped: Diagnostic[] = [];
   const invalid: Diagnostic[] = [];
-  // Documents that fail their schema are dropped by Kyverno v1.19's loader as non-fatal errors: not counted,
-  // not in the output, exit code unchanged. The reason still goes to stderr, so the drop is never silent.
-  for (const p of loaded.skipped) warn(`Warning: ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: policy skipped: ${p.message}\n`);
+  // Documents that fail their schema: Kyverno v1.19's loader drops them as non-fatal errors (exit 0). A typo
+  // in an enum or a wrong type must not turn a CI check green with the policy silently missing, so they are
+  // reported like invalid policies ("Policies Skipped", counted as errors, exit 1), naming file, line and field.
+  for (const p of loaded.skipped) {
+    rc.error++;
+    skipped.push({ name: `${p.file}${p.line !== undefined ? `:${p.line}` : ''}`, reason: p.message });
+  }
   const valid: KyvernoPolicy[] = [];
   for (const p of loaded.policies) {
     const v = validateKyvernoPolicy(p);
@@ -233,7 +237,32 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
     valid.push(p);
   }
 
+  // Only -p and --table need every response at the end; the default output needs the violation lines only,
+  // so responses are not retained then (10,000 resources x 22 policies would hold 220,000 responses).
+  const keepResponses = policyReport || table;
   const responses: EngineResponse[] = [];
+  const violations: string[] = [];
+  const violationLines = (er: EngineResponse, lines: string[]): void => {
+    let resPath = `${metaField(er.resource, 'namespace')}/${String(er.resource['kind'] ?? '')}/${resourceName(er.resource)}`;
+    if (resPath === '//') resPath = 'JSON payload';
+    const failed: RuleResponse[] = [];
+    for (const r of er.policyResponse.rules) {
+      if (r.status === 'fail') failed.push(r);
+      if (r.ruleType === 'Mutation') {
+        if (r.status === 'skip') lines.push(`\nskipped mutate policy ${er.policy.metadata.name ?? ''} -> resource ${resPath}`);
+        else if (r.status === 'error') lines.push(`\nerror while applying mutate policy ${er.policy.metadata.name ?? ''} -> resource ${resPath} \nerror:  ${r.message}`);
+      }
+      if (r.ruleType === 'Generation' && r.status === 'error') {
+        lines.push(`\nerror while applying generate policy ${er.policy.metadata.name ?? ''} -> resource ${resPath} \nerror: ${r.message}`);
+      }
+    }
+    if (failed.length > 0) {
+      const audit = auditWarn && isKyvernoPolicy(er.policy) && !isEnforce(policyFailureAction(er.policy as unknown as KyvernoPolicy, metaField(er.patchedResource, 'namespace'), er.namespaceLabels));
+      lines.push(`policy ${er.policy.metadata.name ?? ''} -> resource ${resPath} ${audit ? 'failed as audit warning:' : 'failed:'}`);
+      failed.forEach((r, i) => lines.push(`${i + 1} - ${r.name} ${r.message === '' ? 'validation failed' : r.message}`));
+    }
+  };
+
   for (const resource of res.resources) {
     let ers: EngineResponse[];
     try {
@@ -278,7 +307,8 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
       }
     }
     for (const er of ers) rc.addValidateResponse(engine, er, auditWarn);
-    responses.push(...ers);
+    if (keepResponses) responses.push(...ers);
+    else for (const er of ers) violationLines(er, violations);
   }
 
   if (celContext) {
@@ -291,7 +321,8 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
       throw new CliError((err as Error).message);
     }
     for (const er of extra) rc.addCelValidateResponse(er);
-    responses.push(...extra);
+    if (keepResponses) responses.push(...extra);
+    else for (const er of extra) violationLines(er, violations);
   }
 
   function printOutput(resource: Resource, response: EngineResponse, resPath: string, isGenerate: boolean): void {
@@ -335,26 +366,7 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
   } else if (table) {
     out(applyTable(responses, detailed, auditWarn, useColor));
   } else {
-    for (const er of responses) {
-      let resPath = `${metaField(er.resource, 'namespace')}/${String(er.resource['kind'] ?? '')}/${resourceName(er.resource)}`;
-      if (resPath === '//') resPath = 'JSON payload';
-      const failed: RuleResponse[] = [];
-      for (const r of er.policyResponse.rules) {
-        if (r.status === 'fail') failed.push(r);
-        if (r.ruleType === 'Mutation') {
-          if (r.status === 'skip') out(`\nskipped mutate policy ${er.policy.metadata.name ?? ''} -> resource ${resPath}`);
-          else if (r.status === 'error') out(`\nerror while applying mutate policy ${er.policy.metadata.name ?? ''} -> resource ${resPath} \nerror:  ${r.message}`);
-        }
-        if (r.ruleType === 'Generation' && r.status === 'error') {
-          out(`\nerror while applying generate policy ${er.policy.metadata.name ?? ''} -> resource ${resPath} \nerror: ${r.message}`);
-        }
-      }
-      if (failed.length > 0) {
-        const audit = auditWarn && isKyvernoPolicy(er.policy) && !isEnforce(policyFailureAction(er.policy as unknown as KyvernoPolicy, metaField(er.patchedResource, 'namespace'), er.namespaceLabels));
-        out(`policy ${er.policy.metadata.name ?? ''} -> resource ${resPath} ${audit ? 'failed as audit warning:' : 'failed:'}`);
-        failed.forEach((r, i) => out(`${i + 1} - ${r.name} ${r.message === '' ? 'validation failed' : r.message}`));
-      }
-    }
+    for (const line of violations) out(line);
     out(`\npass: ${rc.pass}, fail: ${rc.fail}, warn: ${rc.warn}, error: ${rc.error}, skip: ${rc.skip} `);
   }
 
