@@ -148,7 +148,10 @@ export async function startAdmissionReplica(opts: { kubeconfigFile: string; port
     log,
     kyvernoNamespace: KYVERNO_NS,
   });
+  // keep-alive longer than the API server's idle connections (90 s), as the server's own listener does:
+  // otherwise a connection closed here races a request the API server is writing on it (broken pipe)
   const https: HttpsServer = createHttpsServer({ cert: opts.certPem, key: opts.keyPem }, server.requestListener);
+  https.keepAliveTimeout = 5 * 60_000;
   await new Promise<void>((resolve) => https.listen(opts.port, '127.0.0.1', resolve));
   return {
     port: (https.address() as AddressInfo).port,
