@@ -99,7 +99,9 @@ function kubernetesDeclType(n: TypeNode): TypeNode {
 
 /** The declaration of a variable field for a compiled output type. */
 function fieldType(flavor: VariablesFlavor, outputType: string): string {
-  if (flavor === 'kyverno') return celJsType(outputType);
+  // Kyverno variables of map type may hold null (`resource.get` of a missing object): cel-go does not
+  // check values against declarations, cel-js does on every field read, so they are declared dyn
+  if (flavor === 'kyverno') return outputType.startsWith('map(') ? 'dyn' : celJsType(outputType);
   const parsed = parseTypeName(outputType);
   return parsed ? celJsType(printType(kubernetesDeclType(parsed))) : 'dyn';
 }
