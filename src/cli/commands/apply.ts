@@ -25,6 +25,7 @@ import {
   applyCelOnJsonPayload,
   celApplyContext,
   celResponseRole,
+  countCelResponse,
   orderProcessorResponses,
   perResourceCelPolicies,
 } from '../kinds/apply-cel.ts';
@@ -279,8 +280,8 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
     for (const er of ers) {
       const pol = er.policy as unknown as KyvernoPolicy;
       const celRole = celResponseRole(er);
+      if (celRole !== undefined) countCelResponse(rc, engine, er);
       if (celRole === 'mutate') {
-        rc.addMutateResponse(engine, er);
         printOutput(er.patchedResource, er, resPath, false);
         write('\n\nMutation:\nMutation has been applied successfully.');
       } else if (celRole === 'generate') {
@@ -290,9 +291,9 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
             write('\n\nGenerate:\nGeneration completed successfully.');
           }
         }
-        rc.addGenerateResponse(engine, er);
-      } else if (celRole === 'validate') rc.addCelValidateResponse(er);
-      else if (isKyvernoPolicy(er.policy) && policyHasMutate(pol) && er.policyResponse.rules.some((r) => r.ruleType === 'Mutation')) {
+      } else if (celRole !== undefined) {
+        // counted above
+      } else if (isKyvernoPolicy(er.policy) && policyHasMutate(pol) && er.policyResponse.rules.some((r) => r.ruleType === 'Mutation')) {
         rc.addMutateResponse(engine, er);
         printOutput(er.patchedResource, er, resPath, false);
         write('\n\nMutation:\nMutation has been applied successfully.');
@@ -320,7 +321,7 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
     } catch (err) {
       throw new CliError((err as Error).message);
     }
-    for (const er of extra) rc.addCelValidateResponse(er);
+    for (const er of extra) countCelResponse(rc, engine, er);
     if (keepResponses) responses.push(...extra);
     else for (const er of extra) violationLines(er, violations);
   }
