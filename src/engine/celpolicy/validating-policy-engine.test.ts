@@ -197,3 +197,20 @@ test('ValidatingPolicy: autogen variants for pod controllers', () => {
     ['original', 'cronjobs', 'defaults'],
   );
 });
+
+// The same runaway in a ValidatingPolicy: an error result, as Kyverno v1.19's CLI reports it.
+test('ValidatingPolicy: a runaway expression is stopped by the cost limit with a clear message', () => {
+  const expression = 'object.spec.containers.all(a, object.spec.containers.all(b, object.spec.containers.all(c, a.name != "" && b.name != "" && c.name != "")))';
+  const big: Resource = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p1', namespace: 'ns1' },
+    spec: { containers: Array.from({ length: 120 }, (_, i) => ({ name: `c${i}`, image: 'nginx' })) },
+  };
+  const [p] = prepareValidatingPolicies(envs, [vpol('runaway', { validations: [{ expression, message: 'm' }] })], []);
+  const rules = handleValidatingPolicy(p!, { attributes: { ...attributes('CREATE'), object: big }, context: {}, match: true });
+  assert.deepEqual(
+    rules.map((r) => [r.status, r.message]),
+    [['error', 'error: operation cancelled: actual cost limit exceeded']],
+  );
+});

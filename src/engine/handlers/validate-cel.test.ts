@@ -110,3 +110,29 @@ test('validate.cel: outcomes and messages with a requester', () => {
   const got = run({ userInfo: { username: 'alice' } });
   for (const r of rules) assert.deepEqual(got.get(r.rule.name), r.withUser ?? { status: r.status, message: r.message }, r.rule.name);
 });
+
+// A runaway expression (three nested loops over 120 containers) is stopped by the per-call cost limit;
+// the rule fails with Kyverno v1.19's message (same output from its CLI on this policy and pod).
+test('validate.cel: a runaway expression is stopped by the cost limit with a clear message', () => {
+  const expression = 'object.spec.containers.all(a, object.spec.containers.all(b, object.spec.containers.all(c, a.name != "" && b.name != "" && c.name != "")))';
+  const policy: KyvernoPolicy = {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: 'runaway-cp' },
+    spec: { rules: [rule('r', { cel: { expressions: [{ expression, message: 'm' }] } })] },
+  };
+  const big: Resource = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'big', namespace: 'default' },
+    spec: { containers: Array.from({ length: 120 }, (_, i) => ({ name: `c${i}`, image: 'nginx' })) },
+  };
+  const engine = new Engine({ clock });
+  const started = Date.now();
+  const r = engine.validate(engine.newPolicyContext({ policy, newResource: big })).policyResponse.rules;
+  assert.ok(Date.now() - started < 30_000);
+  assert.deepEqual(
+    r.map((x) => [x.status, x.message]),
+    [['fail', `expression '${expression}' resulted in error: operation cancelled: actual cost limit exceeded`]],
+  );
+});
