@@ -8,6 +8,7 @@
  * | `reports`    | `kyverno-reports-controller`     | background scan, admission results (ephemeral reports), PolicyReports |
  * | `background` | `kyverno-background-controller`  | UpdateRequests (generate, mutate-existing), policy controller, downstream sync |
  * | `status`     | `kyverno-status-controller`      | policy status, webhook fail-safe watchdog                     |
+ * | `cleanup`    | `kyverno-cleanup-controller`     | TTL cleanup (label `cleanup.kyverno.io/ttl`)                  |
  *
  * Every replica keeps the shared caches (policies, namespaces, the `kyverno` ConfigMap) warm, so a new
  * leader starts at once. A group's controllers are built afresh each time its lease is won and stopped
@@ -23,6 +24,7 @@ import { ClusterContextPorts } from '../k8s/client/context-ports.ts';
 import type { KubeApi } from '../k8s/client/types.ts';
 import type { ExceptionOptions } from '../server/admission/exceptions.ts';
 import type { Logger } from '../server/logging.ts';
+import { TtlController } from './cleanup/ttl.ts';
 import { EventRecorder } from './events/recorder.ts';
 import { DownstreamController } from './generate/downstream-controller.ts';
 import { GenerateProcessor } from './generate/generate-processor.ts';
@@ -41,13 +43,17 @@ import { ClusterState } from './runtime/cluster-state.ts';
 import { controllerEngine } from './runtime/engine.ts';
 import { Watchdog } from './watchdog/watchdog.ts';
 
-export type ControllerGroup = 'reports' | 'background' | 'status';
+export type ControllerGroup = 'reports' | 'background' | 'status' | 'cleanup';
 
 export const GROUP_LEASES: Record<ControllerGroup, string> = {
   reports: 'kyverno-reports-controller',
   background: 'kyverno-background-controller',
   status: 'kyverno-status-controller',
+  cleanup: 'kyverno-cleanup-controller',
 };
+
+/** Every group, in start order (the default of `groups`). */
+export const ALL_GROUPS: readonly ControllerGroup[] = ['reports', 'background', 'status', 'cleanup'];
 
 export interface ControllerManagerOptions {
   api: KubeApi;
@@ -86,6 +92,8 @@ export interface ControllerManagerOptions {
   watchdog?: boolean;
   watchdogIntervalMs?: number;
   watchdogGraceMs?: number;
+  /** cleanup: how often resource kinds are rediscovered for the TTL label (default 60 s) */
+  ttlRediscoverMs?: number;
 }
 
 interface GroupHandle {
@@ -112,6 +120,7 @@ export class ControllerManager {
   downstream: DownstreamController | undefined;
   policyStatus: PolicyStatusController | undefined;
   watchdog: Watchdog | undefined;
+  ttl: TtlController | undefined;
 
   constructor(readonly opts: ControllerManagerOptions) {
     this.identity = opts.identity ?? `${hostname()}-${process.pid}`;
@@ -223,6 +232,13 @@ export class ControllerManager {
       await downstream.start(signal);
       return;
     }
+    if (group === 'cleanup') {
+      const ttl = new TtlController({ api: o.api, rediscoverMs: o.ttlRediscoverMs, log: log.child('ttl') });
+      this.ttl = ttl;
+      handle.stops.push(() => ttl.stop());
+      await ttl.start(signal);
+      return;
+    }
     const status = new PolicyStatusController({ api: o.api, policies: this.policies, log: log.child('policy-status') });
     this.policyStatus = status;
     handle.stops.push(() => status.stop());
@@ -261,7 +277,7 @@ export class ControllerManager {
     this.state.start();
     this.events.start();
     await Promise.all([this.policies.synced(), this.state.synced()]);
-    for (const group of o.groups ?? (['reports', 'background', 'status'] as const)) {
+    for (const group of o.groups ?? ALL_GROUPS) {
       const handle: GroupHandle = { stops: [] };
       this.groups.set(group, handle);
       const run = (signal: AbortSignal) => {

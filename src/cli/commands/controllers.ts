@@ -17,7 +17,7 @@ import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { createLogger } from '../../server/logging.ts';
 import { RestKubeApi } from '../../k8s/client/rest.ts';
-import { ControllerManager, type ControllerGroup } from '../../controllers/manager.ts';
+import { ALL_GROUPS, ControllerManager, type ControllerGroup } from '../../controllers/manager.ts';
 import { parseDurationMs } from './serve.ts';
 
 function collect(value: string, previous: string[]): string[] {
@@ -38,7 +38,7 @@ function intOption(name: string) {
   };
 }
 
-const GROUPS: readonly ControllerGroup[] = ['reports', 'background', 'status'];
+const GROUPS: readonly ControllerGroup[] = ALL_GROUPS;
 
 /** Registers `controllers` on the program. */
 export function registerControllersCommand(program: Command): void {
@@ -48,7 +48,7 @@ export function registerControllersCommand(program: Command): void {
     .option('--kubeconfig <file>', 'Kubeconfig file (default: in-cluster service account, else $KUBECONFIG / ~/.kube/config)')
     .option('--context <name>', 'Kubeconfig context')
     .option('--kyvernoNamespace <ns>', "Kyverno's namespace", process.env['KYVERNO_NAMESPACE'] ?? 'kyverno')
-    .option('--controllers <groups>', 'Controller groups to run: reports, background, status (comma separated)', collect, [])
+    .option('--controllers <groups>', 'Controller groups to run: reports, background, status, cleanup (comma separated)', collect, [])
     .option('--identity <id>', 'Leader election identity (default: POD_NAME, else <hostname>-<pid>)')
     .option('--leaderElection [bool]', 'Run controller groups only while holding their Lease', boolOption, true)
     .option('--leaderElectionRetryPeriod <duration>', 'Leader election retry period (lease = 6x, renew deadline = 5x)', '2s')
