@@ -75,6 +75,8 @@ export interface InClusterOptions {
   webhookResyncMs?: number;
   /** called when the set of policies registered in the webhooks changes */
   onRegistered?: (keys: ReadonlySet<string>) => void;
+  /** the caller starts the webhook controller (`handle.webhooks.start()`), e.g. while leading */
+  deferWebhookController?: boolean;
   log: Logger;
 }
 
@@ -163,7 +165,7 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
   opts.config.onChange(() => webhooks.trigger());
   discovery.onChanged(() => webhooks.trigger());
   tls.onChange(() => webhooks.trigger());
-  webhooks.start();
+  if (!opts.deferWebhookController) webhooks.start();
 
   const discoveryTimer = setInterval(() => {
     refresh().then(

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { EventRecorder } from '../../controllers/events/recorder.ts';
 import { AdmissionBackgroundSink } from '../../controllers/generate/admission-sink.ts';
 import { UpdateRequestGenerator } from '../../controllers/generate/ur-generator.ts';
+import { LeaderElector } from '../../controllers/leader-election/elector.ts';
 import { PolicyInformers } from '../../controllers/policies/policy-informers.ts';
 import { PolicyStatusController } from '../../controllers/policy-status/controller.ts';
 import { AdmissionReportSink } from '../../controllers/reports/admission-sink.ts';
@@ -31,6 +32,9 @@ export interface ServeClusterOptions extends Omit<InClusterOptions, 'api' | 'pol
   identity?: string;
   /** name of the `kyverno` ConfigMap (Kyverno: env INIT_CONFIG) */
   configMapName?: string;
+  /** run the webhook and policy status controllers only while holding the Lease `kyverno` (default true) */
+  leaderElection?: boolean;
+  leaderElectionRetryPeriodMs?: number;
   log: Logger;
 }
 
@@ -88,10 +92,8 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
   const ports = new ClusterContextPorts(api, { namespaceLabels: (n) => state.namespaceLabels(n) });
   const namespaces = new ClusterNamespaces(state);
   let registered: ReadonlySet<string> | undefined;
-  const status = o.policyStatus
-    ? new PolicyStatusController({ api, policies, log, registered: (p) => registered === undefined || registered.has(policyKey(p)) })
-    : undefined;
-  const abort = new AbortController();
+  /** the policy status controller of the current leadership term */
+  let status: PolicyStatusController | undefined;
   let handle;
   try {
     handle = await startInCluster({
@@ -119,6 +121,7 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
         registered = keys;
         if (changed) status?.requeueAll();
       },
+      deferWebhookController: true,
       log,
     });
   } catch (err) {
@@ -127,12 +130,39 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
     api.close();
     throw err;
   }
-  await status?.start(abort.signal);
+  const webhooks = handle.webhooks;
+  // Kyverno's leader-only controllers: the webhook controller and policy status
+  const lead = (signal: AbortSignal): void => {
+    registered = undefined;
+    webhooks.start();
+    if (o.policyStatus) {
+      const st = new PolicyStatusController({ api, policies, log, registered: (p) => registered === undefined || registered.has(policyKey(p)) });
+      status = st;
+      void st.start(signal);
+    }
+    signal.addEventListener(
+      'abort',
+      () => {
+        void webhooks.stop();
+        void status?.stop();
+        status = undefined;
+      },
+      { once: true },
+    );
+  };
+  const abort = new AbortController();
+  const elector =
+    o.leaderElection === false
+      ? undefined
+      : new LeaderElector({ api, namespace: ns, name: 'kyverno', identity, retryPeriodMs: o.leaderElectionRetryPeriodMs, log, onStartedLeading: lead });
+  if (elector) elector.start();
+  else lead(abort.signal);
   const h = handle;
   return {
     port: h.address.port,
     async stop() {
       abort.abort();
+      await elector?.stop();
       await status?.stop();
       await h.stop();
       await urs.stop();

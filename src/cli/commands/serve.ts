@@ -82,6 +82,8 @@ export function registerServeCommand(program: Command): void {
     .option('--serverIP <host[:port]>', 'Address the API server calls when the server runs out of the cluster (webhooks by URL)')
     .option('--servicePort <port>', 'Port of the Kyverno Service used in the webhook configurations', (v: string) => intOption('--servicePort')(v), 443)
     .option('--policyStatus [bool]', 'Set the Ready condition of policies once registered (in-cluster mode)', boolOption, true)
+    .option('--leaderElection [bool]', 'Run the webhook and policy status controllers only while holding the Lease kyverno (in-cluster mode)', boolOption, true)
+    .option('--leaderElectionRetryPeriod <duration>', 'Leader election retry period (lease = 6x, renew deadline = 5x)', '2s')
     .option('--cleanupWebhooksOnShutdown [bool]', 'Delete the webhook configurations on shutdown (in-cluster mode)', boolOption, false)
     .option('--clientRateLimitQPS <n>', 'API requests per second (in-cluster mode)', intOption('--clientRateLimitQPS'), 300)
     .option('--clientRateLimitBurst <n>', 'API request burst (in-cluster mode)', intOption('--clientRateLimitBurst'), 300)
@@ -218,6 +220,8 @@ async function runInCluster(o: Record<string, unknown>): Promise<void> {
       policyStatus: Boolean(o['policyStatus']),
       identity: process.env['POD_NAME'] ?? process.env['KYVERNO_POD_NAME'],
       configMapName: process.env['INIT_CONFIG'] || 'kyverno',
+      leaderElection: Boolean(o['leaderElection']),
+      leaderElectionRetryPeriodMs: parseDurationMs(String(o['leaderElectionRetryPeriod'])),
       host: listen.host,
       port: listen.port,
       serverIP,
