@@ -13,6 +13,7 @@
  * | /verifymutate                                           | -                                                        |
  */
 import type { KyvernoPolicy, PolicyException } from '../engine/api/policy.ts';
+import type { EngineResponse } from '../engine/api/response.ts';
 import type { Clock } from '../engine/api/request.ts';
 import { Engine } from '../engine/engine.ts';
 import { withAdmissionMetrics, type WebhookType } from './admission/admission-metrics.ts';
@@ -65,6 +66,8 @@ export interface AdmissionCoreOptions {
   forceFailurePolicyIgnore?: boolean;
   /** `--webhookTimeout` in seconds (default 10): reviews get a verdict within 80% of it */
   webhookTimeoutSeconds?: number;
+  /** called with the policy responses of a blocked request (in-cluster: `fail (blocked)` events) */
+  onBlocked?: (responses: readonly EngineResponse[]) => void;
   /** `--maxAuditWorkers` (default 8), `--maxAuditCapacity` (default 1000) */
   auditWorkers?: number;
   auditCapacity?: number;
@@ -164,6 +167,7 @@ export class AdmissionCore {
       background: this.opts.background ?? { submit: () => {} },
       admissionReports: this.opts.admissionReports ?? true,
       forceFailurePolicyIgnore: this.opts.forceFailurePolicyIgnore ?? false,
+      onBlocked: this.opts.onBlocked,
     };
   }
 

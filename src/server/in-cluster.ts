@@ -17,6 +17,7 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KyvernoPolicy } from '../engine/api/policy.ts';
+import type { EngineResponse } from '../engine/api/response.ts';
 import type { ApiResource, KubeApi } from '../k8s/client/types.ts';
 import type { BackgroundSink } from './admission/resource-handlers.ts';
 import type { ExceptionOptions } from './admission/exceptions.ts';
@@ -48,6 +49,8 @@ export interface InClusterOptions {
   config: ConfigSource;
   reports?: ReportSink;
   background?: BackgroundSink;
+  /** the policy responses of a blocked request (events) */
+  onBlocked?: (responses: readonly EngineResponse[]) => void;
   host: string;
   port: number;
   /** `--serverIP`: out of cluster, the address the API server calls (`host[:port]`) */
@@ -133,6 +136,7 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
     discovery,
     reports: opts.reports,
     background: opts.background,
+    onBlocked: opts.onBlocked,
     log,
     metrics,
     kyvernoNamespace: opts.kyvernoNamespace,

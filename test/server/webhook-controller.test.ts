@@ -207,3 +207,42 @@ test('Secret certificate store: generates CA and serving pair as labelled kubern
   foreign.seed(SECRETS, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kyverno-svc.kyverno.svc.kyverno-tls-pair', namespace: 'kyverno' }, data: { 'tls.crt': Buffer.from('junk').toString('base64') } });
   assert.equal(await new SecretCertStore(foreign, 'kyverno', 'kyverno-svc').managed(), false);
 });
+
+test('a blocked request hands its policy responses to onBlocked (in-cluster: `fail (blocked)` events)', async () => {
+  const { startTestServer, admissionReview, pod } = await import('./harness.ts');
+  const blocked: string[] = [];
+  const srv = await startTestServer({
+    policies: `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: require-team
+spec:
+  validationFailureAction: Enforce
+  background: false
+  rules:
+  - name: check-team
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+    validate:
+      message: "label 'team' is required"
+      pattern:
+        metadata:
+          labels:
+            team: "?*"
+`,
+    resources: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n',
+    server: { onBlocked: (rs) => blocked.push(...rs.map((r) => `${r.policy.metadata.name}:${r.policyResponse.rules.map((x) => `${x.name}=${x.status}`).join(',')}`)) },
+  });
+  try {
+    const denied = await srv.review('/validate/fail', admissionReview({ object: pod('p1') }));
+    assert.equal(denied.allowed, false);
+    const allowed = await srv.review('/validate/fail', admissionReview({ object: pod('p2', 'default', { metadata: { labels: { team: 'a' } } }) }));
+    assert.equal(allowed.allowed, true);
+    assert.deepEqual(blocked, ['require-team:check-team=fail']);
+  } finally {
+    await srv.close();
+  }
+});

@@ -5,6 +5,7 @@
  * controller sets the `Ready` condition once a policy is registered in the webhooks).
  */
 import { hostname } from 'node:os';
+import { admissionEvents } from '../../controllers/events/events.ts';
 import { EventRecorder } from '../../controllers/events/recorder.ts';
 import { AdmissionBackgroundSink } from '../../controllers/generate/admission-sink.ts';
 import { UpdateRequestGenerator } from '../../controllers/generate/ur-generator.ts';
@@ -22,7 +23,7 @@ import { RestKubeApi } from '../../k8s/client/rest.ts';
 import { startInCluster, type InClusterOptions } from '../../server/in-cluster.ts';
 import type { Logger } from '../../server/logging.ts';
 
-export interface ServeClusterOptions extends Omit<InClusterOptions, 'api' | 'policies' | 'allPolicies' | 'onPoliciesChange' | 'namespaces' | 'roleBindings' | 'config' | 'reports' | 'background' | 'log' | 'refreshResources' | 'onRegistered'> {
+export interface ServeClusterOptions extends Omit<InClusterOptions, 'api' | 'onBlocked' | 'policies' | 'allPolicies' | 'onPoliciesChange' | 'namespaces' | 'roleBindings' | 'config' | 'reports' | 'background' | 'log' | 'refreshResources' | 'onRegistered'> {
   kubeconfig?: string;
   context?: string;
   qps: number;
@@ -121,6 +122,7 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
         registered = keys;
         if (changed) status?.requeueAll();
       },
+      onBlocked: (responses) => events.add(...admissionEvents(responses, true)),
       deferWebhookController: true,
       log,
     });

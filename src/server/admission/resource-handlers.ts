@@ -14,6 +14,7 @@
  * policy is evaluated and the request gets the verdict its failure policy dictates.
  */
 import type { KyvernoPolicy, PolicyException } from '../../engine/api/policy.ts';
+import type { EngineResponse } from '../../engine/api/response.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { KyvernoMetrics } from '../metrics.ts';
 import type { NamespaceLabelsSource } from '../sources/types.ts';
@@ -56,6 +57,8 @@ export interface ResourceHandlerDeps {
   admissionReports: boolean;
   /** `--forceFailurePolicyIgnore` */
   forceFailurePolicyIgnore: boolean;
+  /** a request was blocked: the policy responses (Kyverno raises `fail (blocked)` events for them) */
+  onBlocked?: (responses: readonly EngineResponse[]) => void;
 }
 
 interface Categorized {

@@ -86,6 +86,7 @@ export function handleValidationEnforce(
   }
   if (blockRequest(engine, responses, failurePolicy)) {
     a.log.v(4).info('admission request blocked');
+    deps.onBlocked?.(responses.map((r) => r.response));
     return { ok: false, message: getBlockedMessages(responses), warnings: [], responses };
   }
   if (needsReports(a.request, built.newResource, deps.admissionReports) && hasReportablePolicy(policies) && responses.length > 0) {
