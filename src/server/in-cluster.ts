@@ -152,6 +152,25 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
   });
   const address = await server.listen({ host: opts.host, port: opts.port, tls });
 
+  // discovery is refreshed periodically, and soon after a policy names a kind it does not know yet
+  // (Kyverno refreshes on CRD changes); an unchanged result triggers nothing, so this cannot loop
+  let refreshTimer: NodeJS.Timeout | undefined;
+  const refreshDiscovery = (): void => {
+    refresh().then(
+      (resources) => {
+        if (discovery.replace(resources)) log.child('discovery').v(2).info('API resources changed');
+      },
+      (err: unknown) => log.child('discovery').error(err, 'failed to refresh discovery'),
+    );
+  };
+  const refreshSoon = (): void => {
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = undefined;
+      refreshDiscovery();
+    }, 1000);
+    refreshTimer.unref();
+  };
   const webhooks = new WebhookController({
     api: opts.api,
     policies: opts.allPolicies,
@@ -164,6 +183,7 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
     resyncMs: opts.webhookResyncMs,
     log,
     onRegistered: opts.onRegistered,
+    onUnknownKind: refreshSoon,
   });
   opts.onPoliciesChange(() => webhooks.trigger());
   opts.config.onChange(() => webhooks.trigger());
@@ -171,14 +191,7 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
   tls.onChange(() => webhooks.trigger());
   if (!opts.deferWebhookController) webhooks.start();
 
-  const discoveryTimer = setInterval(() => {
-    refresh().then(
-      (resources) => {
-        if (discovery.replace(resources)) log.child('discovery').v(2).info('API resources changed');
-      },
-      (err: unknown) => log.child('discovery').error(err, 'failed to refresh discovery'),
-    );
-  }, opts.discoveryRefreshMs ?? 30_000);
+  const discoveryTimer = setInterval(refreshDiscovery, opts.discoveryRefreshMs ?? 30_000);
   discoveryTimer.unref();
 
   let metricsServer: HttpServer | undefined;
@@ -220,6 +233,7 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
     caBundle: () => renewer.caBundle(),
     async stop() {
       clearInterval(discoveryTimer);
+      if (refreshTimer) clearTimeout(refreshTimer);
       tls.stop();
       await webhooks.stop();
       if (opts.cleanupWebhooksOnShutdown) {

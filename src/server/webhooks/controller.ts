@@ -52,6 +52,8 @@ export interface WebhookControllerOptions {
   /** coalescing delay of triggers (default 100 ms) */
   debounceMs?: number;
   log: Logger;
+  /** a policy names a kind discovery does not know (a CRD may just have appeared) */
+  onUnknownKind?: (kind: string) => void;
   /** called after each successful reconcile with the policies fully registered */
   onRegistered?: (keys: ReadonlySet<string>) => void;
 }
@@ -155,7 +157,10 @@ export class WebhookController {
       defaultTimeoutSeconds: this.opts.defaultTimeoutSeconds ?? 10,
       admissionReports: this.opts.admissionReports ?? true,
       discovery: this.opts.discovery,
-      onUnknownKind: (p, kind, error) => this.log.v(2).info('kind of a policy not found in discovery', { policy: p.metadata.name, kind, error }),
+      onUnknownKind: (p, kind, error) => {
+        this.log.v(2).info('kind of a policy not found in discovery', { policy: p.metadata.name, kind, error });
+        this.opts.onUnknownKind?.(kind);
+      },
     });
     for (const obj of built.validating) await this.apply(VALIDATING_WEBHOOK_CONFIGURATIONS, obj);
     for (const obj of built.mutating) await this.apply(MUTATING_WEBHOOK_CONFIGURATIONS, obj);
