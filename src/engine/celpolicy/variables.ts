@@ -99,9 +99,7 @@ function kubernetesDeclType(n: TypeNode): TypeNode {
 
 /** The declaration of a variable field for a compiled output type. */
 function fieldType(flavor: VariablesFlavor, outputType: string): string {
-  // Kyverno variables of map type may hold null (`resource.get` of a missing object): cel-go does not
-  // check values against declarations, cel-js does on every field read, so they are declared dyn
-  if (flavor === 'kyverno') return outputType.startsWith('map(') ? 'dyn' : celJsType(outputType);
+  if (flavor === 'kyverno') return celJsType(outputType);
   const parsed = parseTypeName(outputType);
   return parsed ? celJsType(printType(kubernetesDeclType(parsed))) : 'dyn';
 }
@@ -162,10 +160,19 @@ const REF = /\bvariables\s*\.\s*\??\s*([A-Za-z_][A-Za-z0-9_]*)/g;
  * `variableRefs('variables.a + variables.b', new Set(['a']))` = `['a']`.
  */
 export function variableRefs(expression: string, names: ReadonlySet<string>): string[] {
-  const out = new Set<string>();
-  for (const m of expression.matchAll(REF)) if (names.has(m[1]!)) out.add(m[1]!);
-  return [...out];
+  let all = REF_CACHE.get(expression);
+  if (!all) {
+    const found = new Set<string>();
+    for (const m of expression.matchAll(REF)) found.add(m[1]!);
+    all = [...found];
+    if (REF_CACHE.size >= 10_000) REF_CACHE.clear();
+    REF_CACHE.set(expression, all);
+  }
+  return all.filter((n) => names.has(n));
 }
+
+/** Names after `variables.` per expression text (policies are evaluated many times). */
+const REF_CACHE = new Map<string, string[]>();
 
 /**
  * The `variables` of one request, evaluated lazily and at most once each. Expressions see a view

@@ -103,6 +103,13 @@ const C = 'resource.Context';
 const N = 'resource.NamespacedContext';
 const GVR = 'schema.GroupVersionResource';
 const MAP = 'map<string, dyn>';
+/**
+ * `get` is declared `map(string, any)` in Kyverno but answers null for a missing object, which cel-go
+ * lets flow into typed variables and `cel.bind`; cel-js checks values against declared types at run
+ * time, so `get` is declared dyn here (its results behave the same; only compile-time messages name
+ * `dyn` instead of `map(string, any)`).
+ */
+const NULLABLE_MAP = 'dyn';
 
 export const kyvernoResourceLibrary: CelLibrary = {
   name: 'kyverno.resource',
@@ -124,9 +131,9 @@ export const kyvernoResourceLibrary: CelLibrary = {
         wrap('list', () => c.port.list(g.groupVersion(), g.gvr.resource, ns)), async);
       env.registerFunction(`${C}.${list}(${GVR}, string, map<string, string>): ${MAP}`, (c: ResourceContextValue, g: GvrValue, ns: string, l: unknown) =>
         wrap('list', () => c.port.list(g.groupVersion(), g.gvr.resource, ns, labels(l))), async);
-      env.registerFunction(`${C}.${get}(string, string, string, string): ${MAP}`, (c: ResourceContextValue, av: string, r: string, ns: string, n: string) =>
+      env.registerFunction(`${C}.${get}(string, string, string, string): ${NULLABLE_MAP}`, (c: ResourceContextValue, av: string, r: string, ns: string, n: string) =>
         wrap('get', () => c.port.get(av, r, ns, n), () => null), async);
-      env.registerFunction(`${C}.${get}(${GVR}, string, string): ${MAP}`, (c: ResourceContextValue, g: GvrValue, ns: string, n: string) =>
+      env.registerFunction(`${C}.${get}(${GVR}, string, string): ${NULLABLE_MAP}`, (c: ResourceContextValue, g: GvrValue, ns: string, n: string) =>
         wrap('get', () => c.port.get(g.groupVersion(), g.gvr.resource, ns, n), () => null), async);
       env.registerFunction(`${C}.${post}(string, string, string, ${MAP}): ${MAP}`, (c: ResourceContextValue, av: string, r: string, ns: string, d: unknown) =>
         wrap('create', () => c.port.post(av, r, ns, data(d))), async);
@@ -142,9 +149,9 @@ export const kyvernoResourceLibrary: CelLibrary = {
         wrap('list', () => c.port.list(g.groupVersion(), g.gvr.resource, c.namespace)), async);
       env.registerFunction(`${N}.${list}(${GVR}, map<string, string>): ${MAP}`, (c: NamespacedResourceContextValue, g: GvrValue, l: unknown) =>
         wrap('list', () => c.port.list(g.groupVersion(), g.gvr.resource, c.namespace, labels(l))), async);
-      env.registerFunction(`${N}.${get}(string, string, string): ${MAP}`, (c: NamespacedResourceContextValue, av: string, r: string, n: string) =>
+      env.registerFunction(`${N}.${get}(string, string, string): ${NULLABLE_MAP}`, (c: NamespacedResourceContextValue, av: string, r: string, n: string) =>
         wrap('get', () => c.port.get(av, r, c.namespace, n), () => null), async);
-      env.registerFunction(`${N}.${get}(${GVR}, string): ${MAP}`, (c: NamespacedResourceContextValue, g: GvrValue, n: string) =>
+      env.registerFunction(`${N}.${get}(${GVR}, string): ${NULLABLE_MAP}`, (c: NamespacedResourceContextValue, g: GvrValue, n: string) =>
         wrap('get', () => c.port.get(g.groupVersion(), g.gvr.resource, c.namespace, n), () => null), async);
       env.registerFunction(`${N}.${post}(string, string, ${MAP}): ${MAP}`, (c: NamespacedResourceContextValue, av: string, r: string, d: unknown) =>
         wrap('create', () => c.port.post(av, r, c.namespace, data(d))), async);
