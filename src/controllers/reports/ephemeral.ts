@@ -72,7 +72,17 @@ interface Pending {
   ref: ResourceRef;
   results: Map<string, ReportResult>;
   policies: Map<string, string>;
+  /** flushes that found no object yet (results of a CREATE without UID) */
+  lookups?: number;
 }
+
+/** The pending key of results whose resource has no UID yet. */
+function unresolvedKey(ref: ResourceRef): string {
+  return `?${ref.apiVersion}/${ref.kind}/${ref.namespace}/${ref.name}`;
+}
+
+/** How many flushes results of a created resource wait for it to exist (the request may be denied). */
+const MAX_LOOKUPS = 30;
 
 export interface EphemeralReportSinkOptions {
   api: KubeApi;
@@ -159,18 +169,23 @@ export class EphemeralReportSink implements ReportSink {
     const resource = record.resource;
     const m = isObject(resource['metadata']) ? resource['metadata'] : {};
     const uid = typeof m['uid'] === 'string' ? m['uid'] : '';
-    if (uid === '') return;
+    // a CREATE being mutated has no UID yet: its results wait (keyed by kind and name) until the object
+    // exists, as Kyverno's aggregation matches such admission reports to the resource afterwards
+    const name = typeof m['name'] === 'string' ? m['name'] : record.request.name;
+    if (uid === '' && !(record.source === 'mutation' && record.request.operation === 'CREATE' && name !== '')) return;
     const gvk = record.request.kind ?? groupVersionKindOf(resource);
     const ref: ResourceRef = {
       uid,
       apiVersion: gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`,
       kind: gvk.kind,
-      namespace: typeof m['namespace'] === 'string' ? m['namespace'] : record.request.namespace,
-      name: typeof m['name'] === 'string' ? m['name'] : record.request.name,
+      // the request of a Namespace carries the namespace's own name as its namespace: it is cluster-scoped
+      namespace: gvk.group === '' && gvk.kind === 'Namespace' ? '' : typeof m['namespace'] === 'string' ? m['namespace'] : record.request.namespace,
+      name,
     };
     const seconds = Math.floor(record.time / 1000);
     const allowed = this.opts.allowedResults ?? allowAllResults;
-    let p = this.pending.get(uid);
+    const key = uid !== '' ? uid : unresolvedKey(ref);
+    let p = this.pending.get(key);
     for (const { policy, response } of record.responses) {
       if (!isReportable(policy)) continue;
       const results = record.source === 'mutation' ? mutationResponseResults(response, seconds, allowed) : engineResponseResults(response, seconds, allowed);
@@ -181,7 +196,7 @@ export class EphemeralReportSink implements ReportSink {
           this.dropped++;
         }
         p = { ref, results: new Map(), policies: new Map() };
-        this.pending.set(uid, p);
+        this.pending.set(key, p);
       }
       p.policies.set(policyLabel(policy), String((policy.metadata as { resourceVersion?: string }).resourceVersion ?? ''));
       for (const r of results) p.results.set(mergeKey(r), r);
@@ -249,10 +264,49 @@ export class EphemeralReportSink implements ReportSink {
     }
   }
 
+  /** Finds the UID of a resource created since its results were recorded; undefined: not there (yet). */
+  private async resolve(p: Pending): Promise<string | undefined> {
+    const res = await this.opts.api.resource(p.ref.apiVersion, p.ref.kind);
+    if (!res) return undefined;
+    const obj = await this.opts.api.get(res, p.ref.namespace, p.ref.name);
+    const uid = (obj?.['metadata'] as { uid?: unknown } | undefined)?.uid;
+    return typeof uid === 'string' && uid !== '' ? uid : undefined;
+  }
+
   /** Writes every pending resource now. */
   async flush(): Promise<void> {
-    const batch = [...this.pending.values()];
+    const all = [...this.pending.values()];
     this.pending.clear();
+    const batch: Pending[] = [];
+    for (const p of all) {
+      if (p.ref.uid !== '') {
+        batch.push(p);
+        continue;
+      }
+      let uid: string | undefined;
+      try {
+        uid = await this.resolve(p);
+      } catch (err) {
+        this.opts.log?.v(3).info('failed to look up a created resource', { name: p.ref.name, error: (err as Error).message });
+      }
+      if (uid === undefined) {
+        p.lookups = (p.lookups ?? 0) + 1;
+        if (p.lookups < MAX_LOOKUPS && !this.stopped) this.pending.set(unresolvedKey(p.ref), p);
+        else this.dropped++;
+        continue;
+      }
+      const resolved: Pending = { ref: { ...p.ref, uid }, results: p.results, policies: p.policies };
+      const other = this.pending.get(uid) ?? batch.find((b) => b.ref.uid === uid);
+      if (other) {
+        // results recorded since, with the UID: newest per key wins
+        for (const [k, r] of resolved.results) {
+          const cur = other.results.get(k);
+          if (!cur || (cur.timestamp?.seconds ?? 0) < (r.timestamp?.seconds ?? 0)) other.results.set(k, r);
+        }
+        for (const [k, v] of resolved.policies) if (!other.policies.has(k)) other.policies.set(k, v);
+      } else batch.push(resolved);
+    }
+    if (this.pending.size > 0) this.schedule();
     let i = 0;
     const worker = async (): Promise<void> => {
       while (i < batch.length) {
