@@ -75,8 +75,12 @@ describe('chainsaw', () => {
  */
 const CONFORMANCE_DIR = join(REPO, '..', 'shared', 'conformance', 'kyverno-chainsaw');
 const DEFAULT_FOLDERS = ['validate', 'mutate', 'webhooks', 'autogen', 'policy-validation', 'exceptions'];
-/** passes measured on this product (2 cores); a folder must not pass fewer */
-const FLOORS: Record<string, number> = {};
+/**
+ * Passes measured on this product (2 shared cores, 2026-11-27: validate 76/99, mutate 32/44, webhooks
+ * 17/17, autogen 11/12, policy-validation 9/10, exceptions 15/16), less a margin for timing under load;
+ * a folder must not pass fewer.
+ */
+const FLOORS: Record<string, number> = { validate: 70, mutate: 28, webhooks: 15, autogen: 10, 'policy-validation': 8, exceptions: 13 };
 const wanted = process.env['E2E_CHAINSAW_CONFORMANCE'];
 
 describe('chainsaw conformance (Kyverno test/conformance/chainsaw)', () => {
