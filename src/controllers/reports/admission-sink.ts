@@ -19,8 +19,11 @@ export class AdmissionReportSink implements ReportSink {
 
   submit(record: AdmissionReportRecord): void {
     this.reports?.submit(record);
-    if (this.events && record.source !== 'mutation') {
-      this.events.add(...admissionEvents(record.responses.map((r) => r.response), false));
+    if (this.events) {
+      // mutations raise their events too (Kyverno's mutation handler: PolicyApplied "Resource Mutated"
+      // on the policy, violations on failure)
+      const responses = record.source === 'mutation' ? record.responses.filter((r) => r.response.policyResponse.rules.length > 0) : record.responses;
+      this.events.add(...admissionEvents(responses.map((r) => r.response), false));
     }
   }
 }
