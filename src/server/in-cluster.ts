@@ -73,6 +73,12 @@ export interface InClusterOptions {
   metricsListen?: { host: string; port: number };
   /** delete the webhook configurations on shutdown (Kyverno does when its Deployment goes away) */
   cleanupWebhooksOnShutdown?: boolean;
+  /**
+   * the server's Deployment (Kyverno: env KYVERNO_DEPLOYMENT): in the cluster (no `serverIP`), a shutdown
+   * while it is deleted, gone or scaled to 0 removes the webhook configurations, so that an uninstall
+   * cannot leave Fail webhooks without a server behind (Kyverno's `IsGoingDown`)
+   */
+  deploymentName?: string;
   /** discovery refresh period (default 30 s) and webhook resync period (default 60 s) */
   discoveryRefreshMs?: number;
   webhookResyncMs?: number;
@@ -236,7 +242,8 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
       if (refreshTimer) clearTimeout(refreshTimer);
       tls.stop();
       await webhooks.stop();
-      if (opts.cleanupWebhooksOnShutdown) {
+      if (opts.cleanupWebhooksOnShutdown || (await goingDown(opts))) {
+        log.info('removing the webhook configurations', { reason: opts.cleanupWebhooksOnShutdown ? 'cleanupWebhooksOnShutdown' : 'the Deployment is going down' });
         await webhooks.cleanup().catch((err: unknown) => log.error(err, 'failed to delete the webhook configurations'));
       }
       await server.shutdown();
@@ -246,4 +253,22 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
       }
     },
   };
+}
+
+const DEPLOYMENTS: ApiResource = { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, verbs: [], subresources: [] };
+
+/** Kyverno's `IsGoingDown`: in the cluster, the server's Deployment is deleted, being deleted or scaled to 0. */
+export async function goingDown(opts: Pick<InClusterOptions, 'api' | 'serverIP' | 'deploymentName' | 'kyvernoNamespace' | 'log'>): Promise<boolean> {
+  if ((opts.serverIP ?? '') !== '' || !opts.deploymentName) return false;
+  try {
+    const d = await opts.api.get(DEPLOYMENTS, opts.kyvernoNamespace, opts.deploymentName);
+    if (!d) return true;
+    const meta = (d['metadata'] ?? {}) as { deletionTimestamp?: string };
+    if (meta.deletionTimestamp) return true;
+    const replicas = ((d['spec'] ?? {}) as { replicas?: number }).replicas;
+    return replicas === 0;
+  } catch (err) {
+    opts.log.error(err, 'failed to read the Deployment at shutdown');
+    return false;
+  }
 }

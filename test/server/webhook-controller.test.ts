@@ -246,3 +246,17 @@ spec:
     await srv.close();
   }
 });
+
+test("goingDown (Kyverno's IsGoingDown): only in the cluster, when the Deployment is gone, being deleted or scaled to 0", async () => {
+  const { goingDown } = await import('../../src/server/in-cluster.ts');
+  const api = new MemoryKubeApi();
+  const res = api.res('apps/v1', 'Deployment');
+  const base = { api, kyvernoNamespace: 'kyverno', deploymentName: 'kyverno-admission-controller', log: discardLogger };
+  assert.equal(await goingDown(base), true, 'gone');
+  assert.equal(await goingDown({ ...base, serverIP: '127.0.0.1:9443' }), false, 'out of the cluster (debug): never');
+  assert.equal(await goingDown({ ...base, deploymentName: undefined }), false, 'unknown Deployment: never');
+  const d = api.seed(res, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kyverno-admission-controller', namespace: 'kyverno' }, spec: { replicas: 3 } });
+  assert.equal(await goingDown(base), false, 'running');
+  await api.update(res, { ...d, spec: { replicas: 0 } });
+  assert.equal(await goingDown(base), true, 'scaled to 0');
+});
