@@ -2,10 +2,19 @@
  * The control plane shared by every e2e suite of one `npm run e2e` run: test/e2e/all.ts starts it in
  * a root `before` hook; suites read it with cluster() / kubeConfig() inside their tests.
  *
+ * Also the product as a user runs it: `kubectl(...)` with the admin kubeconfig, and `startServe(port)`
+ * (`kyverno serve --kubeconfig --serverIP 127.0.0.1:<port>` as a child process).
+ *
  * Example: `const core = kubeConfig().makeApiClient(CoreV1Api);`
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import { KubeConfig } from '@kubernetes/client-node';
 
+import { resolveBinaries } from '../../scripts/control-plane/binaries.ts';
 import type { ControlPlane } from '../../scripts/control-plane/control-plane.ts';
 
 let current: ControlPlane | undefined;
@@ -58,12 +67,6 @@ export function uniqueName(prefix: string): string {
 
 // ---- the product as a child process (admission-*.e2e.ts, chart-install.e2e.ts)
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { request as httpsRequest } from 'node:https';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-import { resolveBinaries } from '../../scripts/control-plane/binaries.ts';
 
 export const REPO = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
