@@ -8,7 +8,7 @@
  * | `reports`    | `kyverno-reports-controller`     | background scan, admission results (ephemeral reports), PolicyReports |
  * | `background` | `kyverno-background-controller`  | UpdateRequests (generate, mutate-existing), policy controller, downstream sync |
  * | `status`     | `kyverno-status-controller`      | policy status, webhook fail-safe watchdog                     |
- * | `cleanup`    | `kyverno-cleanup-controller`     | TTL cleanup (label `cleanup.kyverno.io/ttl`)                  |
+ * | `cleanup`    | `kyverno-cleanup-controller`     | TTL cleanup (label `cleanup.kyverno.io/ttl`), (Cluster)CleanupPolicies |
  *
  * Every replica keeps the shared caches (policies, namespaces, the `kyverno` ConfigMap) warm, so a new
  * leader starts at once. A group's controllers are built afresh each time its lease is won and stopped
@@ -24,6 +24,7 @@ import { ClusterContextPorts } from '../k8s/client/context-ports.ts';
 import type { KubeApi } from '../k8s/client/types.ts';
 import type { ExceptionOptions } from '../server/admission/exceptions.ts';
 import type { Logger } from '../server/logging.ts';
+import { CleanupPolicyController } from './cleanup/cleanup-policies.ts';
 import { TtlController } from './cleanup/ttl.ts';
 import { EventRecorder } from './events/recorder.ts';
 import { DownstreamController } from './generate/downstream-controller.ts';
@@ -121,6 +122,7 @@ export class ControllerManager {
   policyStatus: PolicyStatusController | undefined;
   watchdog: Watchdog | undefined;
   ttl: TtlController | undefined;
+  cleanupPolicies: CleanupPolicyController | undefined;
 
   constructor(readonly opts: ControllerManagerOptions) {
     this.identity = opts.identity ?? `${hostname()}-${process.pid}`;
@@ -234,9 +236,17 @@ export class ControllerManager {
     }
     if (group === 'cleanup') {
       const ttl = new TtlController({ api: o.api, rediscoverMs: o.ttlRediscoverMs, log: log.child('ttl') });
+      const cleanup = new CleanupPolicyController({
+        api: o.api,
+        engine: () => controllerEngine(this.state.current(), this.ports.ports()),
+        namespaceLabels: (ns) => this.state.namespaceLabels(ns),
+        log: log.child('cleanup'),
+      });
       this.ttl = ttl;
-      handle.stops.push(() => ttl.stop());
+      this.cleanupPolicies = cleanup;
+      handle.stops.push(() => ttl.stop(), () => cleanup.stop());
       await ttl.start(signal);
+      await cleanup.start(signal);
       return;
     }
     const status = new PolicyStatusController({ api: o.api, policies: this.policies, log: log.child('policy-status') });
