@@ -116,7 +116,7 @@ describe('controllers: Kyverno chainsaw conformance (reports, background, genera
       const binDir = linkBinaries(join(dir, 'bin'), bins);
       env = { ...process.env, KUBECONFIG: cluster().kubeconfigFile, PATH: `${binDir}:${process.env['PATH'] ?? ''}` };
       configFile = join(dir, 'chainsaw.yaml');
-      // Kyverno's conformance configuration (test/conformance/chainsaw/*/.chainsaw.yaml), asserts shortened and
+      // Kyverno's conformance configuration (test/conformance/chainsaw/*/.chainsaw.yaml) and timeouts, but
       // without failFast (which stops the whole run at the first failure: every test's outcome is wanted)
       writeFileSync(
         configFile,
@@ -129,7 +129,7 @@ describe('controllers: Kyverno chainsaw conformance (reports, background, genera
           '  discovery: {fullName: true}',
           '  execution: {failFast: false, forceTerminationGracePeriod: 1s, parallel: 4}',
           '  namespace: {fastDelete: true}',
-          '  timeouts: {apply: 10s, assert: 40s, error: 40s, delete: 30s, cleanup: 30s, exec: 30s}',
+          '  timeouts: {apply: 10s, assert: 1m30s, error: 1m30s, delete: 30s, cleanup: 30s, exec: 30s}',
           '',
         ].join('\n'),
       );

@@ -4,8 +4,9 @@
  * for the controllers' Leases.
  *
  * - leader: SIGKILL the controller replica holding `kyverno-background-controller` while namespaces are
- *   being created; the other one takes the lease over within the lease duration and every namespace
- *   still gets its generated resources (no UpdateRequest lost).
+ *   being created and pods (half of them denied by an Enforce policy) stream through admission; the
+ *   other one takes the lease over within the lease duration, every namespace still gets its generated
+ *   resources (no UpdateRequest lost) and no denied pod is admitted.
  * - admission: SIGKILL one admission replica in the middle of a stream of pod creations, half of which
  *   an Enforce policy must deny: not a single denied pod gets admitted (requests in flight on the killed
  *   replica fail closed, failurePolicy Fail), and the stream goes on through the survivor.
@@ -131,7 +132,7 @@ describe('controllers: high availability', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('leader: kill the controller leader -> the other takes over within the lease; no UpdateRequest lost', { timeout: 10 * 60_000 }, async (t) => {
+  test('leader: kill the controller leader under request load -> the other takes over within the lease; no UpdateRequest lost; zero wrongly admitted', { timeout: 10 * 60_000 }, async (t) => {
     const lease = await until('a background controller leader', async () => {
       const l = await getLease(api, KYVERNO_NS, 'kyverno-background-controller');
       return l && l.record.holderIdentity !== '' ? l : undefined;
@@ -148,6 +149,25 @@ describe('controllers: high availability', () => {
         await sleep(100);
       }
     })();
+    // and admission requests all along: pods half of which the Enforce policy denies
+    const pods = { admitted: 0, denied: 0, failed: 0, wronglyAdmitted: 0 };
+    let podSeq = 0;
+    let podLoad = true;
+    const podWorker = async () => {
+      while (podLoad) {
+        const k = podSeq++;
+        const deny = k % 2 === 0;
+        try {
+          await api.create(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name: `leader-load-${k}`, namespace: 'e2e-ha-probe', labels: { deny: String(deny) } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+          pods.admitted++;
+          if (deny) pods.wronglyAdmitted++;
+        } catch (err) {
+          if (String((err as Error).message).includes('pods labelled deny=true')) pods.denied++;
+          else pods.failed++;
+        }
+      }
+    };
+    const podWorkers = Promise.all(Array.from({ length: 4 }, () => podWorker()));
     await until('some namespaces created', async () => (i >= 10 ? true : undefined), 60_000, 50);
     const killedAt = Date.now();
     await leader.kill('SIGKILL');
@@ -162,6 +182,11 @@ describe('controllers: high availability', () => {
     );
     const takeoverMs = Date.now() - killedAt;
     await load;
+    podLoad = false;
+    await podWorkers;
+    t.diagnostic(`admission load during the kill: ${podSeq} pod creations, ${pods.admitted} admitted, ${pods.denied} denied by policy, ${pods.failed} failed, ${pods.wronglyAdmitted} wrongly admitted`);
+    assert.equal(pods.wronglyAdmitted, 0, 'no pod the policy denies was admitted during the failover');
+    assert.ok(pods.denied > 0 && pods.admitted > 0, 'the load ran through the failover');
     t.diagnostic(`leader ${leaderId} killed; ${newLease.record.holderIdentity} holds the lease after ${(takeoverMs / 1000).toFixed(1)} s (lease duration ${newLease.record.leaseDurationSeconds} s, transitions ${newLease.record.leaseTransitions})`);
     assert.ok(takeoverMs <= (newLease.record.leaseDurationSeconds + 3) * 1000, 'takeover within the lease duration (plus one retry period)');
     for (const ns of names) await until(`the generated ConfigMap in ${ns}`, async () => ((await api.get(CM, ns, 'ha-marker')) ? true : undefined), 120_000);
