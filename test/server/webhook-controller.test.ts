@@ -260,3 +260,58 @@ test("goingDown (Kyverno's IsGoingDown): only in the cluster, when the Deploymen
   await api.update(res, { ...d, spec: { replicas: 0 } });
   assert.equal(await goingDown(base), true, 'scaled to 0');
 });
+
+test('a PolicyException selecting namespaces by label applies although no policy uses a namespaceSelector (Kyverno reads the namespace in cluster mode)', async () => {
+  const { startTestServer, admissionReview, pod } = await import('./harness.ts');
+  const srv = await startTestServer({
+    policies: `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: require-team
+spec:
+  background: false
+  rules:
+  - name: check-team
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+    validate:
+      failureAction: Enforce
+      message: "label 'team' is required"
+      pattern:
+        metadata:
+          labels:
+            team: "?*"
+---
+apiVersion: kyverno.io/v2
+kind: PolicyException
+metadata:
+  name: production-exempt
+  namespace: exceptions
+spec:
+  exceptions:
+  - policyName: require-team
+    ruleNames: [check-team]
+  match:
+    any:
+    - resources:
+        kinds: [Pod]
+        namespaceSelector:
+          matchLabels:
+            env: production
+`,
+    resources: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n  labels:\n    env: production\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n',
+    server: { exceptions: { enabled: true, namespace: '*' } },
+  });
+  try {
+    assert.equal((await srv.review('/validate/fail', admissionReview({ object: pod('p', 'prod') }))).allowed, true, 'exempt in a production namespace');
+    const denied = await srv.review('/validate/fail', admissionReview({ object: pod('p', 'dev') }));
+    assert.equal(denied.allowed, false, 'enforced elsewhere');
+    assert.match(denied.status?.message ?? '', /check-team: 'validation error: label ''team'' is required/);
+    assert.equal((await srv.review('/validate/fail', admissionReview({ object: pod('p', 'missing') }))).allowed, false, 'an unknown namespace matches no exception');
+  } finally {
+    await srv.close();
+  }
+});

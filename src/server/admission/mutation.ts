@@ -65,7 +65,7 @@ export function handleMutation(deps: ResourceHandlerDeps, a: AdmissionAttributes
     const current = withPolicy(pc, policy);
     if (policyFailurePolicy(policy, deps.forceFailurePolicyIgnore) === 'Fail') failurePolicy = 'Fail';
     try {
-      current.namespaceLabels = namespaceLabelsFor(a.request.kind.kind, a.request.namespace, deps.namespaces, [policy]);
+      current.namespaceLabels = namespaceLabelsFor(a.request.kind.kind, a.request.namespace, deps.namespaces, [policy], deps.exceptions());
     } catch (err) {
       throw new MutationError(`mutation policy ${policy.metadata.name ?? ''} error: ${(err as Error).message}`);
     }

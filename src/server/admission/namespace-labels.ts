@@ -5,7 +5,7 @@
  * cluster-scoped requests. A namespace that does not exist is an error: the request then fails closed
  * (`failed to create policy context: namespace "x" not found`), which is the fix of CVE-2025-46342.
  */
-import type { KyvernoPolicy } from '../../engine/api/policy.ts';
+import type { KyvernoPolicy, PolicyException } from '../../engine/api/policy.ts';
 import type { NamespaceLabelsSource } from '../sources/types.ts';
 
 const present = (v: unknown): boolean => v !== undefined && v !== null;
@@ -33,15 +33,34 @@ export class NamespaceNotFoundError extends Error {
   }
 }
 
-/** The labels of the request's namespace when the policies need them, else `{}`. Throws NamespaceNotFoundError. */
+/** Some exception matches on a namespaceSelector (match any/all). */
+export function exceptionsHaveNamespaceSelector(exceptions: readonly PolicyException[]): boolean {
+  for (const e of exceptions) {
+    const m = e.spec?.match;
+    for (const f of [...(m?.any ?? []), ...(m?.all ?? [])]) if (present(f.resources?.namespaceSelector)) return true;
+  }
+  return false;
+}
+
+/**
+ * The labels of the request's namespace when the policies need them, else `{}`. Throws
+ * NamespaceNotFoundError. In the cluster, Kyverno matches exceptions against the namespace's labels read
+ * from the API (`MatchesException`, isCluster), whatever the policies use: with `exceptions` given, the
+ * labels are also looked up when an exception selects on them (a missing namespace then only means no
+ * labels, as Kyverno then matches no exception).
+ */
 export function namespaceLabelsFor(
   kind: string,
   namespace: string,
   source: NamespaceLabelsSource,
   policies: readonly KyvernoPolicy[],
+  exceptions: readonly PolicyException[] = [],
 ): Record<string, string> {
   if (kind === 'Namespace' || namespace === '') return {};
-  if (!hasNamespaceSelector(policies)) return {};
+  if (!hasNamespaceSelector(policies)) {
+    if (!exceptionsHaveNamespaceSelector(exceptions)) return {};
+    return source.get(namespace)?.labels ?? {};
+  }
   const ns = source.get(namespace);
   if (!ns) throw new NamespaceNotFoundError(namespace);
   return ns.labels;

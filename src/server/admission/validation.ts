@@ -55,7 +55,7 @@ export function handleValidationEnforce(
   let built;
   try {
     built = buildPolicyContext(engine, a, all[0] as KyvernoPolicy, deps.exceptions());
-    built.pc.namespaceLabels = namespaceLabelsFor(a.request.kind.kind, a.request.namespace, deps.namespaces, all);
+    built.pc.namespaceLabels = namespaceLabelsFor(a.request.kind.kind, a.request.namespace, deps.namespaces, all, deps.exceptions());
   } catch (err) {
     return { ok: false, message: `failed to create policy context: ${(err as Error).message}`, warnings: [], responses: [] };
   }
@@ -105,7 +105,7 @@ export function handleValidationAudit(deps: ResourceHandlerDeps, a: AdmissionAtt
   let built;
   try {
     built = buildPolicyContext(engine, a, policies[0] as KyvernoPolicy, deps.exceptions());
-    built.pc.namespaceLabels = namespaceLabelsFor(a.request.kind.kind, a.request.namespace, deps.namespaces, policies);
+    built.pc.namespaceLabels = namespaceLabelsFor(a.request.kind.kind, a.request.namespace, deps.namespaces, policies, deps.exceptions());
   } catch (err) {
     a.log.error(err, 'failed to build policy context');
     return [];
