@@ -7,8 +7,8 @@
  * - `kyverno controllers --kubeconfig` (reports, background, status), with the settings of Kyverno's
  *   conformance install (scripts/config/standard: policy exceptions in every namespace, no omitted events).
  *
- * Each folder is one test: chainsaw runs every test of the folder (timeouts of Kyverno's conformance
- * configuration, shorter asserts), and the test reports the pass / fail / skip counts and the failing test
+ * Each folder is one test: chainsaw runs every test of the folder (timeouts of Kyverno’s conformance
+ * configuration, failFast off), and the test reports the pass / fail / skip counts and the failing test
  * names. It asserts that every chainsaw test of the folder was run and accounted for, and that the folder
  * passes at least as many tests as the floor recorded below (a regression floor, raised as areas are
  * completed; folders needing what this control plane has no way to provide — a kubelet running Kyverno's
