@@ -84,7 +84,8 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
     api.close();
     throw err;
   }
-  const source = new ClusterPolicySource(policies);
+  // policy changes reach the server's cache at once (a deleted policy must stop blocking requests quickly)
+  const source = new ClusterPolicySource(policies, 5);
   source.refresh();
   const events = new EventRecorder({ api, settings: () => state.current(), log, hostname: identity });
   events.start();
