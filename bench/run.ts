@@ -6,6 +6,8 @@
  *   apply-10k            `kyverno apply` (the built CLI, a separate process) over a 10,000-pod file:
  *                        wall time and peak RSS
  *   podsecurity          a `validate.podSecurity` restricted rule: µs per pod
+ *   mutate-psp-migration the mutate policies of ../shared/conformance/kyverno-policies/psp-migration on
+ *                        10,000 generated pods: µs per pod (all policies, autogen included)
  *
  *   npm run bench [-- --only <name>] [--pods N]
  */
@@ -173,10 +175,37 @@ function benchPodSecurity(): void {
   console.log(`podsecurity: restricted check ${us.toFixed(2)} µs CPU per pod; through the engine (match, context, rule) ${usFull.toFixed(2)} µs CPU per pod`);
 }
 
+function benchMutatePspMigration(): void {
+  const dir = join(shared, 'kyverno-policies', 'psp-migration');
+  const loaded = classifyPolicies(parseDocuments(readSources(policyFiles(dir)).files).docs);
+  const policies = loaded.policies.filter((p) => (p.spec.rules ?? []).some((r) => r.mutate));
+  const pods = generatePods(Math.min(podsN, 10_000));
+  const engine = new Engine({ clock: fixedClock });
+  const mutateAll = (pod: Resource): number => {
+    let changed = 0;
+    let current = pod;
+    for (const p of policies) {
+      const r = engine.mutate(engine.newPolicyContext({ policy: p, newResource: current }));
+      if (r.patchedResource !== current) {
+        current = r.patchedResource;
+        changed++;
+      }
+    }
+    return changed;
+  };
+  for (const p of pods.slice(0, 500)) mutateAll(p);
+  const c0 = cpuMs();
+  let changed = 0;
+  for (const p of pods) changed += mutateAll(p);
+  const us = ((cpuMs() - c0) * 1e3) / pods.length;
+  console.log(`mutate-psp-migration: ${policies.length} mutate policies (${policies.map((p) => p.metadata.name).join(', ')}) x ${pods.length} pods: ${us.toFixed(1)} µs CPU per pod (${changed} patched results)`);
+}
+
 const all: Record<string, () => void | Promise<void>> = {
   'engine-pss-policies': benchEnginePss,
   podsecurity: benchPodSecurity,
   'apply-10k': benchApply10k,
+  'mutate-psp-migration': benchMutatePspMigration,
   ...extraBenches,
 };
 

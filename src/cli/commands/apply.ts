@@ -9,10 +9,13 @@ import { isObject, type JsonObject, type Resource } from '../../engine/api/json.
 import type { KyvernoPolicy, PolicyException } from '../../engine/api/policy.ts';
 import type { RequestUserInfo } from '../../engine/api/request.ts';
 import type { EngineResponse, RuleResponse } from '../../engine/api/response.ts';
+import { testCluster } from '../../engine/generate/memory-cluster.ts';
+import type { TargetResolver } from '../../engine/handlers/targets.ts';
 import { Engine } from '../../engine/engine.ts';
 import { isEnforce, policyFailureAction } from '../../engine/failure-action.ts';
 import { classifyPolicies, formatProblem, parseDocuments, readSources, toResources, type LoadProblem } from '../../k8s/load.ts';
 import { toYaml } from '../../k8s/yaml.ts';
+import { toYamlV3 } from '../../k8s/yaml-v3.ts';
 import { systemClock } from '../clock.ts';
 import { CliError } from '../errors.ts';
 import { colors, renderTable } from '../output/table.ts';
@@ -191,6 +194,9 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
 
   const engine = new Engine({
     clock: systemClock,
+    // mutate-existing targets and clone sources: Kyverno's fake client built from the resources, the
+    // --target-resource(s) and the parameter resources
+    targets: lazyTargets(() => testCluster([...res.resources, ...celTargets, ...celParams])),
     contextInitializer: variables.hasRuleValues()
       ? (policy, rule, ctx) => {
           for (const [k, v] of variables.ruleValues(policy.metadata?.name ?? '', rule.name)) ctx.addVariable(k, v);
@@ -277,6 +283,7 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
       throw new CliError(`failed to apply policies on resource ${resourceName(resource)} (${(err as Error).message})`);
     }
     const resPath = `${metaField(resource, 'namespace')}/${String(resource['kind'] ?? '')}/${resourceName(resource)}`;
+    const mutatePrinted = new Set<KyvernoPolicy>();
     for (const er of ers) {
       const pol = er.policy as unknown as KyvernoPolicy;
       const celRole = celResponseRole(er);
@@ -327,9 +334,9 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
   }
 
   function printOutput(resource: Resource, response: EngineResponse, resPath: string, isGenerate: boolean): void {
-    const yaml = toYaml(resource);
+    const yaml = toYamlV3(resource);
     const targets: string[] = [];
-    for (const r of response.policyResponse.rules) if (r.patchedTarget) targets.push(toYaml(r.patchedTarget) + '\n---\n');
+    for (const r of response.policyResponse.rules) if (r.patchedTarget) targets.push(toYamlV3(r.patchedTarget) + '\n---\n');
     if (mutateLogPath === '') {
       const text = yaml + '\n---';
       if (text.trim().length > 0) {
@@ -382,6 +389,15 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
     out('exit as no objects satisfied policy');
     throw new CliError(`exit as warnExitCode is ${warnExitCode}`, warnExitCode, true);
   }
+}
+
+/** The fake client is built on first use: most runs never read targets. */
+function lazyTargets(build: () => TargetResolver): TargetResolver {
+  let t: TargetResolver | undefined;
+  return {
+    list: (apiVersion, kind, namespace, selector) => (t ??= build()).list(apiVersion, kind, namespace, selector),
+    get: (apiVersion, kind, namespace, name) => (t ??= build()).get(apiVersion, kind, namespace, name),
+  };
 }
 
 function metaField(r: Resource, f: string): string {
