@@ -273,6 +273,11 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
     uniques.push(r);
   }
 
+  // ValidatingPolicy's Envoy and HTTP evaluation modes run on the kyverno-authz engine (envoy/http/jwt
+  // libraries, CheckRequest payloads), which is not implemented: fail loudly rather than pass vacuously
+  if ((test.httpPayloads ?? []).length > 0 || (test.envoyPayloads ?? []).length > 0) {
+    throw new TestRunError('error: httpPayloads and envoyPayloads (ValidatingPolicy evaluation modes HTTP and Envoy) are not supported');
+  }
   const jsonPayloads: Array<{ name: string; payload: JsonObject }> = [];
   if ((test.jsonPayloads ?? []).length > 0) {
     out('  Loading JSON payloads ...');

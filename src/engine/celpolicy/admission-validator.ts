@@ -149,16 +149,31 @@ export class AdmissionValidator {
     }
   }
 
-  private activation(input: AdmissionValidateInput, namespace: JsonObject | null | undefined, withAuthorizer: boolean): RequestActivation {
+  private activation(
+    input: AdmissionValidateInput,
+    namespace: JsonObject | null | undefined,
+    withAuthorizer: boolean,
+    memo: Map<string, unknown> = new Map(),
+  ): RequestActivation {
     const a = input.attributes;
-    const act: Record<string, unknown> = {
-      object: a.object ? jsonToCel(a.object) : null,
-      oldObject: a.oldObject ? jsonToCel(a.oldObject) : null,
-      request: jsonToCel(kubernetesRequestJson(a)),
-      // null in Kubernetes; `{}` reads the same for field selections and has()
-      namespaceObject: namespace ? jsonToCel(kubernetesNamespaceObjectJson(namespace)) : {},
+    const act: Record<string, unknown> = {};
+    // converted on first read, once per validation (the match conditions and validations share them)
+    const lazy = (name: string, key: string, make: () => unknown): void => {
+      Object.defineProperty(act, name, {
+        enumerable: true,
+        configurable: true,
+        get() {
+          if (!memo.has(key)) memo.set(key, make());
+          return memo.get(key);
+        },
+      });
     };
-    if (this.options.params) act['params'] = input.params === undefined || input.params === null ? null : jsonToCel(input.params);
+    lazy('object', 'object', () => (a.object ? jsonToCel(a.object) : null));
+    lazy('oldObject', 'oldObject', () => (a.oldObject ? jsonToCel(a.oldObject) : null));
+    lazy('request', 'request', () => jsonToCel(kubernetesRequestJson(a)));
+    // null in Kubernetes; `{}` reads the same for field selections and has()
+    lazy('namespaceObject', namespace ? 'namespaceObject' : 'noNamespaceObject', () => (namespace ? jsonToCel(kubernetesNamespaceObjectJson(namespace)) : {}));
+    if (this.options.params) lazy('params', 'params', () => (input.params === undefined || input.params === null ? null : jsonToCel(input.params)));
     if (this.options.authorizer && withAuthorizer && input.authorizer) {
       act['authorizer'] = createAuthorizerValue(
         input.authorizer,
@@ -170,7 +185,9 @@ export class AdmissionValidator {
       this.variables,
       (v, view) => {
         if (!v.program) throw new Error(v.error ?? 'not compiled');
-        return evaluateSync(v.program, { ...act, variables: view });
+        const va = Object.create(act) as Record<string, unknown>;
+        va['variables'] = view;
+        return evaluateSync(v.program, va);
       },
       (v, e) =>
         v.error !== undefined
@@ -182,9 +199,10 @@ export class AdmissionValidator {
 
   /** `validator.Validate`. */
   validate(input: AdmissionValidateInput): ValidateResult {
+    const memo = new Map<string, unknown>();
     if (this.matchConditions.length > 0) {
       // the matcher sees no namespace object
-      const act = this.activation(input, null, true);
+      const act = this.activation(input, null, true, memo);
       const results = this.matchConditions.map((c) => this.evaluate(c, act));
       if (results.some((r) => r.error === undefined && r.value === false)) return { decisions: [] };
       const errors = results.filter((r) => r.error !== undefined).map((r) => r.error!);
@@ -193,8 +211,8 @@ export class AdmissionValidator {
         return { decisions: [this.errorDecision(aggregate(errors))] };
       }
     }
-    const act = this.activation(input, input.namespace, true);
-    const messageAct = this.options.authorizer ? this.activation(input, input.namespace, false) : act;
+    const act = this.activation(input, input.namespace, true, memo);
+    const messageAct = this.options.authorizer ? this.activation(input, input.namespace, false, memo) : act;
     const decisions: PolicyDecision[] = [];
     for (const v of this.validations) {
       const r = this.evaluate(v.condition, act);

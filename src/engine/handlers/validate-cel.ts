@@ -121,6 +121,18 @@ function vapGenerated(pc: PolicyContext): boolean {
   return isObject(vap) && vap['generated'] === true;
 }
 
+/** The fake discovery's resources plus the request kind's plural, per kind (built once). */
+const knownResources = new Map<string, ReadonlySet<string>>();
+function knownResourcesFor(kind: string): ReadonlySet<string> {
+  let s = knownResources.get(kind);
+  if (!s) {
+    s = new Set([...KYVERNO_FAKE_DISCOVERY_RESOURCES, `${kind.toLowerCase()}s`]);
+    if (knownResources.size >= 1000) knownResources.clear();
+    knownResources.set(kind, s);
+  }
+  return s;
+}
+
 export function validateCel(rt: RuleRuntime, pc: PolicyContext, rule: Rule, exceptions: PolicyException[]): RuleResponse | undefined {
   const runtime = rt as RuleRuntime & ValidateCelRuntime;
   const matched = matchingExceptions(exceptions, pc);
@@ -155,7 +167,7 @@ export function validateCel(rt: RuleRuntime, pc: PolicyContext, rule: Rule, exce
   // the request's own kind is always one of the test's resources, hence known to the fake discovery
   const authorizer =
     runtime.celAuthorizer?.(gvk) ??
-    kyvernoCliSubjectAccess(gvk.kind, new Set([...KYVERNO_FAKE_DISCOVERY_RESOURCES, `${gvk.kind.toLowerCase()}s`]), fallbackOf(rt).subjectAccess);
+    kyvernoCliSubjectAccess(gvk.kind, knownResourcesFor(gvk.kind), fallbackOf(rt).subjectAccess);
 
   const results: ValidateResult[] = [];
   if (compiled.hasParam) {
