@@ -81,6 +81,13 @@ function unresolvedKey(ref: ResourceRef): string {
   return `?${ref.apiVersion}/${ref.kind}/${ref.namespace}/${ref.name}`;
 }
 
+/** The write failed because the namespace no longer exists or is being deleted. */
+function namespaceGone(err: unknown): boolean {
+  const e = err as { code?: number; message?: string };
+  if (isNotFound(err) && /namespaces? "[^"]*" not found/.test(e.message ?? '')) return true;
+  return e.code === 403 && /because it is being terminated/.test(e.message ?? '');
+}
+
 /** How many flushes results of a created resource wait for it to exist (the request may be denied). */
 const MAX_LOOKUPS = 30;
 
@@ -315,6 +322,11 @@ export class EphemeralReportSink implements ReportSink {
           await this.write(p);
         } catch (err) {
           this.failures++;
+          if (namespaceGone(err)) {
+            // the resource's namespace is gone or going: so is the resource, nothing to report
+            this.dropped++;
+            continue;
+          }
           this.opts.log?.error(err, 'failed to write ephemeral report', { uid: p.ref.uid });
           // keep it for the next flush unless newer results replaced it meanwhile
           if (!this.pending.has(p.ref.uid)) this.pending.set(p.ref.uid, p);
