@@ -22,7 +22,8 @@ import type { JsonObject, Resource } from '../src/engine/api/json.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = join(root, '..', 'shared', 'conformance', 'kyverno-policies');
-const dist = (p: string): string => join(root, 'dist', p);
+// BENCH_DIST points at another build of the product (default: dist/)
+const dist = (p: string): string => join(process.env['BENCH_DIST'] ?? join(root, 'dist'), p);
 
 function cpuMs(): number {
   const u = process.cpuUsage();
