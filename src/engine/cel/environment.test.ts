@@ -52,6 +52,8 @@ const objectCases: CelCase[] = [
   { expr: 'has(object.spec.containers.filter(c, c.name == "a")[0].ports)', want: true },
   { expr: 'has({"a": {"b": 1}}.a.b)', want: true },
   { expr: 'has({"a": 1}.b.c)', err: 'no such key: b' },
+  { expr: 'has({"a": 1}.a)', want: true },
+  { expr: 'has({"a": 1}.b)', want: false },
   { expr: 'has(object.spec.containers[5].name)', err: 'index out of bounds: 5' },
   { expr: 'object.metadata.labels.orValue({})', want: { app: 'web' }, cost: 4 },
   { expr: 'object.metadata.?annotations.orValue({"none": "x"})', want: { none: 'x' }, cost: 3 },
