@@ -96,7 +96,8 @@ export async function buildBundle(opts: BundleOptions = {}): Promise<{ outfile: 
       keepNames: true,
       legalComments: 'none',
       banner: { js: BANNER },
-      define: { 'import.meta.url': BUNDLE_URL },
+      // import.meta.resolve is only used when running from TypeScript sources (worker threads under tsx)
+      define: { 'import.meta.url': BUNDLE_URL, 'import.meta.resolve': 'undefined' },
       logLevel: 'silent',
       plugins: [cliEntryPlugin()],
     });
