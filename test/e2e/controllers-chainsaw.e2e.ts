@@ -37,15 +37,19 @@ const CONFORMANCE = join(REPO_ROOT, '..', 'shared', 'conformance', 'kyverno-chai
 
 /** Folders and their regression floors (tests that must pass). */
 const FOLDERS: Record<string, { floor: number; why?: string }> = {
-  reports: { floor: 0 },
-  'background-only': { floor: 0 },
-  generate: { floor: 0 },
-  events: { floor: 0 },
+  // measured 12/16 (2 cores, loaded): the rest need running pods (a Deployment's readyReplicas) or a registry
+  reports: { floor: 11 },
+  'background-only': { floor: 9 },
+  generate: { floor: 0, why: 'not yet measured through this test (120 tests, over an hour on 2 cores)' },
+  // measured 5/7: policy validation of a CRD created in the same step, MutatingPolicy status (admission server)
+  events: { floor: 4 },
   lease: { floor: 0, why: 'asserts on the restartCount of Kyverno’s background-controller pod: there is no kubelet here, the controllers run as a process' },
-  'webhook-configurations': { floor: 0 },
-  'tls-certificates': { floor: 0 },
-  ttl: { floor: 0 },
-  cleanup: { floor: 0 },
+  'webhook-configurations': { floor: 0, why: 'webhook matchConditions are written by the admission server’s webhook controller' },
+  'tls-certificates': { floor: 1, why: 'ECDSA / Ed25519 keys and cert-manager are the admission server’s TLS' },
+  // measured 3/7: three tests need running pods (propagation policies), one an identity without delete rights
+  ttl: { floor: 3 },
+  // measured 2/6: the three validation tests are the admission server's policy validation
+  cleanup: { floor: 2 },
 };
 
 /** The `kyverno` ConfigMap as the chart renders it (Kyverno's conformance installs the chart). */
