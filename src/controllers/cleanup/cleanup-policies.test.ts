@@ -43,8 +43,17 @@ describe('controllers: cleanup policies', () => {
       schedule: '*/1 * * * *',
       match: { any: [{ resources: { kinds: ['Pod'] } }] },
       exclude: { any: [{ resources: { selector: { matchLabels: { keep: 'yes' } } } }] },
-      context: [{ name: 'wanted', variable: { value: 'true' } }],
-      conditions: { all: [{ key: '{{ target.metadata.labels.stale }}', operator: 'Equals', value: '{{ wanted }}' }] },
+      context: [
+        { name: 'wanted', variable: { value: 'true' } },
+        // an API call is fetched from the cluster while the conditions are evaluated
+        { name: 'teamNs', apiCall: { urlPath: '/api/v1/namespaces/team', jmesPath: 'metadata.name' } },
+      ],
+      conditions: {
+        all: [
+          { key: '{{ target.metadata.labels.stale }}', operator: 'Equals', value: '{{ wanted }}' },
+          { key: '{{ target.metadata.namespace }}', operator: 'AnyIn', value: ['{{ teamNs }}', 'other'] },
+        ],
+      },
     };
     const namespaced = { apiVersion: 'kyverno.io/v2', kind: 'CleanupPolicy', metadata: { name: 'stale', namespace: 'team' }, spec } as KubeObject;
     assert.equal(await c.execute(namespaced, CLEANUP_POLICIES, spec as never), 1);

@@ -14,6 +14,7 @@
 import type { JsonObject, Resource } from '../../engine/api/json.ts';
 import type { KyvernoPolicy, Rule } from '../../engine/api/policy.ts';
 import { evaluateConditions } from '../../engine/conditions/evaluate.ts';
+import { isPendingFetch, type PendingFetch } from '../../engine/context/pending.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { isConflict, isNotFound } from '../../k8s/client/errors.ts';
 import { Informer } from '../../k8s/client/informer.ts';
@@ -41,6 +42,28 @@ export interface CleanupPolicyControllerOptions {
   namespaceLabels: (ns: string) => Record<string, string> | undefined;
   log?: Logger;
   now?: () => number;
+}
+
+/** The data fetch an evaluation is waiting for, however deep the engine wrapped it. */
+function pendingFetchIn(err: unknown): PendingFetch | undefined {
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 10; depth++) {
+    if (isPendingFetch(e)) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Runs a synchronous evaluation, fetching the cluster data (apiCall, ConfigMaps) it asks for, until it completes. */
+async function withFetches<T>(evaluate: () => T, maxRounds = 16): Promise<T> {
+  for (let round = 0; ; round++) {
+    try {
+      return evaluate();
+    } catch (err) {
+      const pending = pendingFetchIn(err);
+      if (!pending || round >= maxRounds) throw err;
+      await pending.fetch();
+    }
+  }
 }
 
 function kindsOf(spec: CleanupSpec): string[] {
@@ -155,12 +178,15 @@ export class CleanupPolicyController {
         if (m.deletionTimestamp) continue;
         const target = { ...obj, apiVersion: kindRes.group === '' ? kindRes.version : `${kindRes.group}/${kindRes.version}`, kind: kindRes.kind } as Resource;
         const ns = m.namespace ?? '';
-        try {
+        const selects = (): boolean => {
           const pc = engine.newPolicyContext({ policy: asPolicy, newResource: target, operation: 'CREATE', namespaceLabels: ns !== '' ? (this.opts.namespaceLabels(ns) ?? {}) : {} });
-          if (!engine.matches(pc, rule, target)) continue;
+          if (!engine.matches(pc, rule, target)) return false;
           pc.jsonContext.addVariable('target', target as JsonObject);
           engine.loadContext(pc, rule, spec.context);
-          if (spec.conditions && !evaluateConditions(pc.jsonContext, spec.conditions).result) continue;
+          return !spec.conditions || evaluateConditions(pc.jsonContext, spec.conditions).result;
+        };
+        try {
+          if (!(await withFetches(selects))) continue;
         } catch (err) {
           this.opts.log?.error(err, 'failed to evaluate cleanup policy', { policy: nameOf(policy), resource: `${ns}/${nameOf(obj)}` });
           continue;
