@@ -55,7 +55,7 @@ describe('controllers: cleanup policies', () => {
         ],
       },
     };
-    const namespaced = { apiVersion: 'kyverno.io/v2', kind: 'CleanupPolicy', metadata: { name: 'stale', namespace: 'team' }, spec } as KubeObject;
+    const namespaced = { apiVersion: 'kyverno.io/v2', kind: 'CleanupPolicy', metadata: { name: 'stale', namespace: 'team' }, spec } as unknown as KubeObject;
     assert.equal(await c.execute(namespaced, CLEANUP_POLICIES, spec as never), 1);
     assert.equal(await api.get(pods, 'team', 'old-a'), undefined);
     assert.ok(await api.get(pods, 'team', 'keep'), 'condition false');
@@ -63,7 +63,7 @@ describe('controllers: cleanup policies', () => {
     assert.ok(await api.get(pods, 'other', 'old-b'), 'another namespace');
 
     const clusterSpec = { ...spec, match: { any: [{ resources: { kinds: ['Pod'], namespaceSelector: { matchLabels: { env: 'prod' } } } }] } };
-    const cluster = { apiVersion: 'kyverno.io/v2', kind: 'ClusterCleanupPolicy', metadata: { name: 'stale-prod' }, spec: clusterSpec } as KubeObject;
+    const cluster = { apiVersion: 'kyverno.io/v2', kind: 'ClusterCleanupPolicy', metadata: { name: 'stale-prod' }, spec: clusterSpec } as unknown as KubeObject;
     assert.equal(await c.execute(cluster, CLUSTER_CLEANUP_POLICIES, clusterSpec as never), 1);
     assert.equal(await api.get(pods, 'other', 'old-b'), undefined);
     assert.equal(c.deleted, 2);
