@@ -40,7 +40,9 @@ const FOLDERS: Record<string, { floor: number; why?: string }> = {
   // measured 12/16 (2 cores, loaded): the rest need running pods (a Deployment's readyReplicas) or a registry
   reports: { floor: 11 },
   'background-only': { floor: 9 },
-  generate: { floor: 0, why: 'not yet measured through this test (120 tests, over an hour on 2 cores)' },
+  // measured 93/120 by chainsaw against the same setup on a separate control plane (shorter asserts);
+  // failing: mostly policy/rule deletion with synchronize, downstream modification, subresource triggers
+  generate: { floor: 85 },
   // measured 5/7: policy validation of a CRD created in the same step, MutatingPolicy status (admission server)
   events: { floor: 4 },
   lease: { floor: 0, why: 'asserts on the restartCount of Kyverno’s background-controller pod: there is no kubelet here, the controllers run as a process' },
