@@ -14,7 +14,6 @@
  * the caller (the CLI builds them from the controllers' informers), which keeps this layer independent
  * of the controllers.
  */
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KyvernoPolicy } from '../engine/api/policy.ts';
 import type { EngineResponse } from '../engine/api/response.ts';
@@ -23,7 +22,8 @@ import type { BackgroundSink } from './admission/resource-handlers.ts';
 import type { ExceptionOptions } from './admission/exceptions.ts';
 import type { ReportSink } from './admission/reports.ts';
 import type { Logger } from './logging.ts';
-import { KyvernoMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics.ts';
+import { KyvernoMetrics } from './metrics.ts';
+import { startMetricsListener } from './http/metrics-listener.ts';
 import { AdmissionServer, SERVER_VERSION } from './server.ts';
 import { StaticDiscovery } from './sources/discovery.ts';
 import type { ConfigSource, NamespaceLabelsSource, PolicySource, RoleBindingSource } from './sources/types.ts';
@@ -200,34 +200,8 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
   const discoveryTimer = setInterval(refreshDiscovery, opts.discoveryRefreshMs ?? 30_000);
   discoveryTimer.unref();
 
-  let metricsServer: HttpServer | undefined;
-  let metricsAddress: AddressInfo | undefined;
-  if (opts.metricsListen) {
-    const srv = createHttpServer((req, res) => {
-      if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {
-        server.renderMetrics().then(
-          (body) => {
-            res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body) });
-            res.end(body);
-          },
-          () => {
-            res.writeHead(500);
-            res.end();
-          },
-        );
-      } else {
-        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-        res.end('404 page not found\n');
-      }
-    });
-    const m = opts.metricsListen;
-    await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
-      srv.listen(m.port, m.host, () => resolve());
-    });
-    metricsServer = srv;
-    metricsAddress = srv.address() as AddressInfo;
-  }
+  const metricsListener = opts.metricsListen ? await startMetricsListener(() => server.renderMetrics(), opts.metricsListen) : undefined;
+  const metricsAddress = metricsListener?.address;
 
   return {
     server,
@@ -247,10 +221,7 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
         await webhooks.cleanup().catch((err: unknown) => log.error(err, 'failed to delete the webhook configurations'));
       }
       await server.shutdown();
-      if (metricsServer) {
-        const srv = metricsServer;
-        await new Promise<void>((resolve) => srv.close(() => resolve()));
-      }
+      await metricsListener?.close();
     },
   };
 }

@@ -6,12 +6,12 @@
  *
  * `reload()` (SIGHUP) re-reads every file; a reload that fails keeps the previous state.
  */
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExceptionOptions } from './admission/exceptions.ts';
 import { MemoryReportSink } from './admission/reports.ts';
 import type { Logger } from './logging.ts';
-import { KyvernoMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics.ts';
+import { KyvernoMetrics } from './metrics.ts';
+import { startMetricsListener } from './http/metrics-listener.ts';
 import { AdmissionServer, SERVER_VERSION } from './server.ts';
 import { StaticDiscovery } from './sources/discovery.ts';
 import { StaticClusterState } from './sources/static-cluster.ts';
@@ -159,34 +159,8 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
     tls.start();
   }
   const address = await server.listen({ host: opts.host, port: opts.port, tls });
-  let metricsServer: HttpServer | undefined;
-  let metricsAddress: AddressInfo | undefined;
-  if (opts.metricsListen) {
-    metricsServer = createHttpServer((req, res) => {
-      if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {
-        server.renderMetrics().then(
-          (body) => {
-            res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body) });
-            res.end(body);
-          },
-          () => {
-            res.writeHead(500);
-            res.end();
-          },
-        );
-      } else {
-        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-        res.end('404 page not found\n');
-      }
-    });
-    const m = opts.metricsListen;
-    const srv = metricsServer;
-    await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
-      srv.listen(m.port, m.host, () => resolve());
-    });
-    metricsAddress = srv.address() as AddressInfo;
-  }
+  const metricsListener = opts.metricsListen ? await startMetricsListener(() => server.renderMetrics(), opts.metricsListen) : undefined;
+  const metricsAddress = metricsListener?.address;
   return {
     server,
     address,
@@ -213,7 +187,7 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
     async stop() {
       tls?.stop();
       await server.shutdown();
-      if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+      await metricsListener?.close();
     },
   };
 }
