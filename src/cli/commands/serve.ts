@@ -68,6 +68,22 @@ function boolOption(v: string | undefined): boolean {
 }
 
 /** Registers `serve` on the program. */
+/** The admission options both modes of `serve` take from the same flags. */
+function admissionServerOptions(o: Record<string, unknown>) {
+  return {
+    exceptions: { enabled: Boolean(o['enablePolicyException']), namespace: String(o['exceptionNamespace'] ?? '') },
+    protectManagedResources: Boolean(o['protectManagedResources']),
+    dumpPayload: Boolean(o['dumpPayload']),
+    admissionReports: Boolean(o['admissionReports']),
+    forceFailurePolicyIgnore: Boolean(o['forceFailurePolicyIgnore']),
+    webhookTimeoutSeconds: Number(o['webhookTimeout']),
+    maxRequestBytes: Number(o['maxRequestBytes']),
+    auditWorkers: Number(o['maxAuditWorkers']),
+    auditCapacity: Number(o['maxAuditCapacity']),
+    metricsListen: o['metricsListen'] !== undefined ? parseListen(String(o['metricsListen'])) : undefined,
+  };
+}
+
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
@@ -137,16 +153,7 @@ export function registerServeCommand(program: Command): void {
           renewBeforeMs: parseDurationMs(String(o['renewBefore'])),
           serviceName: String(o['serviceName']),
           kyvernoNamespace: String(o['kyvernoNamespace']),
-          exceptions: { enabled: Boolean(o['enablePolicyException']), namespace: String(o['exceptionNamespace'] ?? '') },
-          protectManagedResources: Boolean(o['protectManagedResources']),
-          dumpPayload: Boolean(o['dumpPayload']),
-          admissionReports: Boolean(o['admissionReports']),
-          forceFailurePolicyIgnore: Boolean(o['forceFailurePolicyIgnore']),
-          webhookTimeoutSeconds: Number(o['webhookTimeout']),
-          maxRequestBytes: Number(o['maxRequestBytes']),
-          auditWorkers: Number(o['maxAuditWorkers']),
-          auditCapacity: Number(o['maxAuditCapacity']),
-          metricsListen: o['metricsListen'] !== undefined ? parseListen(String(o['metricsListen'])) : undefined,
+          ...admissionServerOptions(o),
           workers: Number(o['workers']),
           verbosity: Number(o['v'] ?? 0),
           log,
@@ -231,16 +238,7 @@ async function runInCluster(o: Record<string, unknown>): Promise<void> {
       servicePort: Number(o['servicePort']),
       keyAlgorithm,
       renewBeforeMs: parseDurationMs(String(o['renewBefore'])),
-      exceptions: { enabled: Boolean(o['enablePolicyException']), namespace: String(o['exceptionNamespace'] ?? '') },
-      protectManagedResources: Boolean(o['protectManagedResources']),
-      dumpPayload: Boolean(o['dumpPayload']),
-      admissionReports: Boolean(o['admissionReports']),
-      forceFailurePolicyIgnore: Boolean(o['forceFailurePolicyIgnore']),
-      webhookTimeoutSeconds: Number(o['webhookTimeout']),
-      maxRequestBytes: Number(o['maxRequestBytes']),
-      auditWorkers: Number(o['maxAuditWorkers']),
-      auditCapacity: Number(o['maxAuditCapacity']),
-      metricsListen: o['metricsListen'] !== undefined ? parseListen(String(o['metricsListen'])) : undefined,
+      ...admissionServerOptions(o),
       cleanupWebhooksOnShutdown: Boolean(o['cleanupWebhooksOnShutdown']),
       log,
     });
