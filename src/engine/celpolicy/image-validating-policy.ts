@@ -27,7 +27,7 @@ import { exceptionKeyOf, exceptionsFor } from './cel-exceptions.ts';
 import { aggregate, compileField, fieldInvalid } from './compile.ts';
 import { contextActivation, type CelContextPorts } from './context.ts';
 import type { CelPolicyEnvironments } from './environments.ts';
-import { evalErrorMessage, evaluateSync } from './evaluate.ts';
+import { evalErrorMessage, evaluateSync, validationFailureMessage } from './evaluate.ts';
 import { compileGlob } from './glob.ts';
 import type { ImageVerifier } from './image-verify-library.ts';
 import { matchConstraints } from './match-constraints.ts';
@@ -392,16 +392,7 @@ export function evaluateImageValidatingPolicy(p: CompiledImageValidatingPolicy, 
         throw new EvaluationError(evalErrorMessage(e));
       }
       if (out !== false) continue;
-      let message = v.message;
-      if (v.messageExpression) {
-        try {
-          const m = evaluateSync(v.messageExpression, withVars(v.messageExpression));
-          message = typeof m === 'string' ? m : String(celToJson(m));
-        } catch (e) {
-          message = `failed to evaluate message expression: ${evalErrorMessage(e)}`;
-        }
-      }
-      if (message === '') message = `CEL expression validation failed at index ${i}`;
+      const message = validationFailureMessage(v, i, withVars);
       return { result: false, message, auditAnnotations: auditAnnotations(p, withVars), exceptions: [] };
     }
     return { result: true, message: '', auditAnnotations: auditAnnotations(p, withVars), exceptions: [] };

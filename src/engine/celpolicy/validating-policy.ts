@@ -15,7 +15,7 @@ import { isFullExemption, partialExemption } from './cel-exceptions.ts';
 import { aggregate, compileField } from './compile.ts';
 import { contextActivation, type CelContextPorts } from './context.ts';
 import type { CelPolicyEnvironments } from './environments.ts';
-import { evalErrorMessage, evaluateSync } from './evaluate.ts';
+import { evalErrorMessage, evaluateSync, validationFailureMessage } from './evaluate.ts';
 import {
   asArray,
   asObject,
@@ -268,16 +268,7 @@ export function evaluateValidatingPolicy(policy: CompiledValidatingPolicy, input
       return { error: evalErrorMessage(e), index, result: false, message: '', auditAnnotations: {}, exceptions: [] };
     }
     if (out !== false) continue;
-    let message = validation.message;
-    if (validation.messageExpression) {
-      try {
-        const m = evaluateSync(validation.messageExpression, withVars(validation.messageExpression));
-        message = typeof m === 'string' ? m : String(celToJson(m));
-      } catch (e) {
-        message = `failed to evaluate message expression: ${evalErrorMessage(e)}`;
-      }
-    }
-    if (message === '') message = `CEL expression validation failed at index ${index}`;
+    const message = validationFailureMessage(validation, index, withVars);
     let annotations: Record<string, string>;
     try {
       annotations = evaluateAuditAnnotations(policy, withVars);
