@@ -198,3 +198,28 @@ export function decodePatch(patch: string | undefined): JsonValue {
   if (patch === undefined) return null;
   return JSON.parse(Buffer.from(patch, 'base64').toString('utf8')) as JsonValue;
 }
+
+/** The ClusterPolicy most server tests use: pods (or `kinds`) must carry a `team` label, in Enforce. */
+export function requireTeamPolicy(opts: { kinds?: string; message?: string } = {}): string {
+  return `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: require-team
+spec:
+  validationFailureAction: Enforce
+  background: false
+  rules:
+  - name: check-team
+    match:
+      any:
+      - resources:
+          kinds: ${opts.kinds ?? '[Pod]'}
+    validate:
+      message: ${opts.message ?? 'team label required'}
+      pattern:
+        metadata:
+          labels:
+            team: "?*"
+`;
+}

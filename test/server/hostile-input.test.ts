@@ -6,32 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { admissionReview, pod, startTestServer, type TestServer } from './harness.ts';
+import { admissionReview, pod, requireTeamPolicy, startTestServer, type TestServer } from './harness.ts';
 
 let s: TestServer;
 before(async () => {
   s = await startTestServer({
-    policies: `
-apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: require-team
-spec:
-  validationFailureAction: Enforce
-  background: false
-  rules:
-  - name: check-team
-    match:
-      any:
-      - resources:
-          kinds: [Pod, "example.com/v1/Widget"]
-    validate:
-      message: team label required
-      pattern:
-        metadata:
-          labels:
-            team: "?*"
-`,
+    policies: requireTeamPolicy({ kinds: '[Pod, "example.com/v1/Widget"]' }),
     server: { requestTimeoutMs: 1500 },
   });
 });

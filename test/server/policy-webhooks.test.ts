@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { JsonObject } from '../../src/engine/api/json.ts';
-import { admissionReview, decodePatch, pod, startTestServer, type TestServer } from './harness.ts';
+import { admissionReview, decodePatch, pod, requireTeamPolicy, startTestServer, type TestServer } from './harness.ts';
 
 const chainsaw = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance', 'kyverno-chainsaw');
 
@@ -23,27 +23,7 @@ const policyReview = (object: JsonObject, operation = 'CREATE', oldObject?: Json
 let s: TestServer;
 before(async () => {
   s = await startTestServer({
-    policies: `
-apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: require-team
-spec:
-  validationFailureAction: Enforce
-  background: false
-  rules:
-  - name: check-team
-    match:
-      any:
-      - resources:
-          kinds: [Pod]
-    validate:
-      message: team label required
-      pattern:
-        metadata:
-          labels:
-            team: "?*"
-`,
+    policies: requireTeamPolicy(),
     server: { exceptions: { enabled: true, namespace: 'kyverno' } },
   });
 });

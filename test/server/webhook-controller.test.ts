@@ -209,30 +209,10 @@ test('Secret certificate store: generates CA and serving pair as labelled kubern
 });
 
 test('a blocked request hands its policy responses to onBlocked (in-cluster: `fail (blocked)` events)', async () => {
-  const { startTestServer, admissionReview, pod } = await import('./harness.ts');
+  const { startTestServer, admissionReview, pod, requireTeamPolicy } = await import('./harness.ts');
   const blocked: string[] = [];
   const srv = await startTestServer({
-    policies: `
-apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: require-team
-spec:
-  validationFailureAction: Enforce
-  background: false
-  rules:
-  - name: check-team
-    match:
-      any:
-      - resources:
-          kinds: [Pod]
-    validate:
-      message: "label 'team' is required"
-      pattern:
-        metadata:
-          labels:
-            team: "?*"
-`,
+    policies: requireTeamPolicy({ message: `"label 'team' is required"` }),
     resources: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n',
     server: { onBlocked: (rs) => blocked.push(...rs.map((r) => `${r.policy.metadata.name}:${r.policyResponse.rules.map((x) => `${x.name}=${x.status}`).join(',')}`)) },
   });
@@ -262,7 +242,7 @@ test("goingDown (Kyverno's IsGoingDown): only in the cluster, when the Deploymen
 });
 
 test('a PolicyException selecting namespaces by label applies although no policy uses a namespaceSelector (Kyverno reads the namespace in cluster mode)', async () => {
-  const { startTestServer, admissionReview, pod } = await import('./harness.ts');
+  const { startTestServer, admissionReview, pod, requireTeamPolicy } = await import('./harness.ts');
   const srv = await startTestServer({
     policies: `
 apiVersion: kyverno.io/v1
