@@ -18,7 +18,7 @@ import { CliError } from '../errors.ts';
 import { createLogger } from '../../server/logging.ts';
 import { RestKubeApi } from '../../k8s/client/rest.ts';
 import { ALL_GROUPS, ControllerManager, type ControllerGroup } from '../../controllers/manager.ts';
-import { parseDurationMs } from './serve.ts';
+import { parseDurationMs, untilSignal } from './serve.ts';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').filter((v) => v !== '')];
@@ -125,20 +125,7 @@ export function registerControllersCommand(program: Command): void {
       });
       await manager.start();
       log.child('setup').info('controllers started', { identity: manager.identity, groups });
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = (signal: string): void => {
-          if (stopping) return;
-          stopping = true;
-          log.child('setup').info('signal received, shutting down', { signal });
-          manager.stop().then(resolve, (err) => {
-            log.error(err, 'shutdown failed');
-            resolve();
-          });
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-      });
+      await untilSignal(log, () => manager.stop());
       api.close();
     });
 }

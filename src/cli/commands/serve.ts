@@ -163,41 +163,32 @@ export function registerServeCommand(program: Command): void {
         throw new CliError(`failed to start the server: ${(err as Error).message}`);
       }
       const h = handle;
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = (signal: string): void => {
-          if (stopping) return;
-          stopping = true;
-          log.child('setup').info('signal received, shutting down', { signal });
-          h.stop().then(resolve, (err) => {
-            log.error(err, 'shutdown failed');
-            resolve();
-          });
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.on('SIGHUP', () => h.reload());
-      });
-      process.removeAllListeners('SIGHUP');
+      await untilSignal(log, () => h.stop(), () => h.reload());
     });
 }
 
-/** Waits for SIGTERM / SIGINT, then runs `stop`. */
-async function untilSignal(log: ReturnType<typeof createLogger>, stop: () => Promise<void>): Promise<void> {
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: string): void => {
-      if (stopping) return;
-      stopping = true;
-      log.child('setup').info('signal received, shutting down', { signal });
-      stop().then(resolve, (err) => {
-        log.error(err, 'shutdown failed');
-        resolve();
-      });
-    };
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
-    process.once('SIGINT', () => onSignal('SIGINT'));
-  });
+/** Waits for SIGTERM / SIGINT, then runs `stop`; SIGHUP meanwhile runs `onHup` (re-read files). */
+export async function untilSignal(log: ReturnType<typeof createLogger>, stop: () => Promise<void>, onHup?: () => void): Promise<void> {
+  const hup = (): void => onHup?.();
+  if (onHup) process.on('SIGHUP', hup);
+  try {
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const onSignal = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
+        log.child('setup').info('signal received, shutting down', { signal });
+        stop().then(resolve, (err) => {
+          log.error(err, 'shutdown failed');
+          resolve();
+        });
+      };
+      process.once('SIGTERM', () => onSignal('SIGTERM'));
+      process.once('SIGINT', () => onSignal('SIGINT'));
+    });
+  } finally {
+    if (onHup) process.removeListener('SIGHUP', hup);
+  }
 }
 
 async function runInCluster(o: Record<string, unknown>): Promise<void> {
