@@ -60,8 +60,12 @@ function sortedKeys(o: Record<string, unknown>): string[] {
 }
 
 /** Would the plain scalar read back as something other than this string (YAML 1.1 or 1.2 resolution)? */
+// Only these can read back as a bool, null, number or timestamp: everything else skips the parse.
+const MAYBE_NOT_STRING = /^(?:[-+.~0-9]|(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$)/;
+
 function ambiguous(s: string): boolean {
   if (s === '') return true;
+  if (!MAYBE_NOT_STRING.test(s)) return false;
   for (const version of ['1.1', '1.2'] as const) {
     try {
       const v: unknown = YAML.parse(s, { version, logLevel: 'silent' } as never);
@@ -85,6 +89,8 @@ const nonPrintable = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/;
 function inlineString(s: string): string {
   if (nonPrintable.test(s)) return doubleQuoted(s);
   if (ambiguous(s)) return doubleQuoted(s);
+  // names, images, paths: plain without asking the library
+  if (/^[A-Za-z0-9_][A-Za-z0-9_./@-]*(?::[A-Za-z0-9_./@-]+)*$/.test(s)) return s;
   const lib = YAML.stringify(s, { version: '1.2', lineWidth: 0 } as never).replace(/\n$/, '');
   if (lib === s) return s;
   return `'${s.replace(/'/g, "''")}'`;
