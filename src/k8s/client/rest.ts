@@ -99,6 +99,10 @@ export class RestKubeApi implements KubeApi {
     if (opts.context) kc.setCurrentContext(opts.context);
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new ApiError(0, 'Unknown', 'no cluster in the kubeconfig');
+    // client-node's last resort when it finds no configuration at all: say so instead of dialling it
+    if (!opts.inCluster && !opts.file && cluster.name === 'cluster' && cluster.server === 'http://localhost:8080') {
+      throw new ApiError(0, 'Unknown', 'no kubeconfig found: pass --kubeconfig, set KUBECONFIG, or run in a pod with a service account');
+    }
     return new RestKubeApi(kc, opts, cluster.server.startsWith('https:'));
   }
 
