@@ -60,6 +60,8 @@ export interface ControllerManagerOptions {
   api: KubeApi;
   /** Kyverno's namespace (`--kyvernoNamespace`, default `kyverno`) */
   namespace: string;
+  /** name of the `kyverno` ConfigMap in that namespace (Kyverno: env INIT_CONFIG; default `kyverno`) */
+  configMapName?: string;
   /** this replica (the pod name; default `<hostname>-<pid>`) */
   identity?: string;
   log: Logger;
@@ -89,6 +91,8 @@ export interface ControllerManagerOptions {
   /** events */
   omitEvents?: readonly string[];
   maxQueuedEvents?: number;
+  /** status group: the policy status controller (default true; false when `kyverno serve` writes it) */
+  policyStatus?: boolean;
   /** watchdog */
   watchdog?: boolean;
   watchdogIntervalMs?: number;
@@ -128,7 +132,7 @@ export class ControllerManager {
     this.identity = opts.identity ?? `${hostname()}-${process.pid}`;
     const log = opts.log;
     this.policies = new PolicyInformers(opts.api, opts.exceptions ?? { enabled: false, namespace: '' }, log.child('policies'));
-    this.state = new ClusterState(opts.api, opts.namespace, 'kyverno', log.child('config'));
+    this.state = new ClusterState(opts.api, opts.namespace, opts.configMapName ?? 'kyverno', log.child('config'));
     this.ports = new ClusterContextPorts(opts.api, { namespaceLabels: (ns) => this.state.namespaceLabels(ns) });
     this.events = new EventRecorder({
       api: opts.api,
@@ -249,10 +253,12 @@ export class ControllerManager {
       await cleanup.start(signal);
       return;
     }
-    const status = new PolicyStatusController({ api: o.api, policies: this.policies, log: log.child('policy-status') });
-    this.policyStatus = status;
-    handle.stops.push(() => status.stop());
-    await status.start(signal);
+    if (o.policyStatus ?? true) {
+      const status = new PolicyStatusController({ api: o.api, policies: this.policies, log: log.child('policy-status') });
+      this.policyStatus = status;
+      handle.stops.push(() => status.stop());
+      await status.start(signal);
+    }
     if (o.watchdog ?? true) {
       const watchdog = new Watchdog({
         api: o.api,

@@ -4,11 +4,15 @@
  * service account.
  *
  *   kyverno controllers [--kubeconfig FILE] [--kyvernoNamespace kyverno] [--controllers reports,background,status]
+ *     [--health-listen :8080]
  *
  * Flags keep Kyverno's names where Kyverno has them (`--backgroundScanInterval`, `--genWorkers`,
  * `--admissionReports`, `--openreportsEnabled`, `--allowedResults`, `--skipResourceFilters`,
  * `--enablePolicyException`, `--exceptionNamespace`, `--omitEvents`, `--maxQueuedEvents`,
  * `--clientRateLimitQPS`, `--clientRateLimitBurst`, `--leaderElectionRetryPeriod`).
+ *
+ * `--health-listen` serves `/health/liveness` and `/health/readiness` over plain HTTP (the chart's probes):
+ * live until shutdown begins, ready once the shared caches are synced (runtime/health.ts).
  *
  * Signals: SIGTERM / SIGINT stop gracefully (leases released, queued UpdateRequests and reports written).
  * A lost lease exits with code 1, as Kyverno's controllers do, unless `--exitOnLeadershipLoss=false`.
@@ -18,7 +22,8 @@ import { CliError } from '../errors.ts';
 import { createLogger } from '../../server/logging.ts';
 import { RestKubeApi } from '../../k8s/client/rest.ts';
 import { ALL_GROUPS, ControllerManager, type ControllerGroup } from '../../controllers/manager.ts';
-import { parseDurationMs, untilSignal } from './serve.ts';
+import { startHealthListener } from '../../controllers/runtime/health.ts';
+import { parseDurationMs, parseListen, untilSignal } from './serve.ts';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').filter((v) => v !== '')];
@@ -71,13 +76,23 @@ export function registerControllersCommand(program: Command): void {
     .option('--watchdog [bool]', 'Suspend the webhook rules when no admission replica is reachable', boolOption, true)
     .option('--watchdogInterval <duration>', 'How often the health Lease is touched', '10s')
     .option('--watchdogGrace <duration>', 'How long without a live replica before the webhook rules are suspended', '100s')
+    .option('--policyStatus [bool]', 'In the status group, set the Ready condition of policies (false when `kyverno serve` does it: only the watchdog runs)', boolOption, true)
+    .option('--health-listen <host:port>', 'Serve /health/liveness and /health/readiness over plain HTTP on this address (e.g. :8080)')
     .option('-v, --v <level>', 'Log verbosity', intOption('-v'), 0)
     .action(async (o: Record<string, unknown>) => {
       const groups = (o['controllers'] as string[]).length > 0 ? (o['controllers'] as string[]) : [...GROUPS];
       for (const g of groups) if (!GROUPS.includes(g as ControllerGroup)) throw new CliError(`unknown controller group ${JSON.stringify(g)} (expected ${GROUPS.join(', ')})`);
       const layout = String(o['reportLayout']);
       if (layout !== 'resource' && layout !== 'namespace') throw new CliError(`invalid --reportLayout ${JSON.stringify(layout)} (expected resource or namespace)`);
+      const healthListen = o['healthListen'] !== undefined ? parseListen(String(o['healthListen'])) : undefined;
       const log = createLogger({ verbosity: Number(o['v'] ?? 0) });
+      // the probes answer from the start: live at once, ready once the caches are synced
+      const probe = { started: false, stopping: false };
+      const health = healthListen
+        ? await startHealthListener({ live: () => !probe.stopping, ready: () => probe.started && !probe.stopping }, healthListen).catch((err: Error) => {
+            throw new CliError(`failed to listen on ${String(o['healthListen'])}: ${err.message}`);
+          })
+        : undefined;
       const kubeconfig = o['kubeconfig'] as string | undefined;
       const inCluster = kubeconfig === undefined && process.env['KUBERNETES_SERVICE_HOST'] !== undefined && process.env['KUBECONFIG'] === undefined;
       let api: RestKubeApi;
@@ -97,6 +112,7 @@ export function registerControllersCommand(program: Command): void {
       const manager = new ControllerManager({
         api,
         namespace: String(o['kyvernoNamespace']),
+        configMapName: process.env['INIT_CONFIG'] || 'kyverno',
         identity: (o['identity'] as string | undefined) ?? process.env['POD_NAME'],
         log,
         groups: groups as ControllerGroup[],
@@ -120,12 +136,18 @@ export function registerControllersCommand(program: Command): void {
         omitEvents: o['omitEvents'] as string[],
         maxQueuedEvents: Number(o['maxQueuedEvents']),
         watchdog: Boolean(o['watchdog']),
+        policyStatus: Boolean(o['policyStatus']),
         watchdogIntervalMs: parseDurationMs(String(o['watchdogInterval'])),
         watchdogGraceMs: parseDurationMs(String(o['watchdogGrace'])),
       });
       await manager.start();
+      probe.started = true;
       log.child('setup').info('controllers started', { identity: manager.identity, groups });
-      await untilSignal(log, () => manager.stop());
+      await untilSignal(log, () => {
+        probe.stopping = true;
+        return manager.stop();
+      });
+      await health?.close();
       api.close();
     });
 }
