@@ -1,9 +1,11 @@
 /**
  * The Helm chart (charts/kyverno), rendered by the real helm binary: lint, the Pod Security Standards
  * profiles and failure actions the announcement's one-line install asks for, the other policy values,
- * NOTES, and the wiring of the admission controller (its flags are accepted by `kyverno serve`, its
- * ConfigMap parses the way Kyverno parses it, its RBAC has no wildcard, and its own Pod passes the
- * restricted profile and every best practice the chart ships).
+ * NOTES, and the wiring of the four components (the admission controller runs `kyverno serve`, the
+ * background, reports and cleanup controllers run `kyverno controllers` with the groups Kyverno gives
+ * them; every flag is accepted by its command, the probes hit the endpoints the process serves, the
+ * ConfigMap parses the way Kyverno parses it, the RBAC of each component has no wildcard and only what
+ * it needs, and every Pod passes the restricted profile and every best practice the chart ships).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +17,10 @@ import { isObject, type JsonObject, type JsonValue } from '../../src/engine/api/
 import { parseYamlStream, toYaml } from '../../src/k8s/yaml.ts';
 import { parseKyvernoConfig } from '../../src/server/config.ts';
 import { parseListen, registerServeCommand } from '../../src/cli/commands/serve.ts';
+import { registerControllersCommand } from '../../src/cli/commands/controllers.ts';
+import { GROUP_LEASES, type ControllerGroup } from '../../src/controllers/manager.ts';
+import { LIVENESS_PATH, READINESS_PATH } from '../../src/controllers/runtime/health.ts';
+import { HEALTH_LEASE } from '../../src/controllers/watchdog/watchdog.ts';
 import { main } from '../../src/cli/main.ts';
 import { VERSION } from '../../src/cli/version.ts';
 import { CHART, ChartRenderError, lintChart, renderChart, renderNotes, type RenderOptions } from './chart.ts';
@@ -75,6 +81,37 @@ const one = (objects: JsonObject[], kind: string, n?: string): JsonObject => {
   return found[0]!;
 };
 const policies = (objects: JsonObject[]): JsonObject[] => ofKind(objects, 'ClusterPolicy');
+const labelsOf = (o: JsonObject): JsonObject => obj(obj(o['metadata'])['labels']);
+/** The four components, as Kyverno names them (label app.kubernetes.io/component). */
+const CONTROLLERS = ['background-controller', 'reports-controller', 'cleanup-controller'] as const;
+const COMPONENTS = ['admission-controller', ...CONTROLLERS] as const;
+type Component = (typeof COMPONENTS)[number];
+/** A component's objects of one kind (by its component label). */
+const ofComponent = (objects: JsonObject[], component: Component, kind?: string): JsonObject[] =>
+  objects.filter((o) => labelsOf(o)['app.kubernetes.io/component'] === component && (kind === undefined || o['kind'] === kind));
+const deploymentOf = (objects: JsonObject[], component: Component): JsonObject => {
+  const found = ofComponent(objects, component, 'Deployment');
+  assert.equal(found.length, 1, `one ${component} Deployment`);
+  return found[0]!;
+};
+const podSpecOf = (deploy: JsonObject): JsonObject => obj(obj(obj(deploy['spec'])['template'])['spec']);
+const containerOf = (deploy: JsonObject): JsonObject => obj((podSpecOf(deploy)['containers'] as JsonValue[])[0]);
+const argsOf = (deploy: JsonObject): string[] => ((containerOf(deploy)['args'] as JsonValue[]) ?? []).map(String);
+const rulesOfRole = (r: JsonObject): JsonObject[] => ((r['rules'] as JsonValue[] | undefined) ?? []).map(obj);
+const strings = (v: JsonValue | undefined): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/** The `kyverno controllers` options a container's args give (every flag must be known). */
+function controllersOptions(args: readonly string[]): Record<string, unknown> {
+  const program = new Command('kyverno').exitOverride();
+  registerControllersCommand(program);
+  const cmd = program.commands.find((c) => c.name() === 'controllers');
+  assert.ok(cmd);
+  assert.equal(args[0], 'controllers');
+  const parsed = cmd.parseOptions(args.slice(1));
+  assert.deepEqual(parsed.unknown, [], `every flag is a controllers flag: ${args.join(' ')}`);
+  assert.deepEqual(parsed.operands, []);
+  return cmd.opts();
+}
 const policyNames = (objects: JsonObject[]): string[] => policies(objects).map(name).sort();
 const actionOf = (p: JsonObject): string => str(obj(p['spec'])['validationFailureAction']);
 const rulesOf = (p: JsonObject): JsonObject[] => ((obj(p['spec'])['rules'] as JsonValue[] | undefined) ?? []).map(obj);
@@ -281,7 +318,7 @@ test('packaging: the CRDs are those of config/crds and come first', () => {
 
 test('packaging: the admission controller is wired together', () => {
   const objects = render({}, { releaseName: 'acme', namespace: 'policy-system' });
-  const deploy = one(objects, 'Deployment');
+  const deploy = deploymentOf(objects, 'admission-controller');
   assert.equal(name(deploy), 'acme-kyverno-admission-controller');
   const podTemplate = obj(obj(deploy['spec'])['template']);
   const podLabels = obj(obj(podTemplate['metadata'])['labels']);
@@ -302,7 +339,7 @@ test('packaging: the admission controller is wired together', () => {
   const webhookSvc = one(objects, 'Service', 'acme-kyverno-svc');
   assert.equal(obj((obj(webhookSvc['spec'])['ports'] as JsonValue[])[0])['port'], 443);
   // the ServiceAccount, ConfigMap and Service the pod refers to exist under those names
-  assert.equal(name(one(objects, 'ServiceAccount')), pod['serviceAccountName']);
+  assert.equal(name(one(objects, 'ServiceAccount', str(pod['serviceAccountName']))), 'acme-kyverno-admission-controller');
   const env = new Map(((container['env'] as JsonValue[]) ?? []).map(obj).map((e) => [str(e['name']), e]));
   assert.equal(str(env.get('INIT_CONFIG')?.['value']), name(one(objects, 'ConfigMap')));
   assert.equal(str(env.get('KYVERNO_SVC')?.['value']), name(webhookSvc));
@@ -315,7 +352,7 @@ test('packaging: the admission controller is wired together', () => {
 
 test('packaging: the container runs `kyverno serve` with flags the serve command accepts', () => {
   const objects = render({ features: { policyExceptions: { enabled: true, namespace: 'exceptions' } }, admissionController: { extraArgs: ['--dumpPayload=true'] } });
-  const container = obj((obj(obj(obj(one(objects, 'Deployment')['spec'])['template'])['spec'])['containers'] as JsonValue[])[0]);
+  const container = containerOf(deploymentOf(objects, 'admission-controller'));
   const args = (container['args'] as JsonValue[]).map(String);
   assert.equal(args[0], 'serve');
   assert.ok(!args.includes('--standalone'), 'in-cluster mode');
@@ -362,56 +399,202 @@ test('packaging: the ConfigMap is read by the configuration parser without probl
   assert.equal(open.toFilter(pod, '', 'kube-system', 'p'), true);
 });
 
-test('packaging: RBAC is least privilege', () => {
+test('packaging: RBAC is least privilege, per component', () => {
   const objects = render();
-  const clusterRules = ofKind(objects, 'ClusterRole').flatMap((r) => ((r['rules'] as JsonValue[]) ?? []).map(obj));
-  const roleRules = ofKind(objects, 'Role').flatMap((r) => ((r['rules'] as JsonValue[]) ?? []).map(obj));
+  const clusterRules = ofKind(objects, 'ClusterRole').flatMap(rulesOfRole);
+  const roleRules = ofKind(objects, 'Role').flatMap(rulesOfRole);
   assert.ok(clusterRules.length > 0 && roleRules.length > 0);
   for (const rule of [...clusterRules, ...roleRules]) {
-    const all = [...((rule['apiGroups'] as string[]) ?? []), ...((rule['resources'] as string[]) ?? []), ...((rule['verbs'] as string[]) ?? [])];
+    const all = [...strings(rule['apiGroups']), ...strings(rule['resources']), ...strings(rule['verbs'])];
     assert.ok(!all.some((x) => x.includes('*')), `no wildcard: ${JSON.stringify(rule)}`);
-    for (const v of (rule['verbs'] as string[]) ?? []) assert.ok(!['escalate', 'bind', 'impersonate'].includes(v), `no ${v}`);
+    for (const v of strings(rule['verbs'])) assert.ok(!['escalate', 'bind', 'impersonate'].includes(v), `no ${v}`);
   }
   for (const rule of clusterRules) {
-    for (const r of (rule['resources'] as string[]) ?? []) assert.ok(!['secrets', 'pods/exec', 'serviceaccounts/token'].includes(r), `cluster-wide ${r}`);
+    for (const r of strings(rule['resources'])) assert.ok(!['secrets', 'pods/exec', 'serviceaccounts/token', 'leases'].includes(r), `cluster-wide ${r}`);
   }
-  // Secrets only in the release namespace
-  assert.ok(roleRules.some((r) => ((r['resources'] as string[]) ?? []).includes('secrets')));
-  // the binding grants the aggregated role to the controller's ServiceAccount
-  const crb = one(objects, 'ClusterRoleBinding');
-  assert.equal(obj(crb['roleRef'])['name'], 'kyverno:admission-controller');
-  assert.deepEqual(crb['subjects'], [{ kind: 'ServiceAccount', name: 'kyverno-admission-controller', namespace: 'kyverno' }]);
-  const aggregated = one(objects, 'ClusterRole', 'kyverno:admission-controller');
-  const selector = obj(((obj(aggregated['aggregationRule'])['clusterRoleSelectors'] as JsonValue[]) ?? []).map(obj)[0]);
-  const core = one(objects, 'ClusterRole', 'kyverno:admission-controller:core');
-  for (const [k, v] of Object.entries(obj(selector['matchLabels']))) assert.equal(obj(obj(core['metadata'])['labels'])[k], v);
+  /** Whether a component's (Cluster)Roles grant `verb` on `group/resource` (cluster-wide, or in the release namespace). */
+  const grants = (component: Component, scope: 'ClusterRole' | 'Role', group: string, resource: string, verb: string): boolean =>
+    ofComponent(objects, component, scope)
+      .flatMap(rulesOfRole)
+      .some((r) => strings(r['apiGroups']).includes(group) && strings(r['resources']).includes(resource) && strings(r['verbs']).includes(verb));
+  for (const component of COMPONENTS) {
+    const sa = ofComponent(objects, component, 'ServiceAccount');
+    assert.equal(sa.length, 1, `${component}: one ServiceAccount`);
+    const subject = { kind: 'ServiceAccount', name: name(sa[0]!), namespace: 'kyverno' };
+    assert.equal(name(sa[0]!), `kyverno-${component}`);
+    assert.equal(podSpecOf(deploymentOf(objects, component))['serviceAccountName'], name(sa[0]!));
+    // the aggregated ClusterRole collects the core rules through its label, and is bound to the ServiceAccount
+    const aggregated = one(objects, 'ClusterRole', `kyverno:${component}`);
+    const selector = obj(((obj(aggregated['aggregationRule'])['clusterRoleSelectors'] as JsonValue[]) ?? []).map(obj)[0]);
+    assert.deepEqual(selector['matchLabels'], { [`rbac.kyverno.io/aggregate-to-${component}`]: 'true' });
+    const core = one(objects, 'ClusterRole', `kyverno:${component}:core`);
+    for (const [k, v] of Object.entries(obj(selector['matchLabels']))) assert.equal(labelsOf(core)[k], v, `${component}: core rules aggregated`);
+    const crb = one(objects, 'ClusterRoleBinding', `kyverno:${component}`);
+    assert.deepEqual(crb['roleRef'], { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `kyverno:${component}` });
+    assert.deepEqual(crb['subjects'], [subject]);
+    const rb = one(objects, 'RoleBinding', `kyverno:${component}`);
+    assert.deepEqual(rb['roleRef'], { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `kyverno:${component}` });
+    assert.deepEqual(rb['subjects'], [subject]);
+    // every binding of the chart grants to a ServiceAccount of the chart, in the release namespace
+    for (const b of [...ofComponent(objects, component, 'ClusterRoleBinding'), ...ofComponent(objects, component, 'RoleBinding')]) assert.deepEqual(b['subjects'], [subject], name(b));
+    // each component reads the policies it evaluates
+    assert.ok(grants(component, 'ClusterRole', 'kyverno.io', 'clusterpolicies', 'watch'), `${component} watches ClusterPolicies`);
+  }
+  // Secrets: the admission controller only (its TLS material), in the release namespace only
+  assert.ok(grants('admission-controller', 'Role', '', 'secrets', 'get'));
+  for (const c of CONTROLLERS) assert.ok(!ofComponent(objects, c).flatMap(rulesOfRole).some((r) => strings(r['resources']).includes('secrets')), `${c}: no Secrets`);
+  // what only one of the controllers does (the admission controller's rules are its own)
+  const only = (component: Component, scope: 'ClusterRole' | 'Role', group: string, resource: string, verb: string): void => {
+    for (const c of CONTROLLERS) assert.equal(grants(c, scope, group, resource, verb), c === component, `${group}/${resource} ${verb}: only ${component} (${c})`);
+  };
+  only('background-controller', 'Role', 'kyverno.io', 'updaterequests', 'watch');
+  only('background-controller', 'ClusterRole', 'reports.kyverno.io', 'ephemeralreports', 'create');
+  only('reports-controller', 'ClusterRole', 'wgpolicyk8s.io', 'policyreports', 'create');
+  only('reports-controller', 'ClusterRole', 'reports.kyverno.io', 'ephemeralreports', 'delete');
+  only('cleanup-controller', 'ClusterRole', 'kyverno.io', 'clustercleanuppolicies', 'watch');
+  only('cleanup-controller', 'ClusterRole', 'kyverno.io', 'cleanuppolicies/status', 'update');
+  // policy status is written by `kyverno serve` alone
+  for (const c of COMPONENTS) assert.equal(grants(c, 'ClusterRole', 'kyverno.io', 'clusterpolicies/status', 'update'), c === 'admission-controller', c);
+  // the webhook configurations: written by the admission controller, suspended by the watchdog of the background controller
+  for (const c of COMPONENTS) assert.equal(grants(c, 'ClusterRole', 'admissionregistration.k8s.io', 'validatingwebhookconfigurations', 'update'), ['admission-controller', 'background-controller'].includes(c), c);
+  assert.ok(!grants('background-controller', 'ClusterRole', 'admissionregistration.k8s.io', 'validatingwebhookconfigurations', 'create'));
+  // read access for scans and triggers: Kubernetes' view ClusterRole for the background and reports controllers
+  for (const c of CONTROLLERS) {
+    const view = ofComponent(objects, c, 'ClusterRoleBinding').filter((b) => obj(b['roleRef'])['name'] === 'view');
+    assert.equal(view.length, c === 'cleanup-controller' ? 0 : 1, `${c}: view binding`);
+  }
+  const noView = render({ backgroundController: { rbac: { createViewRoleBinding: false } } });
+  assert.equal(ofComponent(noView, 'background-controller', 'ClusterRoleBinding').length, 1);
+  // openreports: the reports controller writes openreports.io Reports instead
+  const open = render({ reportsController: { openreports: { enabled: true } } });
+  const openRules = ofComponent(open, 'reports-controller', 'ClusterRole').flatMap(rulesOfRole);
+  assert.ok(openRules.some((r) => strings(r['apiGroups']).includes('openreports.io') && strings(r['verbs']).includes('create')));
+  assert.ok(!openRules.some((r) => strings(r['apiGroups']).includes('wgpolicyk8s.io')));
+  assert.equal(controllersOptions(argsOf(deploymentOf(open, 'reports-controller')))['openreportsEnabled'], true);
+  // extra rules go to the core ClusterRole
+  const extra = { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'update'] };
+  const withExtra = render({ backgroundController: { rbac: { coreClusterRole: { extraResources: [extra] } } } });
+  assert.ok(rulesOfRole(one(withExtra, 'ClusterRole', 'kyverno:background-controller:core')).some((r) => JSON.stringify(r) === JSON.stringify(extra)));
 });
 
-test('packaging: replicas, PodDisruptionBudget and ServiceMonitor', () => {
-  const replicas = (objects: JsonObject[]): JsonValue | undefined => obj(one(objects, 'Deployment')['spec'])['replicas'];
+test('packaging: each controller runs `kyverno controllers` with its groups, its Leases and probes the process serves', () => {
+  const objects = render({ features: { policyExceptions: { enabled: true, namespace: 'exceptions' } }, reportsController: { backgroundScanInterval: '30m', extraArgs: ['--scanDelay=2s'] } });
+  const want: Record<(typeof CONTROLLERS)[number], { groups: ControllerGroup[]; extraLeases: string[] }> = {
+    'background-controller': { groups: ['background', 'status'], extraLeases: [HEALTH_LEASE] },
+    'reports-controller': { groups: ['reports'], extraLeases: [] },
+    'cleanup-controller': { groups: ['cleanup'], extraLeases: [] },
+  };
+  for (const c of CONTROLLERS) {
+    const deploy = deploymentOf(objects, c);
+    assert.equal(name(deploy), `kyverno-${c}`);
+    const o = controllersOptions(argsOf(deploy));
+    assert.deepEqual(o['controllers'], want[c].groups, c);
+    assert.equal(o['kyvernoNamespace'], 'kyverno');
+    assert.equal(o['leaderElection'], true, `${c}: leader election on`);
+    assert.equal(o['enablePolicyException'], c === 'cleanup-controller' ? false : true, c);
+    if (c !== 'cleanup-controller') assert.equal(o['exceptionNamespace'], 'exceptions', c);
+    // the probes hit the port and paths `--health-listen` serves
+    const container = containerOf(deploy);
+    const healthPort = parseListen(String(o['healthListen'])).port;
+    const ports = ((container['ports'] as JsonValue[]) ?? []).map(obj);
+    const named = (portName: JsonValue | undefined): JsonValue | undefined => ports.find((p) => p['name'] === portName)?.['containerPort'];
+    for (const [probe, path] of [['startupProbe', LIVENESS_PATH], ['livenessProbe', LIVENESS_PATH], ['readinessProbe', READINESS_PATH]] as const) {
+      const get = obj(obj(container[probe])['httpGet']);
+      assert.equal(get['path'], path, `${c} ${probe}`);
+      assert.equal(get['scheme'] ?? 'HTTP', 'HTTP', `${c} ${probe}: plain HTTP`);
+      assert.equal(named(get['port']), healthPort, `${c} ${probe} port`);
+    }
+    // the leader election identity is the Pod's name, the ConfigMap is the chart's
+    const env = new Map(((container['env'] as JsonValue[]) ?? []).map(obj).map((e) => [str(e['name']), e]));
+    assert.equal(obj(obj(env.get('POD_NAME')?.['valueFrom'])['fieldRef'])['fieldPath'], 'metadata.name');
+    assert.equal(str(env.get('INIT_CONFIG')?.['value']), name(one(objects, 'ConfigMap')));
+    // the Role lets it create Leases, and read and renew only its groups' own ones
+    const leaseRules = ofComponent(objects, c, 'Role').flatMap(rulesOfRole).filter((r) => strings(r['resources']).includes('leases'));
+    const named_ = leaseRules.filter((r) => r['resourceNames'] !== undefined);
+    assert.ok(leaseRules.some((r) => r['resourceNames'] === undefined && JSON.stringify(r['verbs']) === '["create"]'), `${c}: create Leases`);
+    assert.deepEqual(named_.flatMap((r) => strings(r['resourceNames'])).sort(), [...want[c].groups.map((g) => GROUP_LEASES[g]), ...want[c].extraLeases].sort(), `${c}: its Leases`);
+    for (const r of named_) assert.deepEqual(strings(r['verbs']).sort(), ['get', 'update']);
+    // the labels Kyverno's chart puts on each component
+    for (const x of ofComponent(objects, c)) {
+      assert.equal(labelsOf(x)['app.kubernetes.io/instance'], 'kyverno', `${c} ${name(x)}`);
+      assert.equal(labelsOf(x)['app.kubernetes.io/part-of'], 'kyverno', `${c} ${name(x)}`);
+    }
+    assert.deepEqual(obj(obj(deploy['spec'])['selector'])['matchLabels'], { 'app.kubernetes.io/component': c, 'app.kubernetes.io/instance': 'kyverno', 'app.kubernetes.io/part-of': 'kyverno' });
+  }
+  // policy status stays with `kyverno serve`; the background controller's status group runs only the watchdog
+  const bg = controllersOptions(argsOf(deploymentOf(objects, 'background-controller')));
+  assert.equal(bg['policyStatus'], false);
+  assert.equal(bg['watchdog'], true);
+  assert.equal(bg['genWorkers'], 10);
+  const reports = controllersOptions(argsOf(deploymentOf(objects, 'reports-controller')));
+  assert.equal(reports['backgroundScanInterval'], '30m');
+  assert.equal(reports['scanDelay'], '2s');
+  // without the watchdog the background controller runs the background group alone
+  const noWatchdog = render({ backgroundController: { watchdog: { enabled: false } } });
+  const nw = controllersOptions(argsOf(deploymentOf(noWatchdog, 'background-controller')));
+  assert.deepEqual(nw['controllers'], ['background']);
+  assert.equal(nw['watchdog'], false);
+  assert.ok(!ofComponent(noWatchdog, 'background-controller', 'ClusterRole').flatMap(rulesOfRole).some((r) => strings(r['apiGroups']).includes('admissionregistration.k8s.io')));
+});
+
+test('packaging: a disabled controller leaves nothing behind; images follow the admission controller', () => {
+  const all = render();
+  for (const c of CONTROLLERS) {
+    const key = c.replace(/-controller$/, 'Controller');
+    const without = render({ [key]: { enabled: false } });
+    assert.deepEqual(ofComponent(without, c), [], `${c} disabled`);
+    assert.equal(without.length, all.length - ofComponent(all, c).length);
+    // its objects are resource filters of the ConfigMap only while installed
+    const filters = (objects: JsonObject[]): string => str(obj(one(objects, 'ConfigMap')['data'])['resourceFilters']);
+    assert.match(filters(all), new RegExp(`\\[Deployment,kyverno,kyverno-${c}\\]`));
+    assert.doesNotMatch(filters(without), new RegExp(`kyverno-${c}`));
+  }
+  const image = (objects: JsonObject[], c: Component): JsonValue | undefined => containerOf(deploymentOf(objects, c))['image'];
+  for (const c of COMPONENTS) assert.equal(image(all, c), `kyverno-ts:${VERSION}`, c);
+  const moved = render({ admissionController: { image: { registry: 'ghcr.io', repository: 'acme/kyverno-ts', tag: '1.2.3' } }, cleanupController: { image: { tag: '1.2.4' } } });
+  assert.equal(image(moved, 'reports-controller'), 'ghcr.io/acme/kyverno-ts:1.2.3');
+  assert.equal(image(moved, 'cleanup-controller'), 'ghcr.io/acme/kyverno-ts:1.2.4');
+});
+
+test('packaging: replicas, PodDisruptionBudgets and ServiceMonitor', () => {
+  const replicas = (objects: JsonObject[], c: Component): JsonValue | undefined => obj(deploymentOf(objects, c)['spec'])['replicas'];
   const single = render();
-  assert.equal(replicas(single), 1);
+  for (const c of COMPONENTS) assert.equal(replicas(single, c), 1, c);
   assert.equal(ofKind(single, 'PodDisruptionBudget').length, 0);
   assert.equal(ofKind(single, 'ServiceMonitor').length, 0);
-  const ha = render({ admissionController: { replicas: 3, serviceMonitor: { enabled: true, additionalLabels: { release: 'prom' } } } });
-  assert.equal(replicas(ha), 3);
-  const pdb = one(ha, 'PodDisruptionBudget');
-  assert.equal(obj(pdb['spec'])['minAvailable'], 1);
+  const ha = render({
+    admissionController: { replicas: 3, serviceMonitor: { enabled: true, additionalLabels: { release: 'prom' } } },
+    backgroundController: { replicas: 2 },
+    reportsController: { replicas: 2 },
+    cleanupController: { replicas: 2, podDisruptionBudget: { enabled: false } },
+  });
+  assert.deepEqual(COMPONENTS.map((c) => replicas(ha, c)), [3, 2, 2, 2]);
+  for (const c of COMPONENTS) {
+    const pdbs = ofComponent(ha, c, 'PodDisruptionBudget');
+    assert.equal(pdbs.length, c === 'cleanup-controller' ? 0 : 1, c);
+    for (const pdb of pdbs) {
+      assert.equal(obj(pdb['spec'])['minAvailable'], 1);
+      assert.deepEqual(obj(obj(pdb['spec'])['selector'])['matchLabels'], obj(obj(deploymentOf(ha, c)['spec'])['selector'])['matchLabels'], `${c}: the PDB selects its Pods`);
+    }
+  }
   const sm = one(ha, 'ServiceMonitor');
   assert.equal(obj(obj(sm['metadata'])['labels'])['release'], 'prom');
   assert.equal(obj(((obj(sm['spec'])['endpoints'] as JsonValue[]) ?? [])[0])['port'], 'metrics');
-  // the older replicaCount key still works
-  assert.equal(replicas(render({}, { set: ['replicaCount=2'] })), 2);
+  // the older replicaCount key still works (for the admission controller)
+  assert.equal(replicas(render({}, { set: ['replicaCount=2'] }), 'admission-controller'), 2);
+  assert.match(renderError({ reportsController: { replicas: 0 } }), /replicas/);
 });
 
-test('packaging: the admission controller Pod passes the restricted profile and every best practice the chart ships', async () => {
-  const objects = render({ podSecurityStandard: 'restricted', validationFailureAction: 'Enforce', includeOtherPolicies: ['*'], admissionController: { replicas: 3 } });
-  const pod = obj(obj(obj(one(objects, 'Deployment')['spec'])['template'])['spec']);
-  assert.equal(pod['automountServiceAccountToken'], false);
-  const sc = obj(obj((pod['containers'] as JsonValue[])[0])['securityContext']);
-  assert.equal(sc['readOnlyRootFilesystem'], true);
-  assert.equal(sc['allowPrivilegeEscalation'], false);
-  assert.deepEqual(obj(sc['capabilities'])['drop'], ['ALL']);
+test('packaging: every Pod of the chart passes the restricted profile and every best practice the chart ships', async () => {
+  const objects = render({ podSecurityStandard: 'restricted', validationFailureAction: 'Enforce', includeOtherPolicies: ['*'], admissionController: { replicas: 3 }, backgroundController: { replicas: 2 } });
+  for (const c of COMPONENTS) {
+    const pod = podSpecOf(deploymentOf(objects, c));
+    assert.equal(pod['automountServiceAccountToken'], false, c);
+    const sc = obj(obj((pod['containers'] as JsonValue[])[0])['securityContext']);
+    assert.equal(sc['readOnlyRootFilesystem'], true, c);
+    assert.equal(sc['allowPrivilegeEscalation'], false, c);
+    assert.deepEqual(obj(sc['capabilities'])['drop'], ['ALL'], c);
+  }
   // the rendered policies, applied by the CLI to the rendered objects: no failure
   const dir = mkdtempSync(join(tmpdir(), 'kyverno-chart-apply-'));
   try {

@@ -138,6 +138,12 @@ app.kubernetes.io/name: {{ include "kyverno.admission.name" . }}
   (printf "[ServiceMonitor,%s,%s]" (include "kyverno.serviceMonitor.namespace" .) $admission)
   (printf "[Secret,%s,%s.%s.svc.*]" $ns $svc $ns)
 ) -}}
+{{- range (list "background-controller" "reports-controller" "cleanup-controller") -}}
+{{- $c := dict "root" $ "component" . -}}
+{{- if include "kyverno.controller.enabled" $c -}}
+{{- $filters = concat $filters (include "kyverno.controller.resourceFilters" $c | splitList "\n") -}}
+{{- end -}}
+{{- end -}}
 {{- join "\n" $filters -}}
 {{- end -}}
 
