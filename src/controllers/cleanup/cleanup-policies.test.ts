@@ -7,7 +7,7 @@ import { ClusterContextPorts } from '../../k8s/client/context-ports.ts';
 import type { KubeObject } from '../../k8s/client/types.ts';
 import { controllerEngine } from '../runtime/engine.ts';
 import { CLEANUP_POLICIES, CleanupPolicyController, CLUSTER_CLEANUP_POLICIES } from './cleanup-policies.ts';
-import { nextRun, parseCron } from './cron.ts';
+import { nextRun, parseCron } from '../../engine/validation/cron.ts';
 
 const at = (s: string) => new Date(s);
 

@@ -22,7 +22,7 @@ import { nameOf, namespaceOf, type ApiResource, type DeleteOptions, type KubeApi
 import type { Logger } from '../../server/logging.ts';
 import { WorkQueue } from '../runtime/queue.ts';
 import { resolveKindSelectors } from '../runtime/resource-watcher.ts';
-import { nextRun, parseCron } from './cron.ts';
+import { nextRun, parseCron } from '../../engine/validation/cron.ts';
 
 export const CLEANUP_POLICIES: ApiResource = { group: 'kyverno.io', version: 'v2', resource: 'cleanuppolicies', kind: 'CleanupPolicy', namespaced: true, verbs: [], subresources: ['status'] };
 export const CLUSTER_CLEANUP_POLICIES: ApiResource = { ...CLEANUP_POLICIES, resource: 'clustercleanuppolicies', kind: 'ClusterCleanupPolicy', namespaced: false };

@@ -154,7 +154,7 @@ export const CONTEXT_ENTRY = struct(
   o('variable', ptr(struct(o('value', RAW), o('jmesPath', STRING), o('default', RAW)))),
   o('globalReference', ptr(struct(f('name', STRING), o('jmesPath', STRING)))),
 );
-const CONTEXT = slice(CONTEXT_ENTRY);
+export const CONTEXT = slice(CONTEXT_ENTRY);
 
 const FAILURE_ACTION_OVERRIDE = struct(
   o('action', STRING),
@@ -365,6 +365,16 @@ export const SPEC = struct(
     'webhookConfiguration',
     ptr(struct(o('failurePolicy', ptr(STRING)), o('timeoutSeconds', ptr(INT)), o('matchConditions', slice(MATCH_CONDITION)))),
   ),
+);
+
+/** kyverno.io/v2 `CleanupPolicySpec` (CleanupPolicy, ClusterCleanupPolicy). */
+export const CLEANUP_POLICY_SPEC = struct(
+  o('context', CONTEXT),
+  f('match', MATCH_RESOURCES_V2),
+  o('exclude', ptr(MATCH_RESOURCES_V2)),
+  f('schedule', STRING),
+  o('conditions', ptr(ANY_ALL_CONDITIONS)),
+  o('deletionPropagationPolicy', ptr(STRING)),
 );
 
 /** ClusterPolicy / Policy; `status` is written as stored (it never matters for validation). */

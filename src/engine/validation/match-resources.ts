@@ -152,21 +152,29 @@ export function validateMatchResources(
   return errs;
 }
 
-/** v2beta1 `MatchResources.Validate` (PolicyException: any/all only). */
-export function validateExceptionMatch(m: Obj, path: string): PolicyValidationError[] {
+/** v2beta1 `MatchResources.Validate(path, namespaced, clusterResources)` (any/all only). */
+export function validateMatchResourcesV2(m: Obj, path: string, namespaced: boolean, clusterResources: ClusterResources): PolicyValidationError[] {
   const errs: PolicyValidationError[] = [];
   if (objects(m['any']).length > 0 && objects(m['all']).length > 0) {
     errs.push(fieldInvalid(path, { json: goStructJson(MATCH_RESOURCES_V2, m) }, "Can't specify any and all together"));
   }
-  errs.push(...validateFilters(m['any'], childPath(path, 'any'), false, new Set(), false));
-  errs.push(...validateFilters(m['all'], childPath(path, 'all'), false, new Set(), false));
+  errs.push(...validateFilters(m['any'], childPath(path, 'any'), namespaced, clusterResources, false));
+  errs.push(...validateFilters(m['all'], childPath(path, 'all'), namespaced, clusterResources, false));
   return errs;
 }
 
+/** v2beta1 `MatchResources.Validate` of a PolicyException (never namespaced). */
+export function validateExceptionMatch(m: Obj, path: string): PolicyValidationError[] {
+  return validateMatchResourcesV2(m, path, false, new Set());
+}
+
 /** v2beta1 `MatchResources.ValidateNoUserInfo` */
-export function validateExceptionMatchNoUserInfo(m: Obj, path: string): PolicyValidationError[] {
+export function validateMatchResourcesV2NoUserInfo(m: Obj, path: string): PolicyValidationError[] {
   const errs: PolicyValidationError[] = [];
   objects(m['any']).forEach((f, i) => errs.push(...validateNoUserInfo(f, indexPath(childPath(path, 'any'), i))));
   objects(m['all']).forEach((f, i) => errs.push(...validateNoUserInfo(f, indexPath(childPath(path, 'all'), i))));
   return errs;
 }
+
+/** v2beta1 `MatchResources.ValidateNoUserInfo` of a PolicyException. */
+export const validateExceptionMatchNoUserInfo = validateMatchResourcesV2NoUserInfo;

@@ -7,12 +7,16 @@
  * server does before calling validating webhooks, so a direct caller gets the API server's message
  * (`ClusterPolicy.kyverno.io "x" is invalid: ...`). CEL policy kinds (policies.kyverno.io) get that schema
  * check; their semantic validation belongs to the CEL engine and is reported as not performed.
+ * CleanupPolicy / ClusterCleanupPolicy (served by Kyverno's cleanup controller on its own webhook) are
+ * validated here too, with the cleanup controller's checks and messages.
  */
 import { isObject, type JsonObject, type JsonValue } from '../../engine/api/json.ts';
 import type { KyvernoPolicy } from '../../engine/api/policy.ts';
+import { validateCleanupPolicy } from '../../engine/validation/cleanup-policy.ts';
 import { kindDeprecationWarning } from '../../engine/validation/deprecations.ts';
 import { formatPolicyError, validatePolicy, type FindResources } from '../../engine/validation/policy.ts';
 import { goQuote } from '../../engine/utils/goconv.ts';
+import { compileMatchConditions } from '../webhooks/match-conditions.ts';
 import { aggregate } from '../../k8s/crds/field-error.ts';
 import { hasSchema, validateAgainstSchema } from '../../k8s/crds/validate.ts';
 import { admissionResponse, responseSuccess, type AdmissionAttributes, type AdmissionHandler, type AdmissionResponse, type GroupVersionKind } from './types.ts';
@@ -62,6 +66,7 @@ export interface PolicyValidationDeps {
 export function validatePolicyRequest(deps: PolicyValidationDeps, a: AdmissionAttributes): AdmissionResponse {
   const r = a.request;
   const kind = r.kind.kind;
+  if (CLEANUP_POLICY_KINDS.has(kind)) return validateCleanupPolicyRequest(deps, a);
   if (kind !== 'ClusterPolicy' && kind !== 'Policy' && !CEL_POLICY_KINDS.has(kind)) {
     return admissionResponse(r.uid, 'admission request does not contain a policy');
   }
@@ -87,6 +92,7 @@ export function validatePolicyRequest(deps: PolicyValidationDeps, a: AdmissionAt
       findResources: deps.findResources,
       clusterResources: deps.clusterResources(),
       oldPolicy: old as unknown as KyvernoPolicy | undefined,
+      compileMatchConditions,
     });
   } catch (err) {
     a.log.error(err, 'policy validation errors');
@@ -101,6 +107,30 @@ export function validatePolicyRequest(deps: PolicyValidationDeps, a: AdmissionAt
     return admissionResponse(r.uid, message, warnings);
   }
   return responseSuccess(r.uid, warnings);
+}
+
+const CLEANUP_POLICY_KINDS = new Set(['CleanupPolicy', 'ClusterCleanupPolicy']);
+
+/**
+ * The cleanup controller's policy webhook (cmd/cleanup-controller/handlers/admission/policy): rejects an
+ * invalid CleanupPolicy / ClusterCleanupPolicy with `cleanuppolicy.Validate`'s message, admits a valid
+ * one with the deprecation warning of its kind.
+ */
+function validateCleanupPolicyRequest(deps: PolicyValidationDeps, a: AdmissionAttributes): AdmissionResponse {
+  const r = a.request;
+  const kind = r.kind.kind;
+  const current = schemaCheck(r.object, r.kind, `v2.${kind}`);
+  if (!current.ok) {
+    a.log.error(current.message, 'failed to unmarshal policies from admission request');
+    return admissionResponse(r.uid, current.message);
+  }
+  const message = validateCleanupPolicy(current.object, { clusterResources: deps.clusterResources() });
+  if (message !== '') {
+    a.log.error(message, 'policy validation errors');
+    return admissionResponse(r.uid, message);
+  }
+  const deprecation = kindDeprecationWarning(kind);
+  return responseSuccess(r.uid, deprecation === '' ? [] : [deprecation]);
 }
 
 /** `policyHandlers.Mutate`: admits. */

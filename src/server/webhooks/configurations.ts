@@ -179,6 +179,8 @@ export function buildWebhookConfigurations(allPolicies: readonly KyvernoPolicy[]
           rule(['policies.kyverno.io'], V, ['mutatingpolicies'], CU),
           rule(['policies.kyverno.io'], NV, ['namespacedmutatingpolicies'], CU),
           rule(['policies.kyverno.io'], V, ['deletingpolicies'], CU),
+          // Kyverno's cleanup controller serves these on its own webhook (kyverno-cleanup-validating-webhook-cfg)
+          rule(['kyverno.io'], ['v2beta1'], ['cleanuppolicies/*', 'clustercleanuppolicies/*'], CU),
         ],
         failurePolicy: 'Fail',
         timeoutSeconds: timeout,
