@@ -18,7 +18,7 @@ import type { LabelSelector } from '../../engine/api/policy.ts';
 import { ClientError, type FoundResource, type ResourceClient } from '../../engine/generate/client.ts';
 import { matchNamespaceName } from '../../engine/generate/memory-cluster.ts';
 import type { TargetLookup } from '../../engine/handlers/mutate-existing.ts';
-import { isPendingFetch } from '../../engine/context/pending.ts';
+import { isPendingFetch, type PendingFetch } from '../../engine/context/pending.ts';
 import { compileLabelSelector } from '../../engine/match/label-selector.ts';
 import { hasWildcard } from '../../engine/utils/wildcard.ts';
 import { ApiError, isAlreadyExists, isNotFound } from '../../k8s/client/errors.ts';
@@ -239,6 +239,14 @@ export interface StagedOutcome<T> {
   rounds: number;
 }
 
+/** The PendingFetch behind an error (variable substitution wraps the one a lazy context entry throws). */
+function pendingFetchOf(err: unknown): PendingFetch | undefined {
+  for (let e = err, depth = 0; e !== undefined && e !== null && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isPendingFetch(e)) return e;
+  }
+  return undefined;
+}
+
 /** Runs `fn` in rounds until it needs no data it has not seen (see the module comment). */
 export async function runStaged<T>(api: KubeApi, fn: (client: StagedClient) => T, maxRounds = 25): Promise<StagedOutcome<T>> {
   await api.resources();
@@ -250,9 +258,10 @@ export async function runStaged<T>(api: KubeApi, fn: (client: StagedClient) => T
     try {
       value = fn(client);
     } catch (err) {
-      if (isPendingFetch(err) && round < maxRounds) {
+      const pending = pendingFetchOf(err);
+      if (pending && round < maxRounds) {
         // a context entry (ConfigMap, API call) must be fetched first
-        await err.fetch();
+        await pending.fetch();
         await data.fetch(client.misses);
         continue;
       }

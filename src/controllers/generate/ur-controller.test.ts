@@ -107,6 +107,24 @@ describe('controllers: UpdateRequest state machine', () => {
     await c.stop();
   });
 
+  test('a UR is processed once Pending, not while its creator is still writing its status', async () => {
+    const api = new MemoryKubeApi();
+    const f = fakes(() => []);
+    const c = new UpdateRequestController({ api, namespace: NS, generate: f.generate, mutate: f.mutate, policyExists: () => true });
+    const abort = new AbortController();
+    await c.start(abort.signal);
+    const created = await api.create(UPDATE_REQUESTS, newGenerateUR(NS, 'gone-policy', [ruleContext('r', trigger('l'), true)]) as unknown as KubeObject);
+    const name = (created['metadata'] as { name: string }).name;
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(f.calls.get(name), undefined, 'no state yet: not processed');
+    const generatedResources = [{ apiVersion: 'v1', kind: 'Secret', namespace: 'x', name: 's' }];
+    await api.update(UPDATE_REQUESTS, { ...created, status: { state: 'Pending', generatedResources } }, { subresource: 'status' });
+    await until('the UR processed and deleted', async () => (await api.get(UPDATE_REQUESTS, NS, name)) === undefined);
+    assert.deepEqual(f.seen.find((u) => u.metadata.name === name)?.status?.generatedResources, generatedResources, 'processed with the status its creator wrote');
+    abort.abort();
+    await c.stop();
+  });
+
   test('mutate URs of a deleted policy are all deleted without processing', async () => {
     const api = new MemoryKubeApi();
     const f = fakes(() => []);

@@ -5,12 +5,15 @@
  * - URs are read from an informer on Kyverno's namespace: on start (or a new leader) every UR not yet
  *   Completed is processed, so work queued before a restart or a failover is picked up.
  * - A Pending UR (or one without state) is processed (generate / mutate); success: status Completed, then
- *   the UR is deleted; failure: status Failed with the message and `retryCount + 1`, then retried after an
- *   exponential delay (1 s doubling, up to 5 min) by setting it Pending again; after `maxRetries` it is
- *   deleted (Kyverno gives up after 3, at once).
+ *   the UR is deleted; failure: status Failed with the message and `retryCount + 1`, then retried after a
+ *   short delay (500 ms doubling) by setting it Pending again; once its retryCount exceeds `maxRetries`
+ *   (Kyverno's limit: 3) it is deleted (`retryOrDeleteOnFailure`), so a UR that cannot succeed does not
+ *   linger.
  * - A UR of a mutate policy that no longer exists is deleted with its siblings (`handleMutatePolicyAbsence`).
  * - A write that found the cluster changed meanwhile (`StaleWriteError`), or an API error, re-runs the UR
  *   with backoff without counting a failure.
+ * - A UR without state is left alone until its creator sets it Pending (Kyverno processes only Pending
+ *   URs); one still without state after 10 s is processed anyway.
  * - `--genWorkers` (default 10) URs are processed at once.
  */
 import { isConflict } from '../../k8s/client/errors.ts';
@@ -24,6 +27,9 @@ import type { MutateExistingProcessor } from './mutate-existing-processor.ts';
 import { StaleWriteError } from './staged-client.ts';
 import { asUpdateRequest, mutateLabels, type ResourceSpec, type UpdateRequest } from './update-request.ts';
 import { UPDATE_REQUESTS } from './ur-generator.ts';
+
+/** How long a UR without state waits for its creator to set it Pending. */
+const STATELESS_GRACE_MS = 10_000;
 
 export interface UpdateRequestControllerOptions {
   api: KubeApi;
@@ -70,7 +76,7 @@ export class UpdateRequestController {
     const ur = asUpdateRequest(o);
     if (ur.status?.state === 'Failed') {
       const n = ur.status.retryCount ?? 0;
-      this.queue.addAfter(nameOf(o), Math.min(300_000, (this.opts.retryBaseMs ?? 1000) * 2 ** Math.max(0, n - 1)));
+      this.queue.addAfter(nameOf(o), Math.min(300_000, (this.opts.retryBaseMs ?? 500) * 2 ** Math.max(0, n - 1)));
       return;
     }
     this.queue.add(nameOf(o));
@@ -133,8 +139,18 @@ export class UpdateRequestController {
       for (const x of r.items) await this.remove(nameOf(x));
       return;
     }
+    if (state === '') {
+      // a UR is processed once Pending (its creator sets the state, and the generated resources of a
+      // policy deletion, right after creating it): processing it before would work on an incomplete
+      // status. One left without state (its creator failed to set it) is processed after a grace period.
+      const age = Date.now() - Date.parse(ur.metadata.creationTimestamp ?? '');
+      if (Number.isFinite(age) && age < STATELESS_GRACE_MS) {
+        this.queue.addAfter(name, STATELESS_GRACE_MS - age);
+        return;
+      }
+    }
     if (state === 'Failed') {
-      if ((ur.status?.retryCount ?? 0) > (this.opts.maxRetries ?? 10)) {
+      if ((ur.status?.retryCount ?? 0) > (this.opts.maxRetries ?? 3)) {
         this.opts.log?.error(ur.status?.message ?? '', 'update request exceeded its retries, deleting it', { name, policy: ur.spec.policy });
         await this.remove(name);
         return;

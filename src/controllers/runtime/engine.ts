@@ -1,10 +1,12 @@
 /**
  * The engine as the controllers run it: the ConfigMap's image settings and context size, the system
- * clock, the cluster ports (ConfigMaps, API calls, namespace labels), and optionally a target resolver
+ * clock and randomness, the cluster ports (ConfigMaps, API calls, namespace labels), and optionally a target resolver
  * (mutate-existing targets). Rebuilt when the ConfigMap changes.
  *
  * Example: `const engine = controllerEngine(state.current(), ports.ports())`.
  */
+import { randomInt } from 'node:crypto';
+
 import type { ContextPorts } from '../../engine/api/request.ts';
 import { Engine } from '../../engine/engine.ts';
 import type { TargetResolver } from '../../engine/handlers/targets.ts';
@@ -13,6 +15,8 @@ import type { KyvernoConfiguration } from '../../server/config.ts';
 export function controllerEngine(config: KyvernoConfiguration, ports: ContextPorts, targets?: TargetResolver, withRequestFilters = false): Engine {
   return new Engine({
     clock: { now: () => new Date() },
+    // random() in policies (e.g. generated names)
+    random: { next: () => randomInt(0, 2 ** 47) / 2 ** 47 },
     ports,
     ...(targets ? { targets } : {}),
     config: {

@@ -19,7 +19,7 @@ import type { RuleResponse } from '../api/response.ts';
 import type { RuleRuntime } from '../handlers/runtime.ts';
 import type { PolicyContext } from '../policy-context.ts';
 import type { ResourceClient } from './client.ts';
-import { GenerateError, errorText } from './errors.ts';
+import { GenerateError, errorText, rethrowPendingCause } from './errors.ts';
 import { generateForeach } from './foreach.ts';
 import { generate } from './generator.ts';
 import type { ResourceSpec } from './unstructured.ts';
@@ -52,7 +52,7 @@ export function applyGeneratePolicy(
     try {
       rt.loadContext(pc, rule, rule.context);
     } catch (err) {
-      rt.rethrowPending(err);
+      rethrowPendingCause(rt, err);
       throw new GenerateError('RULE_CONTEXT', `failed to load rule level context: ${errorText(err)}`);
     }
     const base = { rt, pc, policy, rule, client, trigger };

@@ -49,3 +49,11 @@ export class GenerateError extends Error {
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * Lets a pending fetch escape even when it is wrapped (variable substitution wraps the error a lazily
+ * loaded context entry throws): `rethrowPending` is tried on the error and each of its causes.
+ */
+export function rethrowPendingCause(rt: { rethrowPending(err: unknown): void }, err: unknown): void {
+  for (let e = err, depth = 0; e !== undefined && e !== null && depth < 10; e = (e as { cause?: unknown }).cause, depth++) rt.rethrowPending(e);
+}

@@ -7,7 +7,7 @@
 import type { JsonValue, Resource } from '../api/json.ts';
 import type { ForEachGeneration } from '../api/policy.ts';
 import { addElementToContext } from '../handlers/validate-resource.ts';
-import { GenerateError, errorText } from './errors.ts';
+import { GenerateError, errorText, rethrowPendingCause } from './errors.ts';
 import { generate, type GeneratorInput } from './generator.ts';
 import type { ResourceSpec } from './unstructured.ts';
 
@@ -41,7 +41,7 @@ function elements(g: ForeachInput, fe: ForEachGeneration, out: ResourceSpec[], i
           }),
         );
       } catch (err) {
-        g.rt.rethrowPending(err);
+        rethrowPendingCause(g.rt, err);
         errors.push(`failed to process ${index} element: ${errorText(err)}`);
       }
     }
@@ -64,7 +64,7 @@ export function generateForeach(g: ForeachInput): ResourceSpec[] {
     try {
       items = g.rt.evaluateList(g.pc, fe.list ?? '');
     } catch (err) {
-      g.rt.rethrowPending(err);
+      rethrowPendingCause(g.rt, err);
       errors.push(`failed to evaluate ${i} foreach list: ${errorText(err)}`);
       return;
     }

@@ -17,7 +17,7 @@ import { isAlreadyExists, type ResourceClient } from './client.ts';
 import { manageClone } from './clone.ts';
 import { manageCloneList } from './clone-list.ts';
 import { manageData } from './data.ts';
-import { GenerateError, errorText } from './errors.ts';
+import { GenerateError, errorText, rethrowPendingCause } from './errors.ts';
 import { manageLabels } from './labels.ts';
 import type { GenerateResponse } from './response.ts';
 import { getApiVersion, getKind, setMetaString, setTopString, type ResourceSpec } from './unstructured.ts';
@@ -132,14 +132,14 @@ export function generate(g: GeneratorInput): ResourceSpec[] {
   try {
     rt.loadContext(pc, g.rule, g.contextEntries);
   } catch (err) {
-    rt.rethrowPending(err);
+    rethrowPendingCause(rt, err);
     throw new GenerateError('CONTEXT', `failed to load context: ${errorText(err)}`);
   }
   let pre;
   try {
     pre = evaluateConditions(pc.jsonContext, g.conditions);
   } catch (err) {
-    rt.rethrowPending(err);
+    rethrowPendingCause(rt, err);
     throw new GenerateError('PRECONDITIONS', `failed to evaluate preconditions: ${errorText(err)}`);
   }
   if (!pre.result) return created;
@@ -148,7 +148,7 @@ export function generate(g: GeneratorInput): ResourceSpec[] {
   try {
     substituted = substituteAll(pc.jsonContext, patternDocument(g.pattern));
   } catch (err) {
-    rt.rethrowPending(err);
+    rethrowPendingCause(rt, err);
     throw new GenerateError('SUBSTITUTION', errorText(err));
   }
   const pattern = decodePattern(isObject(substituted) ? substituted : {});
