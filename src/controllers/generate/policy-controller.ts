@@ -7,13 +7,15 @@
  *   policy re-syncs its data); `generateExisting` rules (rule or policy level) get a UR for every existing
  *   trigger the rule applies to (in batches of 100 rule contexts); `mutateExistingOnPolicyUpdate` rules
  *   get a mutate UR per existing trigger that has none yet.
+ * - A rule whose target (or clone source / cloneList) changed leaves its old downstream resources in place,
+ *   without their policy and rule labels (`unlabelDownstream`).
  * - A deleted policy, or deleted rules, get a UR deleting the downstream resources of their
  *   `synchronize` rules (unless `orphanDownstreamOnPolicyDelete`), with the downstream recorded in the
  *   UR's status.
  * - Every `--backgroundScanInterval` all such policies are synced again.
  */
 import { deepEqual, type Resource } from '../../engine/api/json.ts';
-import type { KyvernoPolicy, ResourceDescription, Rule } from '../../engine/api/policy.ts';
+import type { GeneratePattern, KyvernoPolicy, ResourceDescription, Rule } from '../../engine/api/policy.ts';
 import { policyKey } from '../../engine/api/policy.ts';
 import { computeRules } from '../../engine/autogen/index.ts';
 import type { Engine } from '../../engine/engine.ts';
@@ -86,6 +88,54 @@ export function triggerFromLabels(labels: Record<string, string>): ResourceSpec 
   };
 }
 
+/** A rule kept by a policy update and the kinds (apiVersion, kind) whose old downstream it no longer describes. */
+export interface ChangedRule {
+  rule: string;
+  kinds: Array<[string, string]>;
+}
+
+function sameTarget(a: GeneratePattern, b: GeneratePattern): boolean {
+  const spec = (p: GeneratePattern) => [p.apiVersion ?? '', p.kind ?? '', p.namespace ?? '', p.name ?? '', p.uid ?? ''];
+  return deepEqual(spec(a), spec(b)) && deepEqual(a.clone?.namespace ?? '', b.clone?.namespace ?? '') && deepEqual(a.clone?.name ?? '', b.clone?.name ?? '');
+}
+
+function cloneListKinds(p: GeneratePattern): Array<[string, string]> {
+  return (p.cloneList?.kinds ?? []).map((k) => getKindFromGvk(k));
+}
+
+/**
+ * `ruleChange`: the rules a policy update deleted, and for the rules it kept, the kinds whose generated
+ * resources the rule no longer describes (its target — apiVersion, kind, namespace, name — or clone
+ * source changed, or its cloneList; foreach entries are compared by `list`).
+ */
+export function ruleChange(old: KyvernoPolicy, updated: KyvernoPolicy): { deleted: Rule[]; changed: ChangedRule[] } {
+  const newRules = new Map((updated.spec.rules ?? []).map((r) => [r.name, r]));
+  const deleted: Rule[] = [];
+  const changed: ChangedRule[] = [];
+  for (const oldRule of old.spec.rules ?? []) {
+    const newRule = newRules.get(oldRule.name);
+    if (!newRule) {
+      deleted.push(oldRule);
+      continue;
+    }
+    const o = oldRule.generate;
+    const n = newRule.generate;
+    if (!o || !n) continue;
+    const kinds: Array<[string, string]> = [];
+    if (!sameTarget(o, n)) kinds.push([o.apiVersion ?? '', o.kind ?? '']);
+    if (!deepEqual(o.cloneList ?? null, n.cloneList ?? null)) kinds.push(...cloneListKinds(o));
+    for (const of of o.foreach ?? []) {
+      for (const nf of n.foreach ?? []) {
+        if ((of.list ?? '') !== (nf.list ?? '')) continue;
+        if (!sameTarget(of, nf)) kinds.push([of.apiVersion ?? '', of.kind ?? '']);
+        if (!deepEqual(of.cloneList ?? null, nf.cloneList ?? null)) kinds.push(...cloneListKinds(of));
+      }
+    }
+    changed.push({ rule: oldRule.name, kinds: kinds.filter(([, k]) => k !== '') });
+  }
+  return { deleted, changed };
+}
+
 export class PolicyController {
   private readonly queue: WorkQueue<string>;
   private running: Promise<void> | undefined;
@@ -118,11 +168,17 @@ export class PolicyController {
     if (!this.canBackgroundProcess(c.policy)) return;
     if (c.type === 'update' && c.old) {
       if (deepEqual(c.old.spec, c.policy.spec)) return;
-      const newNames = new Set((c.policy.spec.rules ?? []).map((r) => r.name));
-      const deleted = (c.old.spec.rules ?? []).filter((r) => !newNames.has(r.name));
+      const { deleted, changed } = ruleChange(c.old, c.policy);
       if (deleted.length > 0) {
         const removed: KyvernoPolicy = { ...c.old, spec: { ...c.old.spec, rules: deleted } };
         void this.downstreamDeletion(removed).catch((err) => this.opts.log?.error(err, 'failed to create UR on rule deletion, clean up downstream resource may be failed'));
+      } else if (changed.some((r) => r.kinds.length > 0)) {
+        // the old downstream is orphaned before the policy is synced again (which would update it)
+        const key = policyKey(c.policy);
+        void this.unlabelDownstream(c.policy, changed)
+          .catch((err) => this.opts.log?.error(err, 'failed to un-label old targets'))
+          .finally(() => this.queue.add(key));
+        return;
       }
     }
     this.queue.add(policyKey(c.policy));
@@ -200,6 +256,32 @@ export class PolicyController {
       }
     }
     if ((ur.spec.ruleContext ?? []).length > 0) await this.submit(ur);
+  }
+
+  /**
+   * `unlabelDownstream`: the resources a changed rule generated lose their policy and rule labels, so they
+   * are left in place (orphaned) instead of being synchronized or deleted with the rule later.
+   */
+  async unlabelDownstream(policy: KyvernoPolicy, changed: readonly ChangedRule[]): Promise<void> {
+    for (const { rule, kinds } of changed) {
+      for (const [apiVersion, kind] of kinds) {
+        const res = await this.opts.api.resource(apiVersion, kind);
+        if (!res) continue;
+        const selector = { [GENERATE_POLICY_LABEL]: policy.metadata.name ?? '', [GENERATE_POLICY_NAMESPACE_LABEL]: policy.metadata.namespace ?? '', [GENERATE_RULE_LABEL]: rule };
+        for (const obj of (await this.opts.api.list(res, { labelSelector: labelSelectorString(selector) })).items) {
+          const m = (obj['metadata'] ?? {}) as { labels?: Record<string, string> };
+          const labels = { ...(m.labels ?? {}) };
+          delete labels[GENERATE_POLICY_LABEL];
+          delete labels[GENERATE_POLICY_NAMESPACE_LABEL];
+          delete labels[GENERATE_RULE_LABEL];
+          try {
+            await this.opts.api.update(res, { ...obj, metadata: { ...m, labels } } as KubeObject);
+          } catch (err) {
+            this.opts.log?.error(err, 'failed to un-label old target', { kind, name: (m as { name?: string }).name });
+          }
+        }
+      }
+    }
   }
 
   /** `createURForDownstreamDeletion` */
