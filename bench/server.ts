@@ -2,18 +2,25 @@
  * Load test of `kyverno serve --standalone` (`npm run bench:server`): the server runs as a separate
  * process (this script re-executed with `--child`, through the same `registerServeCommand` the CLI uses),
  * over HTTPS with the CA it generates, with the restricted pod-security set (the baseline and restricted
- * policies of ../shared/conformance/kyverno-policies/pod-security) in Enforce. The load comes from
- * autocannon in this process; latencies are taken from autocannon's per-response times (µs precision).
+ * policies of ../shared/conformance/kyverno-policies/pod-security) in Enforce. The load comes from other
+ * processes on the same machine:
+ *
+ *   saturation   wrk (apt-get install wrk; C, little CPU of its own) at concurrency 16 and 64, closed loop;
+ *                autocannon (npm) when wrk is not installed or with `--client autocannon`
+ *   rate, soak   bench/paced-load.ts: an open-loop generator that starts requests on a fixed schedule and
+ *                measures each latency from its scheduled time (no coordinated omission)
  *
  * Scenarios (figures, not pass/fail):
+ *   core         the admission core in this process, without HTTP or TLS: CPU µs per review
  *   c16, c64     closed loop at concurrency 16 and 64: requests/s, p50/p95/p99, errors
- *   rate1000     open loop at 1,000 requests/s (concurrency 64): p50/p95/p99
- *   soak         60 s at 1,000 requests/s: RSS sampled every 5 s, growth between the first and last
+ *   rate1000     open loop at 1,000 requests/s: p50/p95/p99/p99.9
+ *   soak         60 s at 1,000 requests/s: RSS sampled every second, growth between the first and last
  *                quarters
- * plus the server's peak RSS (VmHWM) and the machine.
+ * plus the server's peak RSS (VmHWM), its CPU time per request, and the machine.
  *
- *   npm run bench:server [-- --duration 20] [--soak 60] [--rate 1000] [--only c16,c64,rate1000,soak]
- *                         [--workers N] [--tsx] [--no-build] [--node-flags=--max-semi-space-size=4]
+ *   npm run bench:server [-- --duration 20] [--soak 60] [--rate 1000] [--only core,c16,c64,rate1000,soak]
+ *                         [--workers N] [--client wrk|autocannon] [--tsx] [--no-build]
+ *                         [--node-flags=--max-semi-space-size=4]
  *
  * The server is compiled with tsc into out/bench-server (as it would be installed) unless `--tsx`.
  */
@@ -152,8 +159,11 @@ function percentile(sorted: Float64Array, p: number): number {
 type Autocannon = (opts: unknown) => Promise<unknown> & { on(event: string, cb: (...args: never[]) => void): void };
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-async function load(port: number, ca: string, opts: { connections: number; seconds: number; rate?: number; onSecond?: () => void }): Promise<LoadResult> {
-  const bodies = Array.from({ length: 64 }, (_, i) => podReview(i, i % 4 !== 0));
+const BODIES = Array.from({ length: 64 }, (_, i) => podReview(i, i % 4 !== 0));
+
+/** autocannon in this process (closed loop; its `overallRate` is bursty, see paced-load.ts). */
+async function autocannonLoad(port: number, ca: string, opts: { connections: number; seconds: number; rate?: number; onSecond?: () => void }): Promise<LoadResult> {
+  const bodies = BODIES;
   const latencies: number[] = [];
   let denied = 0;
   const instance = autocannon({
@@ -190,14 +200,114 @@ async function load(port: number, ca: string, opts: { connections: number; secon
   };
 }
 
+/** wrk (closed loop) with a Lua script that cycles through the review bodies and counts denials. */
+function wrkLoad(work: string, port: number, opts: { connections: number; seconds: number }): Promise<LoadResult> {
+  const lines = join(work, 'bodies.ndjson');
+  writeFileSync(lines, BODIES.join('\n') + '\n');
+  const script = join(work, 'reviews.lua');
+  writeFileSync(
+    script,
+    [
+      'local reqs, i, threads = {}, 0, {}',
+      'denied, non200 = 0, 0',
+      `init = function(args) for line in io.lines(${JSON.stringify(lines)}) do reqs[#reqs + 1] = wrk.format("POST", "/validate/fail", {["Content-Type"] = "application/json"}, line) end end`,
+      'request = function() i = i % #reqs + 1; return reqs[i] end',
+      'response = function(status, headers, body) if status ~= 200 then non200 = non200 + 1 elseif body:find(\'"allowed":false\', 1, true) then denied = denied + 1 end end',
+      'setup = function(thread) threads[#threads + 1] = thread end',
+      'done = function(s, lat, req)',
+      '  local d, n = 0, 0',
+      '  for _, t in ipairs(threads) do d = d + t:get("denied"); n = n + t:get("non200") end',
+      '  local e = s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout',
+      '  io.write(string.format(\'WRKJSON {"requests":%d,"seconds":%f,"errors":%d,"non2xx":%d,"denied":%d,"p50":%f,"p95":%f,"p99":%f,"max":%f}\\n\', s.requests, s.duration / 1e6, e, n, d, lat:percentile(50) / 1000, lat:percentile(95) / 1000, lat:percentile(99) / 1000, lat.max / 1000))',
+      'end',
+      '',
+    ].join('\n'),
+  );
+  return new Promise((resolve, reject) => {
+    const child = spawn('wrk', ['-t', '2', '-c', String(opts.connections), '-d', `${opts.seconds}s`, '--timeout', '10s', '-s', script, `https://127.0.0.1:${port}/validate/fail`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d.toString()));
+    child.stderr.on('data', (d) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('close', () => {
+      const line = out.split('\n').find((l) => l.startsWith('WRKJSON '));
+      if (!line) return reject(new Error(`wrk: no summary\n${out}`));
+      const r = JSON.parse(line.slice('WRKJSON '.length)) as Omit<LoadResult, 'rps'>;
+      resolve({ ...r, rps: r.requests / r.seconds });
+    });
+  });
+}
+
+interface PacedResult extends LoadResult {
+  p999: number;
+  rss: number[];
+}
+
+/** bench/paced-load.ts as its own process: open loop at `rate` requests/s. */
+function pacedLoad(work: string, port: number, caFile: string, opts: { rate: number; seconds: number; samplePid?: number }): Promise<PacedResult> {
+  const bodies = join(work, 'bodies.json');
+  writeFileSync(bodies, JSON.stringify(BODIES));
+  const argv = ['--import', 'tsx', join(root, 'bench', 'paced-load.ts'), '--port', String(port), '--ca', caFile, '--bodies', bodies, '--rate', String(opts.rate), '--seconds', String(opts.seconds)];
+  if (opts.samplePid !== undefined) argv.push('--sample-pid', String(opts.samplePid));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d.toString()));
+    child.stderr.on('data', (d) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('close', () => {
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (!line) return reject(new Error(`paced-load: no summary\n${out}`));
+      const r = JSON.parse(line) as Omit<PacedResult, 'rps'>;
+      resolve({ ...r, rps: r.requests / r.seconds });
+    });
+  });
+}
+
+/** The admission core in this process, without HTTP or TLS: CPU µs per review. */
+async function coreBench(policies: string, reviews: number): Promise<{ cpuUs: number; denied: number }> {
+  const { AdmissionCore } = await import('../src/server/core.ts');
+  const { createLogger } = await import('../src/server/logging.ts');
+  const { StaticDiscovery } = await import('../src/server/sources/discovery.ts');
+  const { StaticClusterState } = await import('../src/server/sources/static-cluster.ts');
+  const { StaticConfigSource } = await import('../src/server/sources/static-config.ts');
+  const { StaticPolicySource } = await import('../src/server/sources/static-policies.ts');
+  const discovery = new StaticDiscovery();
+  const source = new StaticPolicySource({ policyPaths: [policies], clusterResources: discovery.clusterScopedKinds() });
+  const cluster = new StaticClusterState([]);
+  const core = new AdmissionCore({ policies: source, namespaces: cluster, roleBindings: cluster, config: new StaticConfigSource(undefined), discovery, log: createLogger({ verbosity: 0 }) });
+  const run = async (n: number): Promise<number> => {
+    let denied = 0;
+    for (let i = 0; i < n; i++) {
+      if (core.evaluate('/validate/fail', BODIES[i % BODIES.length] as string, 'application/json', '', performance.now()).body.includes('"allowed":false')) denied++;
+      // let the audit pool and report sink run, as the server's event loop would
+      if (i % 256 === 255) await new Promise((r) => setImmediate(r));
+    }
+    return denied;
+  };
+  await run(2000);
+  const c0 = process.cpuUsage();
+  const denied = await run(reviews);
+  const c = process.cpuUsage(c0);
+  await core.audit.drain();
+  return { cpuUs: (c.user + c.system) / reviews, denied };
+}
+
 const fmt = (r: LoadResult) =>
   `${r.cpuUs !== undefined ? `server CPU ${r.cpuUs.toFixed(0)} µs/req, ` : ''}${r.rps.toFixed(0)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s), p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, errors ${r.errors}, non-2xx ${r.non2xx}, denied ${r.denied}`;
 
+const fmtPaced = (r: PacedResult) => `${fmt(r)}, p99.9 ${r.p999.toFixed(2)} ms`;
+
+function hasWrk(): boolean {
+  return spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
+}
+
 async function main(): Promise<void> {
-  const only = new Set(arg('--only', 'c16,c64,rate1000,soak').split(','));
+  const only = new Set(arg('--only', 'core,c16,c64,rate1000,soak').split(','));
   const duration = Number(arg('--duration', '20'));
   const soakSeconds = Number(arg('--soak', '60'));
   const rate = Number(arg('--rate', '1000'));
+  const client = arg('--client', hasWrk() ? 'wrk' : 'autocannon');
   const work = mkdtempSync(join(tmpdir(), 'kyverno-bench-server-'));
   const policies = join(work, 'policies');
   mkdirSync(policies);
@@ -207,6 +317,15 @@ async function main(): Promise<void> {
   const workers = arg('--workers', '0');
   // extra node flags for the server process, e.g. --node-flags=--max-semi-space-size=4
   const nodeFlags = args.filter((a) => a.startsWith('--node-flags=')).map((a) => a.slice('--node-flags='.length));
+  const c = cpus();
+  console.log(
+    `kyverno serve bench: ${n} pod-security policies (baseline + restricted, Enforce), ${workers} worker threads${nodeFlags.length ? ` (node ${nodeFlags.join(' ')})` : ''}, ` +
+      `saturation by ${client}, ${c.length} cores (${c[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+  );
+  if (only.has('core')) {
+    const r = await coreBench(policies, 20_000);
+    console.log(`core:     ${r.cpuUs.toFixed(0)} µs CPU per review in process (no HTTP, no TLS; ${r.denied} of 20000 denied)`);
+  }
   // the server runs from JavaScript compiled by tsc (as installed), unless --tsx
   let command: string[];
   if (args.includes('--tsx')) {
@@ -223,8 +342,6 @@ async function main(): Promise<void> {
     if (!args.includes('--no-build')) console.log(`compiled the server with tsc in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     command = [entry];
   }
-  const c = cpus();
-  console.log(`kyverno serve bench: ${n} pod-security policies (baseline + restricted, Enforce), ${workers} worker threads${nodeFlags.length ? ` (node ${nodeFlags.join(' ')})` : ''}, ${c.length} cores (${c[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const child: ChildProcess = spawn(
     process.execPath,
     [...nodeFlags, ...command, 'serve', '--standalone', '--policy', policies, '--tls-dir', tlsDir, '--listen', `127.0.0.1:${port}`, '--workers', workers],
@@ -247,26 +364,29 @@ async function main(): Promise<void> {
     }
     const idle = procStatus(pid);
     console.log(`server pid ${pid}: ready, RSS ${idle.rssMb.toFixed(0)} MB`);
-    const measured = async (o: Parameters<typeof load>[2]): Promise<LoadResult> => {
+    const withCpu = async <R extends LoadResult>(f: () => Promise<R>): Promise<R> => {
       const c0 = cpuSeconds(pid);
-      const r = await load(port, ca, o);
+      const r = await f();
       r.cpuUs = ((cpuSeconds(pid) - c0) * 1e6) / Math.max(1, r.requests);
       return r;
     };
+    const saturate = (connections: number, seconds: number): Promise<LoadResult> =>
+      client === 'wrk' ? wrkLoad(work, port, { connections, seconds }) : autocannonLoad(port, ca, { connections, seconds });
     // warm-up
-    await load(port, ca, { connections: 16, seconds: 5 });
-    if (only.has('c16')) console.log(`c16:      ${fmt(await measured({ connections: 16, seconds: duration }))}`);
-    if (only.has('c64')) console.log(`c64:      ${fmt(await measured({ connections: 64, seconds: duration }))}`);
-    if (only.has('rate1000')) console.log(`rate${rate}: ${fmt(await measured({ connections: 64, seconds: duration, rate }))}`);
+    await saturate(16, 5);
+    if (only.has('c16')) console.log(`c16:      ${fmt(await withCpu(() => saturate(16, duration)))}`);
+    if (only.has('c64')) console.log(`c64:      ${fmt(await withCpu(() => saturate(64, duration)))}`);
+    const caFile = join(tlsDir, 'ca.crt');
+    if (only.has('rate1000')) console.log(`rate${rate}: ${fmtPaced(await withCpu(() => pacedLoad(work, port, caFile, { rate, seconds: duration })))}`);
     if (only.has('soak')) {
-      const samples: number[] = [];
-      const r = await measured({ connections: 32, seconds: soakSeconds, rate, onSecond: () => samples.push(procStatus(pid).rssMb) });
+      const r = await withCpu(() => pacedLoad(work, port, caFile, { rate, seconds: soakSeconds, samplePid: pid }));
+      const samples = r.rss;
       const q = Math.max(1, Math.floor(samples.length / 4));
       const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       const first = avg(samples.slice(0, q));
       const last = avg(samples.slice(-q));
       const every5 = samples.filter((_, i) => i % 5 === 4).map((x) => x.toFixed(0));
-      console.log(`soak ${soakSeconds}s: ${fmt(r)}`);
+      console.log(`soak ${soakSeconds}s: ${fmtPaced(r)}`);
       console.log(`soak RSS (MB, every 5 s): ${every5.join(' ')}; first quarter ${first.toFixed(1)} MB, last quarter ${last.toFixed(1)} MB, growth ${(last - first).toFixed(1)} MB`);
     }
     const fin = procStatus(pid);

@@ -305,6 +305,13 @@ export function checkMetricsNamespace(cfg: MetricsNamespaces, namespace: string)
  * Kyverno's admission-side metrics (pkg/metrics/{admission,http,policy_engine,kyverno_info}.go) in one
  * registry.
  */
+/** A policy's result series: its own label values, then resource labels → rule → result and type. */
+export interface PolicySeriesCache {
+  /** validation mode, type, background, namespace, name */
+  labels: readonly [string, string, string, string, string];
+  byResource: Map<string, Map<string, Map<string, { counter: { value: number }; histogram: HistogramSeries }>>>;
+}
+
 export class KyvernoMetrics {
   readonly registry = new MetricsRegistry();
   readonly admissionRequests: Counter;
@@ -315,8 +322,8 @@ export class KyvernoMetrics {
   readonly policyExecutionDuration: Histogram;
   readonly info: Gauge;
   namespaces: MetricsNamespaces;
-  /** per-policy cache of policy result series (see engine-metrics.ts) */
-  readonly policySeries = new WeakMap<object, Map<string, { counter: { value: number }; histogram: HistogramSeries }>>();
+  /** per-policy cache of policy result series: resource labels → rule → result and type (see engine-metrics.ts) */
+  readonly policySeries = new WeakMap<object, PolicySeriesCache>();
 
   constructor(opts: { version: string; buckets?: readonly number[]; namespaces?: MetricsNamespaces }) {
     const buckets = opts.buckets ?? DEFAULT_BUCKET_BOUNDARIES;

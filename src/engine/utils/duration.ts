@@ -137,6 +137,10 @@ export function parseDurationResult(orig: string): DurationParseResult {
  * Units `ns us µs μs ms s m h`, signs, fractions, bare `0`. `parseDurationNs("1.5s")` = 1500000000n.
  */
 export function parseDurationNs(s: string): bigint | undefined {
+  // fast rejection of what cannot be a duration (the operators try every string): after an optional
+  // sign, a duration starts with a digit or a dot
+  const c = s.charCodeAt(s.charCodeAt(0) === 43 || s.charCodeAt(0) === 45 ? 1 : 0);
+  if (!((c >= 48 && c <= 57) || c === 46)) return undefined;
   const r = parseDurationResult(s);
   return r.ok ? r.ns : undefined;
 }

@@ -257,7 +257,8 @@ const ACCEPTED_API_VERSIONS = new Set(['admission.k8s.io/v1', 'admission.k8s.io/
  * that does not decode, 400 when `request` is missing.
  */
 export function decodeAdmissionReview(text: string): DecodeResult {
-  const depth = jsonNestingExceeds(text, MAX_NESTING_DEPTH);
+  // nesting deeper than the limit takes more than `limit` opening brackets: shorter texts cannot exceed it
+  const depth = text.length > MAX_NESTING_DEPTH ? jsonNestingExceeds(text, MAX_NESTING_DEPTH) : { exceeded: false, char: '' };
   if (depth.exceeded) return { ok: false, status: 417, message: `invalid character '${depth.char}' exceeded max depth` };
   let doc: JsonValue;
   try {

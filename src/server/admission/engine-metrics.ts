@@ -47,34 +47,51 @@ export function recordPolicyResults(
 ): void {
   const rules = response.policyResponse.rules;
   if (rules.length === 0) return;
-  const namespaced = policy.kind === 'Policy';
-  const namespace = namespaced ? (policy.metadata.namespace ?? '') : '-';
+  // the policy's own labels are computed once per policy object
+  let cache = metrics.policySeries.get(policy);
+  if (!cache) {
+    const namespaced = policy.kind === 'Policy';
+    cache = {
+      labels: [
+        hasValidateEnforce(policy) ? 'enforce' : 'audit',
+        namespaced ? 'namespaced' : 'cluster',
+        policy.spec?.background === false ? 'false' : 'true',
+        namespaced ? (policy.metadata.namespace ?? '') : '-',
+        policy.metadata.name ?? '',
+      ],
+      byResource: new Map(),
+    };
+    metrics.policySeries.set(policy, cache);
+  }
+  const [validationMode, policyType, background, namespace, name] = cache.labels;
   if (!metrics.checkNamespace(namespace)) return;
-  const validationMode = hasValidateEnforce(policy) ? 'enforce' : 'audit';
-  const policyType = namespaced ? 'namespaced' : 'cluster';
-  const background = policy.spec?.background === false ? 'false' : 'true';
   const kind = typeof response.resource['kind'] === 'string' ? response.resource['kind'] : '';
   const resourceNamespace = metaString(response.resource, 'namespace');
   const op = operation.toLowerCase();
   const cause = admissionOperation ? 'admission_request' : 'background_scan';
   const dry = dryRun ? 'true' : 'false';
-  const name = policy.metadata.name ?? '';
-  let cache = metrics.policySeries.get(policy);
-  if (!cache) {
-    cache = new Map();
-    metrics.policySeries.set(policy, cache);
-  }
+  // nested maps: no long key strings to build and hash per rule
   const local = `${kind}\u0001${resourceNamespace}\u0001${op}\u0001${cause}\u0001${dry}`;
+  let byRule = cache.byResource.get(local);
+  if (!byRule) {
+    byRule = new Map();
+    cache.byResource.set(local, byRule);
+  }
   for (const r of rules) {
     const type = ruleTypeLabel(r.ruleType);
-    const localKey = `${local}\u0001${r.name}\u0001${r.status}\u0001${type}`;
-    let series = cache.get(localKey);
+    let byResult = byRule.get(r.name);
+    if (!byResult) {
+      byResult = new Map();
+      byRule.set(r.name, byResult);
+    }
+    const resultKey = `${r.status}\u0001${type}`;
+    let series = byResult.get(resultKey);
     if (!series) {
       // the registry's key: every label value
-      const key = `${validationMode}\u0001${policyType}\u0001${background}\u0001${namespace}\u0001${name}\u0001${localKey}`;
+      const key = `${validationMode}\u0001${policyType}\u0001${background}\u0001${namespace}\u0001${name}\u0001${local}\u0001${r.name}\u0001${resultKey}`;
       const values = () => [validationMode, policyType, background, namespace, name, kind, resourceNamespace, op, r.name, r.status, type, cause, dry];
       series = { counter: metrics.policyResults.handle(key, values), histogram: metrics.policyExecutionDuration.handle(key, values) };
-      cache.set(localKey, series);
+      byResult.set(resultKey, series);
     }
     series.counter.value++;
     metrics.policyExecutionDuration.observeHandle(series.histogram, seconds);

@@ -247,7 +247,26 @@ function writeLiteral(s: string, cps: readonly number[], indent: number): string
 }
 
 /** One scalar as it appears after `key: ` (or as a key), without the trailing line break. */
+/**
+ * Encoded scalars by (key flag, indent, text): deny messages repeat the same policy and rule messages
+ * request after request. Bounded: short texts only, cleared when full.
+ */
+const scalarCache = new Map<string, { text: string; style: Style }>();
+const SCALAR_CACHE_MAX = 4096;
+
 function scalar(s: string, simpleKey: boolean, indent: number): { text: string; style: Style } {
+  if (s.length > 4096) return encodeScalar(s, simpleKey, indent);
+  const key = `${simpleKey ? 1 : 0}${indent}\u0000${s}`;
+  let hit = scalarCache.get(key);
+  if (hit === undefined) {
+    hit = encodeScalar(s, simpleKey, indent);
+    if (scalarCache.size >= SCALAR_CACHE_MAX) scalarCache.clear();
+    scalarCache.set(key, hit);
+  }
+  return hit;
+}
+
+function encodeScalar(s: string, simpleKey: boolean, indent: number): { text: string; style: Style } {
   const cps = codePoints(s);
   const { style } = selectStyle(s, cps, simpleKey);
   switch (style) {

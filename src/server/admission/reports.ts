@@ -98,12 +98,22 @@ export function summarizeRecord(r: AdmissionReportRecord): ReportRecordSummary {
  * EphemeralReports to).
  */
 export class MemoryReportSink implements ReportSink {
-  readonly records: ReportRecordSummary[] = [];
+  private readonly ring: ReportRecordSummary[] = [];
+  /** where the next record goes once the ring is full */
+  private next = 0;
   total = 0;
   constructor(private readonly capacity = 1000) {}
   submit(record: AdmissionReportRecord): void {
     this.total++;
-    this.records.push(summarizeRecord(record));
-    if (this.records.length > this.capacity) this.records.splice(0, this.records.length - this.capacity);
+    const summary = summarizeRecord(record);
+    if (this.ring.length < this.capacity) this.ring.push(summary);
+    else {
+      this.ring[this.next] = summary;
+      this.next = (this.next + 1) % this.capacity;
+    }
+  }
+  /** The kept summaries, oldest first. */
+  get records(): ReportRecordSummary[] {
+    return this.next === 0 ? this.ring.slice() : this.ring.slice(this.next).concat(this.ring.slice(0, this.next));
   }
 }
