@@ -290,7 +290,7 @@ export class Engine implements RuleRuntime {
   /** Validate rules (validate.pattern/anyPattern/deny/foreach/podSecurity/cel). */
   validate(pc: PolicyContext): EngineResponse {
     const out: RuleResponse[] = [];
-    if (!policyGate(pc, this.config.requestFilters)) return this.response(pc, out);
+    if (!policyGate(pc, this.config.requestFilters, this)) return this.response(pc, out);
     const applyOne = pc.policy.spec.applyRules === 'One';
     const ctx = pc.jsonContext;
     ctx.checkpoint();
@@ -326,7 +326,7 @@ export class Engine implements RuleRuntime {
   mutate(pc: PolicyContext): EngineResponse {
     const out: RuleResponse[] = [];
     let matched = pc.newResource;
-    if (!policyGate(pc, this.config.requestFilters)) return this.response(pc, out, matched ?? undefined);
+    if (!policyGate(pc, this.config.requestFilters, this)) return this.response(pc, out, matched ?? undefined);
     const applyOne = pc.policy.spec.applyRules === 'One';
     const ctx = pc.jsonContext;
     ctx.checkpoint();
@@ -367,7 +367,7 @@ export class Engine implements RuleRuntime {
    */
   generate(pc: PolicyContext): EngineResponse {
     const out: RuleResponse[] = [];
-    if (!policyGate(pc, this.config.requestFilters)) return this.response(pc, out);
+    if (!policyGate(pc, this.config.requestFilters, this)) return this.response(pc, out);
     const applyOne = pc.policy.spec.applyRules === 'One';
     for (const rule of this.computeRules(pc.policy, '')) {
       const r = this.filterRule(pc, rule);

@@ -4,6 +4,7 @@
  */
 import type { RequestUserInfo } from './api/request.ts';
 import { checkPolicyGate, type ResourceFilterMatcher, type UserExclusionMatcher } from './match/index.ts';
+import { policyContextMatchesWebhookConditions } from './celpolicy/webhook-match-conditions.ts';
 import type { PolicyContext } from './policy-context.ts';
 import { resourceKind } from './policy-context.ts';
 
@@ -14,17 +15,21 @@ export interface RequestFilterConfig {
   userExclusions?: UserExclusionMatcher;
 }
 
-/** MatchPolicyContext: namespaced Policy gate and resource filters. */
-export function policyGate(pc: PolicyContext, filters: RequestFilterConfig | undefined): boolean {
+/**
+ * MatchPolicyContext: namespaced Policy gate, resource filters, then the policy's
+ * `webhookConfiguration.matchConditions` (CEL; `rt` holds the CEL environments).
+ */
+export function policyGate(pc: PolicyContext, filters: RequestFilterConfig | undefined, rt: object): boolean {
   const { gvk, subresource } = resourceKind(pc);
-  return checkPolicyGate({
+  const gate = checkPolicyGate({
     policy: pc.policy,
     newResource: pc.newResource,
     oldResource: pc.oldResource,
     gvk,
     subresource,
     resourceFilters: filters?.resourceFilters,
-  }).passed;
+  });
+  return gate.passed && policyContextMatchesWebhookConditions(rt, pc) !== false;
 }
 
 /** Configuration.IsExcluded for the requester. */

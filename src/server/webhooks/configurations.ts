@@ -19,7 +19,7 @@
  */
 import type { JsonObject, JsonValue } from '../../engine/api/json.ts';
 import type { KyvernoPolicy } from '../../engine/api/policy.ts';
-import { admissionEnabled, customWebhookMatchConditions } from '../admission/policy-cache.ts';
+import { admissionEnabled, customWebhookMatchConditions, policyFailurePolicy } from '../admission/policy-cache.ts';
 import type { KyvernoConfiguration } from '../config.ts';
 import type { Discovery } from '../sources/discovery.ts';
 import { AggregatedWebhook, mergePolicy, policyNeedsMutatingWebhook, policyNeedsValidatingWebhook, type RuleWithOperations } from './rules.ts';
@@ -93,7 +93,8 @@ function resourceWebhooks(policies: readonly KyvernoPolicy[], validate: boolean,
     if (!admissionEnabled(p)) continue;
     const needed = validate ? policyNeedsValidatingWebhook(p) : policyNeedsMutatingWebhook(p);
     if (!needed) continue;
-    const ignore = p.spec?.failurePolicy === 'Ignore';
+    // `Spec.GetFailurePolicy`: webhookConfiguration.failurePolicy first (the fine-grained path's handler agrees)
+    const ignore = policyFailurePolicy(p) === 'Ignore';
     let dst: AggregatedWebhook;
     if (customWebhookMatchConditions(p)) {
       dst = new AggregatedWebhook(o.defaultTimeoutSeconds, ignore ? 'Ignore' : 'Fail', global);
