@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 
 import { MemoryKubeApi } from '../../k8s/client/memory-api.ts';
 import type { KubeObject } from '../../k8s/client/types.ts';
-import { parseTtlDuration, propagationPolicyOf, TtlController, ttlDeadline } from './ttl.ts';
+import { parseTtlDuration, propagationPolicyOf, selfAccessCheck, TtlController, ttlDeadline } from './ttl.ts';
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -54,7 +54,7 @@ describe('controllers: TTL cleanup', () => {
     api.seed(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain', namespace: 'a' } });
     api.seed(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'garbled', namespace: 'a', labels: { 'cleanup.kyverno.io/ttl': 'never' }, creationTimestamp: old } });
     api.seed(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'temp', labels: { 'cleanup.kyverno.io/ttl': '1s' }, creationTimestamp: old } });
-    const ttl = new TtlController({ api, rediscoverMs: 60_000 });
+    const ttl = new TtlController({ api, rediscoverMs: 60_000, canI: async () => true });
     const abort = new AbortController();
     await ttl.start(abort.signal);
     assert.ok(ttl.watched().includes('/v1/configmaps') && ttl.watched().includes('/v1/namespaces'));
@@ -73,5 +73,49 @@ describe('controllers: TTL cleanup', () => {
     assert.equal(ttl.deleted, 4);
     abort.abort();
     await ttl.stop();
+  });
+
+  test('kinds the identity may not watch, list and delete are not watched: their labelled objects stay', async () => {
+    const api = new MemoryKubeApi();
+    const cm = api.res('v1', 'ConfigMap');
+    const secret = api.res('v1', 'Secret');
+    const old = new Date(Date.now() - 3_600_000).toISOString();
+    api.seed(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'a', labels: { 'cleanup.kyverno.io/ttl': '1s' }, creationTimestamp: old } });
+    api.seed(secret, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'gone', namespace: 'a', labels: { 'cleanup.kyverno.io/ttl': '1s' }, creationTimestamp: old } });
+    const asked: string[] = [];
+    // like Kyverno's chart: the cleanup controller may delete some kinds only (here: not ConfigMaps)
+    const canI = async (res: { resource: string }, verbs: readonly string[]) => {
+      asked.push(`${res.resource}:${verbs.join(',')}`);
+      return res.resource !== 'configmaps';
+    };
+    const ttl = new TtlController({ api, rediscoverMs: 60_000, canI });
+    const abort = new AbortController();
+    await ttl.start(abort.signal);
+    assert.ok(asked.includes('configmaps:watch,list,delete'));
+    assert.ok(!ttl.watched().includes('/v1/configmaps') && ttl.watched().includes('/v1/secrets'));
+    await until('the secret deleted', async () => (await api.get(secret, 'a', 'gone')) === undefined);
+    assert.ok(await api.get(cm, 'a', 'kept'));
+    abort.abort();
+    await ttl.stop();
+  });
+
+  test('self access check: one SelfSubjectAccessReview per verb, all allowed', async () => {
+    const reviews: Array<Record<string, unknown>> = [];
+    const api = {
+      create: async (_res: unknown, obj: Record<string, unknown>) => {
+        const attrs = (obj['spec'] as { resourceAttributes: { verb: string; resource: string } }).resourceAttributes;
+        reviews.push(attrs);
+        return { ...obj, status: { allowed: attrs.verb !== 'delete' || attrs.resource === 'pods' } };
+      },
+    } as unknown as MemoryKubeApi;
+    const check = selfAccessCheck(api);
+    const res = (resource: string) => ({ group: '', version: 'v1', resource, kind: '', namespaced: true, verbs: [], subresources: [] });
+    assert.equal(await check(res('pods'), ['watch', 'list', 'delete']), true);
+    assert.equal(await check(res('configmaps'), ['watch', 'list', 'delete']), false);
+    assert.deepEqual(reviews.slice(0, 3), [
+      { group: '', version: 'v1', resource: 'pods', verb: 'watch' },
+      { group: '', version: 'v1', resource: 'pods', verb: 'list' },
+      { group: '', version: 'v1', resource: 'pods', verb: 'delete' },
+    ]);
   });
 });

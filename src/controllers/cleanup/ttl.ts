@@ -6,8 +6,10 @@
  *   `1w`, `1h30m`, as go-openapi's strfmt.ParseDuration reads them) or an absolute time:
  *   `2006-01-02T150405Z` (UTC) or a date `2006-01-02`. An unreadable value is logged and left alone.
  * - Every resource kind discovery serves with the list, watch and delete verbs (preferred version per
- *   group) is watched with the label selector `cleanup.kyverno.io/ttl`; kinds are rediscovered every
- *   `rediscoverMs` (CRDs that appear later are covered).
+ *   group) and that the controller's own identity may watch, list and delete (SelfSubjectAccessReviews,
+ *   Kyverno's `HasResourcePermissions`: a kind its service account cannot delete keeps its labelled
+ *   objects) is watched with the label selector `cleanup.kyverno.io/ttl`; kinds and permissions are
+ *   re-checked every `rediscoverMs` (CRDs that appear later are covered).
  * - An object not yet due is requeued for the time remaining; objects being deleted are skipped; the
  *   delete uses the propagation policy named by the annotation `cleanup.kyverno.io/propagation-policy`
  *   (Foreground, Background, Orphan; anything else: the server default) and the object's UID as a
@@ -107,8 +109,42 @@ function resKey(r: ApiResource): string {
   return `${r.group}/${r.version}/${r.resource}`;
 }
 
+const SELF_SUBJECT_ACCESS_REVIEWS: ApiResource = {
+  group: 'authorization.k8s.io',
+  version: 'v1',
+  resource: 'selfsubjectaccessreviews',
+  kind: 'SelfSubjectAccessReview',
+  namespaced: false,
+  verbs: ['create'],
+  subresources: [],
+};
+
+/** Whether the identity may do every verb on a resource kind, cluster-wide. */
+export type AccessCheck = (res: ApiResource, verbs: readonly string[]) => Promise<boolean>;
+
+/** `checker.Check` with the self checker: one SelfSubjectAccessReview per verb, all must be allowed. */
+export function selfAccessCheck(api: KubeApi): AccessCheck {
+  return async (res, verbs) => {
+    const answers = await Promise.all(
+      verbs.map(async (verb) => {
+        const review = await api.create(SELF_SUBJECT_ACCESS_REVIEWS, {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          metadata: {},
+          spec: { resourceAttributes: { group: res.group, version: res.version, resource: res.resource, verb } },
+        });
+        const status = review['status'] as { allowed?: boolean } | undefined;
+        return status?.allowed === true;
+      }),
+    );
+    return answers.every(Boolean);
+  };
+}
+
 export interface TtlControllerOptions {
   api: KubeApi;
+  /** whether the controller may watch, list and delete a kind (default: SelfSubjectAccessReviews) */
+  canI?: AccessCheck;
   /** fresh discovery (default `api.resources()`) */
   resources?: () => Promise<readonly ApiResource[]>;
   /** how often kinds are rediscovered (default 60 s) */
@@ -149,7 +185,16 @@ export class TtlController {
     const preferred = new Map<string, string>();
     for (const r of all) if (!preferred.has(r.group)) preferred.set(r.group, r.version);
     const want = new Map<string, ApiResource>();
-    for (const r of all) if (preferred.get(r.group) === r.version && watchable(r)) want.set(resKey(r), r);
+    const canI = this.opts.canI ?? selfAccessCheck(this.opts.api);
+    for (const r of all) {
+      if (preferred.get(r.group) !== r.version || !watchable(r)) continue;
+      const allowed = await canI(r, ['watch', 'list', 'delete']).catch((err: unknown) => {
+        this.opts.log?.error(err, 'failed to check permissions', { resource: resKey(r) });
+        return false;
+      });
+      if (allowed) want.set(resKey(r), r);
+      else this.opts.log?.v(3).info('no permission to watch, list and delete: not watched', { resource: resKey(r) });
+    }
     for (const [k, { informer }] of this.informers) {
       if (!want.has(k)) {
         informer.stop();
