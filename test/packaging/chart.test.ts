@@ -285,6 +285,7 @@ test('packaging: NOTES say which profile was installed and in which mode', () =>
   assert.match(restricted, /kubectl get cpol/);
   assert.match(restricted, /not highly available/);
 
+  assert.match(restricted, /^Components: admission-controller \(1\), background-controller \(1\), reports-controller \(1\), cleanup-controller \(1\) \(replicas in parentheses\)\.$/m);
   const defaults = renderNotes();
   assert.match(defaults, /^We have installed the "baseline" profile of Pod Security Standards and set them in Audit mode\.$/m);
   assert.match(defaults, new RegExp(`^Installed policies \\(${BASELINE.length}\\):$`, 'm'));
@@ -303,6 +304,7 @@ test('packaging: NOTES say which profile was installed and in which mode', () =>
   assert.match(mixed, /^  - restrict-sysctls \(Enforce\)$/m);
   assert.match(mixed, /^We have also installed 1 best-practice policy in Enforce mode\.$/m);
   assert.doesNotMatch(mixed, /not highly available/);
+  assert.match(renderNotes({ reportsController: { replicas: 2 }, cleanupController: { enabled: false } }), /^Components: admission-controller \(1\), background-controller \(1\), reports-controller \(2\) \(replicas/m);
 });
 
 test('packaging: the CRDs are those of config/crds and come first', () => {
