@@ -244,6 +244,7 @@ export class ControllerManager {
         api: o.api,
         engine: () => controllerEngine(this.state.current(), this.ports.ports()),
         namespaceLabels: (ns) => this.state.namespaceLabels(ns),
+        events: this.events,
         log: log.child('cleanup'),
       });
       this.ttl = ttl;

@@ -2,10 +2,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { parseKyvernoConfig } from '../../server/config.ts';
+import { ApiError } from '../../k8s/client/errors.ts';
 import { MemoryKubeApi } from '../../k8s/client/memory-api.ts';
 import { ClusterContextPorts } from '../../k8s/client/context-ports.ts';
 import type { KubeObject } from '../../k8s/client/types.ts';
 import { controllerEngine } from '../runtime/engine.ts';
+import type { EventInfo } from '../events/info.ts';
 import { CLEANUP_POLICIES, CleanupPolicyController, CLUSTER_CLEANUP_POLICIES } from './cleanup-policies.ts';
 import { nextRun, parseCron } from '../../engine/validation/cron.ts';
 
@@ -38,7 +40,8 @@ describe('controllers: cleanup policies', () => {
     for (const p of [pod('old-a', 'team', { stale: 'true' }), pod('keep', 'team', { stale: 'false' }), pod('protected', 'team', { stale: 'true', keep: 'yes' }), pod('old-b', 'other', { stale: 'true' })]) api.seed(pods, p);
     const labels: Record<string, Record<string, string>> = { team: { env: 'dev' }, other: { env: 'prod' } };
     const engine = () => controllerEngine(parseKyvernoConfig({}), new ClusterContextPorts(api, { namespaceLabels: (n) => labels[n] }).ports());
-    const c = new CleanupPolicyController({ api, engine, namespaceLabels: (n) => labels[n] });
+    const events: EventInfo[] = [];
+    const c = new CleanupPolicyController({ api, engine, namespaceLabels: (n) => labels[n], events: { add: (...e) => events.push(...e) } });
     const spec = {
       schedule: '*/1 * * * *',
       match: { any: [{ resources: { kinds: ['Pod'] } }] },
@@ -67,5 +70,42 @@ describe('controllers: cleanup policies', () => {
     assert.equal(await c.execute(cluster, CLUSTER_CLEANUP_POLICIES, clusterSpec as never), 1);
     assert.equal(await api.get(pods, 'other', 'old-b'), undefined);
     assert.equal(c.deleted, 2);
+    // Kyverno's NewCleanupPolicyEvent: on the policy (kyverno.io/v2), related to the deleted resource
+    assert.deepEqual(events, [
+      {
+        regarding: { apiVersion: 'kyverno.io/v2', kind: 'CleanupPolicy', name: 'stale', namespace: 'team', uid: '' },
+        related: { apiVersion: 'v1', kind: 'Pod', namespace: 'team', name: 'old-a', uid: '' },
+        source: 'kyverno-cleanup',
+        action: 'Resource Cleaned Up',
+        reason: 'PolicyApplied',
+        message: 'successfully cleaned up the target resource Pod/team/old-a',
+      },
+      {
+        regarding: { apiVersion: 'kyverno.io/v2', kind: 'ClusterCleanupPolicy', name: 'stale-prod', namespace: '', uid: '' },
+        related: { apiVersion: 'v1', kind: 'Pod', namespace: 'other', name: 'old-b', uid: '' },
+        source: 'kyverno-cleanup',
+        action: 'Resource Cleaned Up',
+        reason: 'PolicyApplied',
+        message: 'successfully cleaned up the target resource Pod/other/old-b',
+      },
+    ]);
+  });
+
+  test('a failed deletion raises a PolicyError event on the policy', async () => {
+    const api = new MemoryKubeApi();
+    const cms = api.res('v1', 'ConfigMap');
+    api.seed(cms, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'locked', namespace: 'a' } });
+    api.failNext('delete', new ApiError(403, 'Forbidden', 'configmaps "locked" is forbidden: no delete right'));
+    const engine = () => controllerEngine(parseKyvernoConfig({}), new ClusterContextPorts(api, { namespaceLabels: () => ({}) }).ports());
+    const events: EventInfo[] = [];
+    const c = new CleanupPolicyController({ api, engine, namespaceLabels: () => ({}), events: { add: (...e) => events.push(...e) } });
+    const spec = { schedule: '* * * * *', match: { any: [{ resources: { kinds: ['ConfigMap'] } }] } };
+    const policy = { apiVersion: 'kyverno.io/v2', kind: 'ClusterCleanupPolicy', metadata: { name: 'sweep', uid: 'u-1' }, spec } as unknown as KubeObject;
+    assert.equal(await c.execute(policy, CLUSTER_CLEANUP_POLICIES, spec as never), 0);
+    assert.equal(events.length, 1);
+    assert.equal(events[0]?.reason, 'PolicyError');
+    assert.equal(events[0]?.action, 'None');
+    assert.deepEqual(events[0]?.regarding, { apiVersion: 'kyverno.io/v2', kind: 'ClusterCleanupPolicy', name: 'sweep', namespace: '', uid: 'u-1' });
+    assert.equal(events[0]?.message, 'failed to clean up the target resource ConfigMap/a/locked: configmaps "locked" is forbidden: no delete right');
   });
 });

@@ -5,7 +5,8 @@
  * exclude select (namespace labels included), loads the policy `context` and evaluates `conditions`
  * with the resource bound to `target`, and deletes what passes (`deletionPropagationPolicy` if set).
  * The time of the last run is kept in `status.lastExecutionTime`, so a restarted controller neither
- * repeats a run nor skips one: the next run is the first schedule time after it.
+ * repeats a run nor skips one: the next run is the first schedule time after it. Each deletion (or
+ * failed deletion) raises Kyverno's event on the policy (`NewCleanupPolicyEvent`).
  *
  * Example:
  *   const c = new CleanupPolicyController({ api, engine: () => engine, namespaceLabels, log });
@@ -20,6 +21,8 @@ import { isConflict, isNotFound } from '../../k8s/client/errors.ts';
 import { Informer } from '../../k8s/client/informer.ts';
 import { nameOf, namespaceOf, type ApiResource, type DeleteOptions, type KubeApi, type KubeObject } from '../../k8s/client/types.ts';
 import type { Logger } from '../../server/logging.ts';
+import { cleanupPolicyEvent } from '../events/events.ts';
+import type { EventSink } from '../events/info.ts';
 import { WorkQueue } from '../runtime/queue.ts';
 import { resolveKindSelectors } from '../runtime/resource-watcher.ts';
 import { nextRun, parseCron } from '../../engine/validation/cron.ts';
@@ -40,6 +43,8 @@ export interface CleanupPolicyControllerOptions {
   api: KubeApi;
   engine: () => Engine;
   namespaceLabels: (ns: string) => Record<string, string> | undefined;
+  /** where Kyverno's cleanup events go (`PolicyApplied` per deleted resource, `PolicyError` per failed delete) */
+  events?: EventSink;
   log?: Logger;
   now?: () => number;
 }
@@ -194,13 +199,18 @@ export class CleanupPolicyController {
         const options: DeleteOptions = {};
         if (spec.deletionPropagationPolicy) options.propagationPolicy = spec.deletionPropagationPolicy;
         if (m.uid) options.preconditions = { uid: m.uid };
+        const about = { kind: policy['kind'] === undefined ? (res === CLEANUP_POLICIES ? 'CleanupPolicy' : 'ClusterCleanupPolicy') : String(policy['kind']), metadata: policy['metadata'] as { name?: string; namespace?: string; uid?: string } };
+        const related = { apiVersion: String(target['apiVersion']), kind: kindRes.kind, namespace: ns, name: nameOf(obj), uid: '' };
         try {
           await this.opts.api.delete(kindRes, ns, nameOf(obj), options);
           deleted++;
           this.deleted++;
           this.opts.log?.v(2).info('resource cleaned up', { policy: nameOf(policy), kind: kindRes.kind, resource: `${ns}/${nameOf(obj)}` });
+          this.opts.events?.add(cleanupPolicyEvent(about, related));
         } catch (err) {
-          if (!isNotFound(err)) this.opts.log?.error(err, 'failed to delete resource', { policy: nameOf(policy), resource: `${ns}/${nameOf(obj)}` });
+          if (isNotFound(err)) continue;
+          this.opts.log?.error(err, 'failed to delete resource', { policy: nameOf(policy), resource: `${ns}/${nameOf(obj)}` });
+          this.opts.events?.add(cleanupPolicyEvent(about, related, err instanceof Error ? err.message : String(err)));
         }
       }
     }

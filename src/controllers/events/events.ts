@@ -5,7 +5,8 @@
  * - violation on the policy: `Pod ns/name: [rule] fail (blocked); <message>` (related = the resource);
  * - violation on the resource: `policy <name>/<rule> fail: <message>`;
  * - success on the policy: `Pod ns/name: pass` or `... is successfully mutated`;
- * - generation / mutate-existing success and failure, exceptions (PolicySkipped).
+ * - generation / mutate-existing success and failure, exceptions (PolicySkipped);
+ * - cleanup policies: each resource cleaned up (or not) on the policy.
  *
  * Example: `scanEvents(response, config)` -> the PolicyViolation pair for each failed rule.
  */
@@ -155,6 +156,16 @@ export function failedEvent(err: string, policy: string, rule: string, source: E
     message: rule === '' ? `policy ${policy} error: ${err}` : `policy ${policy}/${rule} error: ${err}`,
     action: EventAction.None,
   };
+}
+
+/** `NewCleanupPolicyEvent`: on the cleanup policy, about a resource it deleted (or failed to delete). */
+export function cleanupPolicyEvent(policy: PolicyLike, resource: ObjectReference, err?: string): EventInfo {
+  const regarding: ObjectReference = { apiVersion: 'kyverno.io/v2', kind: policy.kind, name: policy.metadata.name ?? '', namespace: policy.metadata.namespace ?? '', uid: policy.metadata.uid ?? '' };
+  const related: ObjectReference = { ...resource, uid: '' };
+  const target = `${resource.kind}/${resource.namespace}/${resource.name}`;
+  return err === undefined
+    ? { regarding, related, source: EventSource.CleanupController, action: EventAction.ResourceCleanedUp, reason: 'PolicyApplied', message: `successfully cleaned up the target resource ${target}` }
+    : { regarding, related, source: EventSource.CleanupController, action: EventAction.None, reason: 'PolicyError', message: `failed to clean up the target resource ${target}: ${err}` };
 }
 
 function resourceKey(r: Resource): string {
