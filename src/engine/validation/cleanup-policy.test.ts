@@ -13,6 +13,17 @@ function policy(kind: 'CleanupPolicy' | 'ClusterCleanupPolicy', spec: JsonObject
 const table: Array<[string, JsonObject, string]> = [
   ['valid, every two minutes', policy('CleanupPolicy', { match: { any: [podFilter] }, schedule: '*/2 * * * *' }), ''],
   ['valid descriptor', policy('ClusterCleanupPolicy', { match: { all: [podFilter] }, schedule: '@hourly' }), ''],
+  ['@every with a Go duration', policy('ClusterCleanupPolicy', { match: { all: [podFilter] }, schedule: '@every 1h30m' }), ''],
+  [
+    '@every without a duration',
+    policy('ClusterCleanupPolicy', { match: { all: [podFilter] }, schedule: '@every often' }),
+    'spec.schedule: Invalid value: "@every often": schedule spec in the cleanupPolicy is not in proper cron format',
+  ],
+  [
+    'empty schedule',
+    policy('ClusterCleanupPolicy', { match: { all: [podFilter] } }),
+    'spec.schedule: Invalid value: "": schedule spec in the cleanupPolicy is not in proper cron format',
+  ],
   [
     'schedule that is no cron',
     policy('CleanupPolicy', { match: { any: [podFilter] }, schedule: 'every-now-and-then' }),

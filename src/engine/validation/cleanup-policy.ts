@@ -14,6 +14,7 @@
  */
 import type { JsonValue } from '../api/json.ts';
 import { parse as parseJmesPath } from '../jmespath/parser.ts';
+import { parseDuration } from '../utils/duration.ts';
 import { parseCron } from './cron.ts';
 import { fieldInvalid, formatPolicyError, type PolicyValidationError } from './errors.ts';
 import { ANY_ALL_CONDITIONS, CLEANUP_POLICY_SPEC, CONTEXT, goDeepEqual, goStructJson, goStructValue, MATCH_RESOURCES_V2, RESOURCE_FILTER } from './go-types.ts';
@@ -39,14 +40,23 @@ function validateContext(context: JsonValue | undefined, path: string): PolicyVa
   return errs;
 }
 
-/** `ValidateSchedule`: robfig/cron's standard (5-field) syntax. */
-function validateSchedule(schedule: string, path: string): PolicyValidationError[] {
+/**
+ * robfig/cron v1 `ParseStandard`: five fields or a descriptor, `@every <Go duration>` included (the
+ * cleanup controller then schedules with another parser, which does not know `@every`).
+ */
+function isStandardCron(schedule: string): boolean {
+  if (schedule.startsWith('@every ')) return parseDuration(schedule.slice('@every '.length)) !== undefined;
   try {
     parseCron(schedule);
-    return [];
+    return true;
   } catch {
-    return [fieldInvalid(path, schedule, 'schedule spec in the cleanupPolicy is not in proper cron format')];
+    return false;
   }
+}
+
+/** `ValidateSchedule` */
+function validateSchedule(schedule: string, path: string): PolicyValidationError[] {
+  return isStandardCron(schedule) ? [] : [fieldInvalid(path, schedule, 'schedule spec in the cleanupPolicy is not in proper cron format')];
 }
 
 function validateFilters(m: Obj | undefined, path: string, namespaced: boolean, clusterResources: ClusterResources): PolicyValidationError[] {
