@@ -318,7 +318,7 @@ test('packaging: the CRDs are those of config/crds and come first', () => {
   assert.ok(crds.some((c) => name(c) === 'clusterpolicies.kyverno.io'));
 });
 
-test('packaging: the admission controller is wired together', () => {
+test('packaging: the components are wired together', () => {
   const objects = render({}, { releaseName: 'acme', namespace: 'policy-system' });
   const deploy = deploymentOf(objects, 'admission-controller');
   assert.equal(name(deploy), 'acme-kyverno-admission-controller');
@@ -346,6 +346,16 @@ test('packaging: the admission controller is wired together', () => {
   assert.equal(str(env.get('INIT_CONFIG')?.['value']), name(one(objects, 'ConfigMap')));
   assert.equal(str(env.get('KYVERNO_SVC')?.['value']), name(webhookSvc));
   assert.equal(str(env.get('KYVERNO_DEPLOYMENT')?.['value']), name(deploy));
+  // the controllers: named after the release, except the background controller's ServiceAccount, which
+  // `kyverno serve` recognises by Kyverno's name to skip the background controller's own requests
+  for (const c of CONTROLLERS) {
+    const d = deploymentOf(objects, c);
+    assert.equal(name(d), `acme-kyverno-${c}`);
+    const sa = str(podSpecOf(d)['serviceAccountName']);
+    assert.equal(sa, c === 'background-controller' ? 'kyverno-background-controller' : `acme-kyverno-${c}`);
+    assert.equal(name(one(objects, 'ServiceAccount', sa)), sa);
+    assert.deepEqual(obj(one(objects, 'ClusterRoleBinding', `acme-kyverno:${c}`))['subjects'], [{ kind: 'ServiceAccount', name: sa, namespace: 'policy-system' }]);
+  }
   for (const o of objects) {
     if (['ClusterRole', 'ClusterRoleBinding', 'ClusterPolicy'].includes(str(o['kind']))) continue;
     assert.equal(obj(o['metadata'])['namespace'], 'policy-system', `${str(o['kind'])} ${name(o)} is in the release namespace`);

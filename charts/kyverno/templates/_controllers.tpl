@@ -24,9 +24,17 @@ background-controller.yaml, reports-controller.yaml and cleanup-controller.yaml.
 {{- printf "%s:%s" (include "kyverno.fullname" .root) .component -}}
 {{- end -}}
 
+{{/*
+The ServiceAccount: rbac.serviceAccount.name, else the Deployment's name. The background controller's is
+`kyverno-background-controller` whatever the release name: `kyverno serve` recognises the background
+controller's own requests by that name in its namespace (Kyverno's default), so that they trigger no
+generate or mutate-existing work of their own.
+*/}}
 {{- define "kyverno.controller.serviceAccountName" -}}
 {{- $v := include "kyverno.controller.values" . | fromYaml -}}
-{{- default (include "kyverno.controller.name" .) ((($v.rbac | default dict).serviceAccount | default dict).name) -}}
+{{- $default := include "kyverno.controller.name" . -}}
+{{- if eq .component "background-controller" -}}{{- $default = "kyverno-background-controller" -}}{{- end -}}
+{{- default $default ((($v.rbac | default dict).serviceAccount | default dict).name) -}}
 {{- end -}}
 
 {{- define "kyverno.controller.matchLabels" -}}
