@@ -305,11 +305,11 @@ export function checkMetricsNamespace(cfg: MetricsNamespaces, namespace: string)
  * Kyverno's admission-side metrics (pkg/metrics/{admission,http,policy_engine,kyverno_info}.go) in one
  * registry.
  */
-/** A policy's result series: its own label values, then resource labels → rule → result and type. */
+/** A policy's result series: its own label values, then resource labels → rule → result → rule type. */
 export interface PolicySeriesCache {
   /** validation mode, type, background, namespace, name */
   labels: readonly [string, string, string, string, string];
-  byResource: Map<string, Map<string, Map<string, { counter: { value: number }; histogram: HistogramSeries }>>>;
+  byResource: Map<string, Map<string, Map<string, Map<string, { counter: { value: number }; histogram: HistogramSeries }>>>>;
 }
 
 export class KyvernoMetrics {
@@ -324,6 +324,8 @@ export class KyvernoMetrics {
   namespaces: MetricsNamespaces;
   /** per-policy cache of policy result series: resource labels → rule → result and type (see engine-metrics.ts) */
   readonly policySeries = new WeakMap<object, PolicySeriesCache>();
+  /** the resource labels of the last recorded response (engine-metrics.ts) */
+  lastResourceLabels: unknown;
 
   constructor(opts: { version: string; buckets?: readonly number[]; namespaces?: MetricsNamespaces }) {
     const buckets = opts.buckets ?? DEFAULT_BUCKET_BOUNDARIES;

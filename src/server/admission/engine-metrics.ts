@@ -36,6 +36,40 @@ function hasValidateEnforce(p: KyvernoPolicy): boolean {
   return isEnforce(p.spec?.validationFailureAction);
 }
 
+/** The resource's labels and their joined key (a flat string, hashed once). */
+interface ResourceLabels {
+  resource: object;
+  operation: string;
+  admissionOperation: boolean;
+  dryRun: boolean;
+  kind: string;
+  resourceNamespace: string;
+  op: string;
+  cause: string;
+  dry: string;
+  local: string;
+}
+
+/**
+ * The labels of the resource of a response: every policy of a request shares them, so the last ones are
+ * kept and reused while the resource object and the request flags are the same.
+ */
+function resourceLabels(metrics: KyvernoMetrics, resource: object, operation: string, admissionOperation: boolean, dryRun: boolean): ResourceLabels {
+  const last = metrics.lastResourceLabels as ResourceLabels | undefined;
+  if (last && last.resource === resource && last.operation === operation && last.admissionOperation === admissionOperation && last.dryRun === dryRun) return last;
+  const r = resource as Record<string, unknown>;
+  const kind = typeof r['kind'] === 'string' ? r['kind'] : '';
+  const resourceNamespace = metaString(r as never, 'namespace');
+  const op = operation.toLowerCase();
+  const cause = admissionOperation ? 'admission_request' : 'background_scan';
+  const dry = dryRun ? 'true' : 'false';
+  // flattened once: Map lookups with a concatenated (rope) key would flatten and hash it every time
+  const local = [kind, resourceNamespace, op, cause, dry].join('\u0001');
+  const labels: ResourceLabels = { resource, operation, admissionOperation, dryRun, kind, resourceNamespace, op, cause, dry, local };
+  metrics.lastResourceLabels = labels;
+  return labels;
+}
+
 export function recordPolicyResults(
   metrics: KyvernoMetrics,
   policy: KyvernoPolicy,
@@ -65,13 +99,8 @@ export function recordPolicyResults(
   }
   const [validationMode, policyType, background, namespace, name] = cache.labels;
   if (!metrics.checkNamespace(namespace)) return;
-  const kind = typeof response.resource['kind'] === 'string' ? response.resource['kind'] : '';
-  const resourceNamespace = metaString(response.resource, 'namespace');
-  const op = operation.toLowerCase();
-  const cause = admissionOperation ? 'admission_request' : 'background_scan';
-  const dry = dryRun ? 'true' : 'false';
-  // nested maps: no long key strings to build and hash per rule
-  const local = `${kind}\u0001${resourceNamespace}\u0001${op}\u0001${cause}\u0001${dry}`;
+  const res = resourceLabels(metrics, response.resource, operation, admissionOperation, dryRun);
+  const { kind, resourceNamespace, op, cause, dry, local } = res;
   let byRule = cache.byResource.get(local);
   if (!byRule) {
     byRule = new Map();
@@ -79,19 +108,23 @@ export function recordPolicyResults(
   }
   for (const r of rules) {
     const type = ruleTypeLabel(r.ruleType);
-    let byResult = byRule.get(r.name);
-    if (!byResult) {
-      byResult = new Map();
-      byRule.set(r.name, byResult);
+    let byStatus = byRule.get(r.name);
+    if (!byStatus) {
+      byStatus = new Map();
+      byRule.set(r.name, byStatus);
     }
-    const resultKey = `${r.status}\u0001${type}`;
-    let series = byResult.get(resultKey);
+    let byType = byStatus.get(r.status);
+    if (!byType) {
+      byType = new Map();
+      byStatus.set(r.status, byType);
+    }
+    let series = byType.get(type);
     if (!series) {
       // the registry's key: every label value
-      const key = `${validationMode}\u0001${policyType}\u0001${background}\u0001${namespace}\u0001${name}\u0001${local}\u0001${r.name}\u0001${resultKey}`;
+      const key = [validationMode, policyType, background, namespace, name, local, r.name, r.status, type].join('\u0001');
       const values = () => [validationMode, policyType, background, namespace, name, kind, resourceNamespace, op, r.name, r.status, type, cause, dry];
       series = { counter: metrics.policyResults.handle(key, values), histogram: metrics.policyExecutionDuration.handle(key, values) };
-      byResult.set(resultKey, series);
+      byType.set(type, series);
     }
     series.counter.value++;
     metrics.policyExecutionDuration.observeHandle(series.histogram, seconds);
