@@ -106,7 +106,7 @@ function cloneListKinds(p: GeneratePattern): Array<[string, string]> {
 /**
  * `ruleChange`: the rules a policy update deleted, and for the rules it kept, the kinds whose generated
  * resources the rule no longer describes (its target — apiVersion, kind, namespace, name — or clone
- * source changed, or its cloneList; foreach entries are compared by `list`).
+ * source changed, or its cloneList; foreach entries are compared by `list`, with the rule's own kinds).
  */
 export function ruleChange(old: KyvernoPolicy, updated: KyvernoPolicy): { deleted: Rule[]; changed: ChangedRule[] } {
   const newRules = new Map((updated.spec.rules ?? []).map((r) => [r.name, r]));
@@ -127,8 +127,10 @@ export function ruleChange(old: KyvernoPolicy, updated: KyvernoPolicy): { delete
     for (const of of o.foreach ?? []) {
       for (const nf of n.foreach ?? []) {
         if ((of.list ?? '') !== (nf.list ?? '')) continue;
-        if (!sameTarget(of, nf)) kinds.push([of.apiVersion ?? '', of.kind ?? '']);
-        if (!deepEqual(of.cloneList ?? null, nf.cloneList ?? null)) kinds.push(...cloneListKinds(of));
+        // as Kyverno: the kinds looked up for a changed foreach entry are the rule's own (empty for a
+        // foreach rule, so its old downstream keeps its labels and is synchronized to the new target)
+        if (!sameTarget(of, nf)) kinds.push([o.apiVersion ?? '', o.kind ?? '']);
+        if (!deepEqual(of.cloneList ?? null, nf.cloneList ?? null)) kinds.push(...cloneListKinds(o));
       }
     }
     changed.push({ rule: oldRule.name, kinds: kinds.filter(([, k]) => k !== '') });
