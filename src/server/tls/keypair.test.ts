@@ -108,3 +108,25 @@ test('tls key algorithm: a CA key of another algorithm is not reused for a new C
     }
   }
 });
+
+test('tls key algorithm: renewing a CA whose stored key has another algorithm fails as in Kyverno; valid material is kept', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kyverno-ts-tls-'));
+  try {
+    const store = new DirCertStore(dir);
+    await new CertRenewer({ store, alg: 'ECDSA', commonName: 'kyverno-svc', dnsNames: [] }).reconcile();
+    const now = Date.now();
+    // still valid: an RSA renewer keeps the ECDSA material
+    await new CertRenewer({ store, alg: 'RSA', commonName: 'kyverno-svc', dnsNames: [] }).reconcile();
+    assert.equal(keyAlgorithmOf(readFileSync(join(dir, 'tls.key'), 'utf8')), 'ECDSA');
+    // within renewBefore of the CA's end, the stored ECDSA key cannot make an RSA CA
+    const later = new Date(now + 360 * 86_400_000);
+    await assert.rejects(
+      new CertRenewer({ store, alg: 'RSA', commonName: 'kyverno-svc', dnsNames: [], now: () => later }).reconcile(),
+      /^Error: failed to generate CA \(existing key algorithm \(ECDSA\) does not match requested algorithm \(RSA\), cannot regenerate CA with different key type\)$/,
+    );
+    await new CertRenewer({ store, alg: 'ECDSA', commonName: 'kyverno-svc', dnsNames: [], now: () => later }).reconcile();
+    assert.equal(new X509Certificate(readFileSync(join(dir, 'tls.crt'), 'utf8')).publicKey.asymmetricKeyType, 'ec');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -63,7 +63,13 @@ export class CertRenewer {
     const certs = removeExpired(later, pemCertificates(stored?.certPem ?? ''));
     if (!allExpired(later, certs)) return;
     if (stored && !(await this.opts.store.managed())) throw new Error("tls is not valid but certificates are not managed by kyverno, we can't renew them");
-    const ca = await generateCA({ alg: this.opts.alg, validityMs: this.opts.caValidityMs, existingKeyPem: stored?.keyPem, now: this.now() });
+    // the stored CA key is reused: a key of another algorithm than --tlsKeyAlgorithm is an error, as in Kyverno
+    let ca: KeyPairPem;
+    try {
+      ca = await generateCA({ alg: this.opts.alg, validityMs: this.opts.caValidityMs, existingKeyPem: stored?.keyPem, now: this.now() });
+    } catch (err) {
+      throw new Error(`failed to generate CA (${(err as Error).message})`);
+    }
     const bundle = certs.map((c) => c.toString()).join('') + ca.certPem;
     await this.opts.store.writeCA({ keyPem: ca.keyPem, certPem: bundle });
     if (!(await this.validateCert())) await this.renewTLS();
