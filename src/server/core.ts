@@ -25,7 +25,7 @@ import { withFilter, withOperationFilter, withSubResourceFilter } from './admiss
 import { admissionEnabled, customWebhookMatchConditions, PolicyCache, policyCacheKey } from './admission/policy-cache.ts';
 import { mutatePolicyRequest, schemaCheck, validatePolicyRequest } from './admission/policy-validation.ts';
 import { withProtection } from './admission/protect.ts';
-import { MemoryReportSink, type ReportSink } from './admission/reports.ts';
+import { MemoryReportSink, STANDALONE_REPORT_RECORDS, type ReportSink } from './admission/reports.ts';
 import { mutateResource, validateResource, type BackgroundSink, type PathFailurePolicy, type ResourceHandlerDeps } from './admission/resource-handlers.ts';
 import { RoleResolver, withRoles } from './admission/roles.ts';
 import { withTopLevelGvk } from './admission/top-level-gvk.ts';
@@ -104,7 +104,7 @@ export class AdmissionCore {
     this.metrics = opts.metrics ?? new KyvernoMetrics({ version: SERVER_VERSION });
     this.discovery = opts.discovery ?? new StaticDiscovery();
     this.policyCache = new PolicyCache(this.discovery);
-    this.reports = opts.reports ?? new MemoryReportSink();
+    this.reports = opts.reports ?? new MemoryReportSink(STANDALONE_REPORT_RECORDS);
     this.audit = new AuditPool({
       workers: opts.auditWorkers ?? 8,
       capacity: opts.auditCapacity ?? 1000,

@@ -8,7 +8,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { ExceptionOptions } from './admission/exceptions.ts';
-import { MemoryReportSink } from './admission/reports.ts';
+import { MemoryReportSink, STANDALONE_REPORT_RECORDS } from './admission/reports.ts';
 import type { Logger } from './logging.ts';
 import { KyvernoMetrics } from './metrics.ts';
 import { startMetricsListener } from './http/metrics-listener.ts';
@@ -97,7 +97,7 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
     });
   }
   const metrics = new KyvernoMetrics({ version: SERVER_VERSION });
-  const reports = new MemoryReportSink();
+  const reports = new MemoryReportSink(STANDALONE_REPORT_RECORDS);
   let pool: WorkerPool | undefined;
   if ((opts.workers ?? 0) > 0) {
     pool = await WorkerPool.start(
