@@ -143,7 +143,8 @@ export class Engine implements RuleRuntime {
     let oldResource = input.oldResource ?? null;
     let raw: JsonObject;
     if (input.admissionRequest) {
-      const request: JsonObject = { ...input.admissionRequest };
+      // Object.assign, not a spread: keys are added to the copy (see shallowCopy in context.ts)
+      const request: JsonObject = Object.assign({}, input.admissionRequest);
       if (newResource) request['object'] = newResource;
       if (oldResource) request['oldObject'] = oldResource;
       raw = { request };
