@@ -63,13 +63,20 @@ function cliEntryPlugin(): Plugin {
 const BUNDLE_URL = '__kyvernoBundleUrl';
 const BANNER = `#!/usr/bin/env node\nvar ${BUNDLE_URL} = require('node:url').pathToFileURL(__filename).href;`;
 
-/** The bundle's entry: run the CLI with the process arguments and exit with its code. */
+/** The bundle's entry: run the CLI with the process arguments and exit with its code (or, in a worker thread, the evaluation worker). */
 const ENTRY = `
+import { isMainThread, workerData } from 'node:worker_threads';
 import { main } from './src/cli/main.ts';
-main(process.argv).then(
-  (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write('Error: ' + String(err) + '\\n'); process.exitCode = 1; },
-);
+import { EVALUATION_WORKER_ENTRY } from './src/server/workers/pool.ts';
+if (!isMainThread && workerData && workerData.entry === EVALUATION_WORKER_ENTRY) {
+  // the bundle loaded as an evaluation worker of \`kyverno serve --workers N\`
+  import('./src/server/workers/worker.ts').then((m) => m.runEvaluationWorker());
+} else {
+  main(process.argv).then(
+    (code) => { process.exitCode = code; },
+    (err) => { process.stderr.write('Error: ' + String(err) + '\\n'); process.exitCode = 1; },
+  );
+}
 `;
 
 export interface BundleOptions {

@@ -7,13 +7,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyContext, copySources, parseDockerfile, parseDockerignore, stages } from './dockerfile.ts';
 import { runFromSources, runIsolated, SMOKE_RUNS, type CliRun } from './cli-runs.ts';
+import { freePorts } from '../../scripts/control-plane/ports.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -64,6 +66,79 @@ test('packaging: the bundle builds from the Docker build context and runs alone 
     assert.match(apply.stdout, /pass: [1-9]\d*, fail: [1-9]\d*, warn: 0, error: 0/);
     // nothing was written where it ran
     assert.deepEqual(readdirSync(alone), ['kyverno.cjs']);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('packaging: the bundle hosts its own evaluation workers (`serve --standalone --workers 1`)', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'kyverno-bundle-workers-'));
+  try {
+    const outfile = join(work, 'kyverno.cjs');
+    const bundled = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bundle.ts', '--outfile', outfile], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(bundled.status, 0, bundled.stderr);
+    const policy = join(work, 'policy.yaml');
+    writeFileSync(
+      policy,
+      [
+        'apiVersion: kyverno.io/v1',
+        'kind: ClusterPolicy',
+        'metadata: {name: require-team}',
+        'spec:',
+        '  validationFailureAction: Enforce',
+        '  rules:',
+        '  - name: team',
+        '    match: {any: [{resources: {kinds: [Pod]}}]}',
+        '    validate: {message: a team label is required, pattern: {metadata: {labels: {team: "?*"}}}}',
+        '',
+      ].join('\n'),
+    );
+    const [port] = (await freePorts(1)) as [number];
+    const child = spawn(process.execPath, [outfile, 'serve', '--standalone', '--insecure-http', '--workers', '1', '--policy', policy, '--listen', `127.0.0.1:${port}`], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    try {
+      const post = (body: string): Promise<{ status: number; body: string }> =>
+        new Promise((resolve, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port, path: '/validate/fail', method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+            let data = '';
+            res.setEncoding('utf8').on('data', (d: string) => (data += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      const review = (labels: Record<string, string>) =>
+        JSON.stringify({
+          apiVersion: 'admission.k8s.io/v1',
+          kind: 'AdmissionReview',
+          request: {
+            uid: 'u1',
+            kind: { group: '', version: 'v1', kind: 'Pod' },
+            resource: { group: '', version: 'v1', resource: 'pods' },
+            namespace: 'default',
+            name: 'p',
+            operation: 'CREATE',
+            userInfo: { username: 'alice' },
+            object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', labels }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+          },
+        });
+      let denied: { status: number; body: string } | undefined;
+      for (let i = 0; i < 100 && denied === undefined; i++) {
+        if (child.exitCode !== null) assert.fail(`the server exited: ${stderr}`);
+        denied = await post(review({})).catch(() => undefined);
+        if (denied === undefined) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(denied?.status, 200, stderr);
+      assert.match(denied!.body, /"allowed":false/);
+      assert.match(denied!.body, /a team label is required/);
+      const allowed = await post(review({ team: 'a' }));
+      assert.match(allowed.body, /"allowed":true/);
+      assert.doesNotMatch(stderr, /evaluation worker failed/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -21,7 +21,15 @@ interface Slot {
 }
 
 const fromSource = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+/**
+ * Inside the single-file bundle (scripts/bundle.ts) this module's URL is the bundle's own: the bundle is
+ * loaded as the worker too, and its entry starts the evaluation worker when `workerData.entry` says so.
+ */
+const bundled = !/\/workers\/pool\.(ts|js)$/.test(new URL(import.meta.url).pathname);
+const workerUrl = bundled ? new URL(import.meta.url) : new URL(fromSource ? './worker-entry.ts' : './worker-entry.js', import.meta.url);
+
+/** `workerData.entry` of an evaluation worker started from the bundle (checked by the bundle's entry). */
+export const EVALUATION_WORKER_ENTRY = 'kyverno-evaluation-worker';
 
 /**
  * Running from TypeScript sources (tests, `node --import tsx`), a worker thread must register the
@@ -30,6 +38,7 @@ const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.met
 function createWorker(workerData: WorkerSetup): Worker {
   // a small young generation keeps each worker's memory close to its live heap
   const resourceLimits = { maxYoungGenerationSizeMb: 8 };
+  if (bundled) return new Worker(workerUrl, { workerData: { ...workerData, entry: EVALUATION_WORKER_ENTRY }, resourceLimits });
   if (!fromSource) return new Worker(workerUrl, { workerData, resourceLimits });
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(workerUrl.href)}); });`;

@@ -2,6 +2,9 @@
  * An evaluation worker thread: builds its own admission core from the standalone sources (files) and
  * answers the server thread's evaluation, metrics, reload and close messages. Evaluations are
  * synchronous, so a worker processes one review at a time; the pool spreads reviews over workers.
+ *
+ * `runEvaluationWorker()` is started by worker-entry.ts, or by the single-file bundle's entry when the
+ * bundle itself is loaded as the worker (scripts/bundle.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
@@ -13,46 +16,48 @@ import { StaticConfigSource } from '../sources/static-config.ts';
 import { StaticPolicySource } from '../sources/static-policies.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
 
-const port = parentPort;
-if (!port) throw new Error('worker.ts runs as a worker thread');
-const setup = workerData as WorkerSetup;
-const send = (m: FromWorker): void => port.postMessage(m);
+export function runEvaluationWorker(): void {
+  const port = parentPort;
+  if (!port) throw new Error('worker.ts runs as a worker thread');
+  const setup = workerData as WorkerSetup;
+  const send = (m: FromWorker): void => port.postMessage(m);
 
-try {
-  const log = createLogger({ verbosity: setup.verbosity }).child(`worker-${setup.index}`);
-  const discovery = new StaticDiscovery();
-  const policies = new StaticPolicySource({ policyPaths: setup.policyPaths, exceptionPaths: setup.exceptionPaths, clusterResources: discovery.clusterScopedKinds() });
-  const cluster = new StaticClusterState(setup.resourcePaths);
-  const config = new StaticConfigSource(setup.configPath);
-  const core = new AdmissionCore({ ...setup, policies, namespaces: cluster, roleBindings: cluster, config, discovery, log });
-  port.on('message', (m: ToWorker) => {
-    switch (m.type) {
-      case 'eval': {
-        const out = core.evaluate(m.path, m.body, m.contentType, m.urlParams, performance.now());
-        send({ type: 'result', id: m.id, status: out.status, body: out.body });
-        break;
-      }
-      case 'metrics':
-        send({ type: 'metrics', id: m.id, snapshot: core.metrics.registry.snapshot() });
-        break;
-      case 'reload':
-        try {
-          policies.reload();
-          config.reload();
-          cluster.reload();
-        } catch (err) {
-          log.error(err, 'reload failed; keeping the previous state');
+  try {
+    const log = createLogger({ verbosity: setup.verbosity }).child(`worker-${setup.index}`);
+    const discovery = new StaticDiscovery();
+    const policies = new StaticPolicySource({ policyPaths: setup.policyPaths, exceptionPaths: setup.exceptionPaths, clusterResources: discovery.clusterScopedKinds() });
+    const cluster = new StaticClusterState(setup.resourcePaths);
+    const config = new StaticConfigSource(setup.configPath);
+    const core = new AdmissionCore({ ...setup, policies, namespaces: cluster, roleBindings: cluster, config, discovery, log });
+    port.on('message', (m: ToWorker) => {
+      switch (m.type) {
+        case 'eval': {
+          const out = core.evaluate(m.path, m.body, m.contentType, m.urlParams, performance.now());
+          send({ type: 'result', id: m.id, status: out.status, body: out.body });
+          break;
         }
-        break;
-      case 'close':
-        core.audit.drain().then(() => send({ type: 'closed', id: m.id }));
-        break;
-    }
-  });
-  send({
-    type: 'ready',
-    routes: core.routes.map((r) => ({ path: r.path, catchAll: r.catchAll, webhook: r.webhook, failurePolicy: r.failurePolicy })),
-  });
-} catch (err) {
-  send({ type: 'failed', message: (err as Error).message });
+        case 'metrics':
+          send({ type: 'metrics', id: m.id, snapshot: core.metrics.registry.snapshot() });
+          break;
+        case 'reload':
+          try {
+            policies.reload();
+            config.reload();
+            cluster.reload();
+          } catch (err) {
+            log.error(err, 'reload failed; keeping the previous state');
+          }
+          break;
+        case 'close':
+          core.audit.drain().then(() => send({ type: 'closed', id: m.id }));
+          break;
+      }
+    });
+    send({
+      type: 'ready',
+      routes: core.routes.map((r) => ({ path: r.path, catchAll: r.catchAll, webhook: r.webhook, failurePolicy: r.failurePolicy })),
+    });
+  } catch (err) {
+    send({ type: 'failed', message: (err as Error).message });
+  }
 }
