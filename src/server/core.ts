@@ -12,6 +12,7 @@
  * | /celexception/validate, /globalcontextvalidate          | metrics, subresource filter, dump (schema check only)    |
  * | /verifymutate                                           | -                                                        |
  */
+import { parseKindSelector } from '../engine/match/kind-selector.ts';
 import type { KyvernoPolicy, PolicyException } from '../engine/api/policy.ts';
 import type { EngineResponse } from '../engine/api/response.ts';
 import type { Clock } from '../engine/api/request.ts';
@@ -68,6 +69,12 @@ export interface AdmissionCoreOptions {
   webhookTimeoutSeconds?: number;
   /** called with the policy responses of a blocked request (in-cluster: `fail (blocked)` events) */
   onBlocked?: (responses: readonly EngineResponse[]) => void;
+  /**
+   * Re-reads discovery (in a cluster). Policy validation calls it, at most once a second, before validating
+   * a policy that names a kind discovery does not know (Kyverno invalidates its discovery cache on a miss):
+   * a CRD and a policy for it applied together must not be refused.
+   */
+  refreshDiscovery?: () => Promise<void>;
   /** `--maxAuditWorkers` (default 8), `--maxAuditCapacity` (default 1000) */
   auditWorkers?: number;
   auditCapacity?: number;
@@ -82,6 +89,8 @@ export interface AdmissionRoute {
   /** the webhook type for http metrics (none for the verify webhook) */
   webhook: WebhookType | undefined;
   log: Logger;
+  /** work to await before the (synchronous) handler runs, when a request needs it */
+  prepare?: (body: string) => Promise<void> | undefined;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -218,6 +227,31 @@ export class AdmissionCore {
     const M: WebhookType = 'MutatingWebhookConfiguration';
     const policyLog = this.log.child('policy');
     this.add('/policyvalidate', false, policyChain((a) => validatePolicyRequest({ findResources, clusterResources }, a), V, true), 'fail', V, policyLog.child('validate'));
+    const refresh = this.opts.refreshDiscovery;
+    if (refresh) {
+      const route = this.byPath.get('/policyvalidate') as AdmissionRoute;
+      let last = 0;
+      let inFlight: Promise<void> | undefined;
+      route.prepare = (body) => {
+        if (inFlight) return inFlight;
+        if (Date.now() - last < 1000) return undefined;
+        const known = (g: string, v: string, k: string): boolean => {
+          try {
+            return this.discovery.findResources(g, v, k, '').length > 0;
+          } catch {
+            return false;
+          }
+        };
+        if (!namesUnknownKind(body, known)) return undefined;
+        last = Date.now();
+        inFlight = refresh()
+          .catch((err: unknown) => this.log.child('discovery').error(err, 'failed to refresh discovery'))
+          .finally(() => {
+            inFlight = undefined;
+          });
+        return inFlight;
+      };
+    }
     this.add('/policymutate', false, policyChain(mutatePolicyRequest, M, false), 'fail', M, policyLog.child('mutate'));
     const exceptionOpts = this.opts.exceptions ?? { enabled: false, namespace: '' };
     this.add('/exceptionvalidate', false, policyChain((a) => validateExceptionRequest(exceptionOpts, a), V, true), 'fail', V, this.log.child('exception').child('validate'));
@@ -231,10 +265,48 @@ export class AdmissionCore {
     this.add('/verifymutate', false, verifyHandler(kyvernoNs, () => (this.opts.clock ?? systemClock).now()), 'ignore', undefined, this.log.child('verify').child('mutate'));
   }
 
-  /** Evaluates a request body on a route (its path, or its catch-all prefix). */
+  /** Evaluates a request body on a route (its path, or its catch-all prefix); see `AdmissionRoute.prepare`. */
   evaluate(path: string, body: string, contentType: string | undefined, urlParams: string, startTime: number): AdmissionOutcome {
     const route = this.byPath.get(path);
     if (!route) return { status: 404, body: '404 page not found\n' };
     return processAdmission(route.handler, body, contentType, urlParams, startTime, { deadlineMs: this.deadlineMs, failurePolicy: route.failurePolicy, log: route.log });
   }
+}
+
+/**
+ * Whether a policy admission review names a kind (match/exclude `kinds`, generate or target `kind`, with
+ * its `apiVersion` when given) that `known` does not find (`known` takes Kyverno's wildcards: `*` for any
+ * group or version). Kinds with wildcards and unreadable bodies name none.
+ */
+export function namesUnknownKind(body: string, known: (group: string, version: string, kind: string) => boolean): boolean {
+  let spec: unknown;
+  try {
+    spec = (JSON.parse(body) as { request?: { object?: { spec?: unknown } } })?.request?.object?.spec;
+  } catch {
+    return false;
+  }
+  const check = (selector: string, apiVersion?: string): boolean => {
+    if (selector === '' || selector.includes('*')) return false;
+    let { group, version, kind } = parseKindSelector(selector);
+    if (apiVersion !== undefined && apiVersion !== '') {
+      const slash = apiVersion.lastIndexOf('/');
+      group = slash < 0 ? '' : apiVersion.slice(0, slash);
+      version = apiVersion.slice(slash + 1);
+    }
+    return !known(group, version, kind);
+  };
+  let unknown = false;
+  const walk = (v: unknown, depth: number): void => {
+    if (unknown || depth > 64 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o['kinds'])) for (const k of o['kinds']) if (typeof k === 'string' && check(k)) unknown = true;
+    if (typeof o['kind'] === 'string' && check(o['kind'], typeof o['apiVersion'] === 'string' ? o['apiVersion'] : undefined)) unknown = true;
+    for (const [k, x] of Object.entries(o)) if (k !== 'kinds') walk(x, depth + 1);
+  };
+  walk(spec, 0);
+  return unknown;
 }

@@ -135,6 +135,10 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
 
   const metrics = new KyvernoMetrics({ version: SERVER_VERSION });
   const server = new AdmissionServer({
+    // policy validation re-reads discovery before refusing a policy for a kind it does not know yet
+    refreshDiscovery: async () => {
+      if (discovery.replace(await refresh())) log.child('discovery').v(2).info('API resources changed');
+    },
     policies: opts.policies,
     namespaces: opts.namespaces,
     roleBindings: opts.roleBindings,

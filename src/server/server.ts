@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import type { WebhookType } from './admission/admission-metrics.ts';
 import type { PathFailurePolicy } from './admission/resource-handlers.ts';
 import { AdmissionCore, SERVER_VERSION, type AdmissionCoreOptions, type AdmissionRoute } from './core.ts';
-import { admissionEndpoint, type AdmissionOutcome } from './http/admission-endpoint.ts';
+import { admissionEndpoint, processAdmission, type AdmissionOutcome, type EndpointOptions, type HttpHandler } from './http/admission-endpoint.ts';
 import { Router } from './http/router.ts';
 import type { Logger } from './logging.ts';
 import { KyvernoMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics.ts';
@@ -126,7 +126,7 @@ export class AdmissionServer {
             ...this.endpointOptions(log, (route as { failurePolicy?: PathFailurePolicy }).failurePolicy ?? 'fail', route.webhook),
             evaluator: true,
           })
-        : admissionEndpoint((route as AdmissionRoute).handler, this.endpointOptions(log, (route as AdmissionRoute).failurePolicy, route.webhook));
+        : coreEndpoint(route as AdmissionRoute, this.endpointOptions(log, (route as AdmissionRoute).failurePolicy, route.webhook));
       if (route.catchAll) this.router.addCatchAll('POST', route.path, endpoint);
       else this.router.add('POST', route.path, endpoint);
     }
@@ -242,4 +242,18 @@ export class AdmissionServer {
     log.info('shut down', { drained, auditDrained, auditCompleted: this.core?.audit.completed, auditDropped: this.core?.audit.dropped });
     return { drained, auditDrained };
   }
+}
+
+/** The endpoint of an in-process route: its handler, after the route's `prepare` work when there is some. */
+function coreEndpoint(route: AdmissionRoute, opts: EndpointOptions): HttpHandler {
+  const prepare = route.prepare;
+  if (!prepare) return admissionEndpoint(route.handler, opts);
+  return admissionEndpoint(
+    (body: string, contentType: string | undefined, urlParams: string, startTime: number) => {
+      const run = () => processAdmission(route.handler, body, contentType, urlParams, startTime, opts);
+      const pending = prepare(body);
+      return pending ? pending.then(run) : run();
+    },
+    { ...opts, evaluator: true },
+  );
 }
