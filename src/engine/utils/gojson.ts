@@ -24,8 +24,14 @@ const escapes: Record<string, string> = {
   '\u2029': '\\u2029',
 };
 
+/** What JSON.stringify writes differently from encoding/json: HTML characters, U+2028/2029, surrogates. */
+const NEEDS_GO_ESCAPING = /[<>&\u2028\u2029\ud800-\udfff]/;
+
 /** A string as encoding/json writes it (HTML-safe). */
 export function goJsonString(s: string): string {
+  // JSON.stringify escapes quotes, backslashes and control characters as Go does (\b \f \n \r \t short,
+  // the others \u00xx): the native encoder serves every string without the characters above
+  if (!NEEDS_GO_ESCAPING.test(s)) return JSON.stringify(s);
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
