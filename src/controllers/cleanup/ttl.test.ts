@@ -28,6 +28,10 @@ describe('controllers: TTL cleanup', () => {
     assert.equal(parseTtlDuration('1.5h'), 5_400_000);
     assert.equal(parseTtlDuration('soon'), undefined);
     assert.equal(parseTtlDuration('10x'), undefined);
+    assert.equal(parseTtlDuration('0'), 0, "Go's bare 0");
+    assert.equal(parseTtlDuration('1d12h'), 129_600_000, 'days and hours add up');
+    assert.equal(parseTtlDuration('2 weeks'), 1_209_600_000);
+    assert.equal(parseTtlDuration('1d2x'), undefined, 'an unknown unit');
     assert.equal(ttlDeadline('1m', '2024-05-01T10:00:00Z')?.toISOString(), '2024-05-01T10:01:00.000Z');
     assert.equal(ttlDeadline('2024-05-01T103000Z', undefined)?.toISOString(), '2024-05-01T10:30:00.000Z');
     assert.equal(ttlDeadline('2024-05-01', undefined)?.toISOString(), '2024-05-01T00:00:00.000Z');

@@ -19,6 +19,7 @@
  *   const ttl = new TtlController({ api, log });
  *   await ttl.start(signal);
  */
+import { parseDuration } from '../../engine/utils/duration.ts';
 import { isNotFound } from '../../k8s/client/errors.ts';
 import { Informer, stripManagedFields } from '../../k8s/client/informer.ts';
 import { sleepUnlessAborted } from '../../k8s/client/rate-limit.ts';
@@ -55,17 +56,21 @@ const UNIT_MS: Record<string, number> = {
   weeks: 604_800_000,
 };
 
-/** A duration as strfmt.ParseDuration reads it (`<n><unit>`, or Go's `1h30m` form); undefined if unreadable. */
+/**
+ * A duration in ms as strfmt.ParseDuration reads it: Go's time.ParseDuration first (`1h30m`, `1.5h`,
+ * `0`, signs), then the sum of its `<n><unit>` parts with days, weeks and long unit names (`1d`,
+ * `1d12h`, `2 weeks`); undefined if unreadable.
+ */
 export function parseTtlDuration(value: string): number | undefined {
-  const single = /^(\d+)\s*([a-zµ]+)$/i.exec(value);
-  if (single) {
-    const unit = UNIT_MS[(single[2] as string).toLowerCase()];
-    if (unit !== undefined) return Number(single[1]) * unit;
+  const ns = parseDuration(value);
+  if (ns !== undefined) return ns / 1e6;
+  // every `<n><unit>` in the value adds up (`1d12h`, `2 weeks`); an unknown unit makes it unreadable
+  let total: number | undefined;
+  for (const m of value.matchAll(/(\d+)\s*([A-Za-zµ]+)/g)) {
+    const unit = UNIT_MS[(m[2] as string).toLowerCase()];
+    if (unit === undefined) return undefined;
+    total = (total ?? 0) + Number(m[1]) * unit;
   }
-  // time.ParseDuration: a sequence of decimal numbers with units
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(value)) return undefined;
-  let total = 0;
-  for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
   return total;
 }
 
