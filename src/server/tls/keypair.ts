@@ -8,13 +8,24 @@
  *
  * Serial numbers are random (Kyverno uses 0 and 1; nothing depends on them).
  */
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import * as nodeCrypto from 'node:crypto';
 import { X509Certificate as NodeX509, randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 
-x509.cryptoProvider.set(webcrypto as never);
+/**
+ * The certificate library, loaded on first use: a server whose certificates already exist (in Secrets or
+ * in its TLS directory) never generates one and does not carry the library's ~10 MB.
+ */
+let x509Module: Promise<typeof X509> | undefined;
+function loadX509(): Promise<typeof X509> {
+  x509Module ??= import('reflect-metadata').then(async () => {
+    const m = await import('@peculiar/x509');
+    m.cryptoProvider.set(webcrypto as never);
+    return m;
+  });
+  return x509Module;
+}
 
 type WC = typeof webcrypto;
 type CryptoKeyPair = Awaited<ReturnType<WC['subtle']['generateKey']>> & { privateKey: unknown; publicKey: unknown };
@@ -120,6 +131,7 @@ export async function generateCA(opts: { alg: KeyAlgorithm; validityMs?: number;
       throw new Error(`existing key algorithm (${existing}) does not match requested algorithm (${opts.alg}), cannot regenerate CA with different key type`);
     }
   }
+  const x509 = await loadX509();
   const keys = opts.existingKeyPem !== undefined ? await importKeys(opts.existingKeyPem, opts.alg) : await generateKeys(opts.alg);
   let usages = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign;
   if (opts.alg === 'RSA') usages |= x509.KeyUsageFlags.keyEncipherment;
@@ -164,6 +176,7 @@ export async function generateTLS(opts: {
     if (isIP(host) !== 0 && host !== '0.0.0.0' && host !== '::') ips.push(host);
     else dnsNames.push(host);
   }
+  const x509 = await loadX509();
   const caAlg = keyAlgorithmOf(opts.ca.keyPem);
   const caKeys = await importKeys(opts.ca.keyPem, caAlg);
   const caCert = new x509.X509Certificate(newestCertificate(opts.ca.certPem));
@@ -174,7 +187,7 @@ export async function generateTLS(opts: {
     ...dnsNames.map((value) => ({ type: 'dns' as const, value })),
     ...ips.map((value) => ({ type: 'ip' as const, value })),
   ];
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.KeyUsagesExtension(usages, true),
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
     new x509.BasicConstraintsExtension(false, undefined, true),
