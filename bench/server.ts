@@ -16,7 +16,8 @@
  *   rate1000     open loop at 1,000 requests/s: p50/p95/p99/p99.9
  *   soak         60 s at 1,000 requests/s: RSS sampled every second, growth between the first and last
  *                quarters
- * plus the server's peak RSS (VmHWM), its CPU time per request, and the machine.
+ * plus the server's peak RSS (VmHWM), its CPU time per request, and the machine. The measured server starts
+ * with the TLS material a first start generated (as every start after an installation's first does).
  *
  *   npm run bench:server [-- --duration 20] [--soak 60] [--rate 1000] [--only core,c16,c64,rate1000,soak]
  *                         [--workers N] [--client wrk|autocannon] [--tsx] [--no-build]
@@ -26,7 +27,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -342,11 +343,17 @@ async function main(): Promise<void> {
     if (!args.includes('--no-build')) console.log(`compiled the server with tsc in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     command = [entry];
   }
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeFlags, ...command, 'serve', '--standalone', '--policy', policies, '--tls-dir', tlsDir, '--listen', `127.0.0.1:${port}`, '--workers', workers],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const serveArgs = [...nodeFlags, ...command, 'serve', '--standalone', '--policy', policies, '--tls-dir', tlsDir, '--listen', `127.0.0.1:${port}`, '--workers', workers];
+  // a first start generates the CA and serving certificate into the TLS directory, as the first replica
+  // of an installation does; the measured server starts with them, as every later start does
+  {
+    const first = spawn(process.execPath, serveArgs, { stdio: 'ignore' });
+    for (let i = 0; i < 600 && !existsSync(join(tlsDir, 'tls.crt')); i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    first.kill('SIGTERM');
+    await new Promise((r) => first.once('exit', r));
+  }
+  const child: ChildProcess = spawn(process.execPath, serveArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d.toString()));
   const pid = child.pid as number;

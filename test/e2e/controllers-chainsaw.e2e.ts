@@ -53,12 +53,11 @@ const FOLDERS: Record<string, { floor: number; why?: string; templating?: false 
   // deleteDownstream field the UpdateRequest CRD requires; validation/policy/permissions needs the admission
   // server's generate-permission check of policies
   generate: { floor: 113 },
-  // measured 5/7; failing: clusterpolicy/generate-events-upon-fail-generation (the policy generating a
-  // cluster-scoped CRD kind is admitted since discovery is re-read on a miss, but creating the trigger
-  // Namespace ns-2 leaves no UpdateRequest, no generated Role and no event at all: the admission -> UR path
-  // of the generate rule, not the event recorder), mutating-policy/generate-events-upon-successful-mutation
-  // (`kyverno serve` neither serves MutatingPolicies in the cluster nor writes their status)
-  events: { floor: 4 },
+  // measured 6/7 (13:32, after policy validation re-reads discovery on a miss; an earlier run the same day
+  // saw generate-events-upon-fail-generation still fail, so the floor keeps a margin); failing:
+  // mutating-policy/generate-events-upon-successful-mutation (`kyverno serve` neither serves MutatingPolicies
+  // in the cluster nor writes their status)
+  events: { floor: 5 },
   lease: { floor: 0, why: 'asserts on the restartCount of Kyverno’s background-controller pod: there is no kubelet here, the controllers run as a process' },
   // measured 4/4: fine-grained webhooks with the policies' matchConditions (the API server evaluates them),
   // the engine's policy gate in background scans, policy validation compiling the conditions
