@@ -4,4 +4,5 @@ import type { Clock, RandomSource } from '../engine/api/request.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export const systemRandom: RandomSource = { next: () => randomInt(0, 2 ** 48) / 2 ** 48 };
+/** A uniform float in [0, 1) from 48 random bits (`randomInt`'s range must stay below 2^48). */
+export const systemRandom: RandomSource = { next: () => randomInt(0, 2 ** 48 - 1) / 2 ** 48 };

@@ -12,10 +12,11 @@
  * | /celexception/validate, /globalcontextvalidate          | metrics, subresource filter, dump (schema check only)    |
  * | /verifymutate                                           | -                                                        |
  */
+import { randomInt } from 'node:crypto';
 import { parseKindSelector } from '../engine/match/kind-selector.ts';
 import type { KyvernoPolicy, PolicyException } from '../engine/api/policy.ts';
 import type { EngineResponse } from '../engine/api/response.ts';
-import type { Clock } from '../engine/api/request.ts';
+import type { Clock, RandomSource } from '../engine/api/request.ts';
 import { Engine } from '../engine/engine.ts';
 import { withAdmissionMetrics, type WebhookType } from './admission/admission-metrics.ts';
 import { AuditPool } from './admission/audit-pool.ts';
@@ -53,6 +54,8 @@ export interface AdmissionCoreOptions {
   log: Logger;
   metrics?: KyvernoMetrics;
   clock?: Clock;
+  /** randomness for `random()` (default: node:crypto) */
+  random?: RandomSource;
   /** Kyverno's namespace (protection, verify webhook); default `kyverno` */
   kyvernoNamespace?: string;
   /** `--protectManagedResources` (default false) */
@@ -94,6 +97,8 @@ export interface AdmissionRoute {
 }
 
 const systemClock: Clock = { now: () => new Date() };
+/** A uniform float in [0, 1) from 48 random bits. */
+const systemRandom: RandomSource = { next: () => randomInt(0, 2 ** 48 - 1) / 2 ** 48 };
 
 export class AdmissionCore {
   readonly metrics: KyvernoMetrics;
@@ -142,6 +147,8 @@ export class AdmissionCore {
   private buildEngine(c: KyvernoConfiguration): Engine {
     return new Engine({
       clock: this.opts.clock ?? systemClock,
+      // random() in policies (e.g. generated names)
+      random: this.opts.random ?? systemRandom,
       config: {
         imageConfig: { defaultRegistry: c.defaultRegistry, enableDefaultRegistryMutation: c.enableDefaultRegistryMutation },
         maxContextSize: c.maxContextSize,

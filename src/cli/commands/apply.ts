@@ -16,7 +16,7 @@ import { isEnforce, policyFailureAction } from '../../engine/failure-action.ts';
 import { classifyPolicies, formatProblem, parseDocuments, readSources, toResources, type LoadProblem } from '../../k8s/load.ts';
 import { toYaml } from '../../k8s/yaml.ts';
 import { toYamlV3 } from '../../k8s/yaml-v3.ts';
-import { systemClock } from '../clock.ts';
+import { systemClock, systemRandom } from '../clock.ts';
 import { CliError } from '../errors.ts';
 import { colors, renderTable } from '../output/table.ts';
 import { formatPolicyValidation, validateKyvernoPolicy } from '../policy-check.ts';
@@ -194,6 +194,7 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
 
   const engine = new Engine({
     clock: systemClock,
+    random: systemRandom,
     // mutate-existing targets and clone sources: Kyverno's fake client built from the resources, the
     // --target-resource(s) and the parameter resources
     targets: lazyTargets(() => testCluster([...res.resources, ...celTargets, ...celParams])),

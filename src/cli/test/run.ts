@@ -18,7 +18,7 @@ import { applyPoliciesOnResource } from '../processor.ts';
 import { Variables, type ValuesSpec } from '../values.ts';
 import { userInfoSchema, valuesSchema, type TestSpec } from './schema.ts';
 import { testDir, type TestCase } from './load.ts';
-import { systemClock } from '../clock.ts';
+import { systemClock, systemRandom } from '../clock.ts';
 import { kindHandlers, type KindContext } from '../kinds/index.ts';
 import { loadCelTestContext } from '../kinds/cel-context.ts';
 import { FakeCluster } from '../../k8s/fake-cluster.ts';
@@ -346,6 +346,7 @@ export function runTest(out: (line: string) => void, tc: TestCase): TestResponse
   }
   const engine = new Engine({
     clock: systemClock,
+    random: systemRandom,
     ports,
     // mutate targets: the fake dynamic client of `kyverno test` (resources, target resources, parameter
     // resources, then the clusterResources' resources and CRDs)
