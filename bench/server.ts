@@ -31,7 +31,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { request as httpsRequest } from 'node:https';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -266,13 +266,15 @@ function pacedLoad(work: string, port: number, caFile: string, opts: { rate: num
 }
 
 /** The admission core in this process, without HTTP or TLS: CPU µs per review. */
-async function coreBench(policies: string, reviews: number): Promise<{ cpuUs: number; denied: number }> {
-  const { AdmissionCore } = await import('../src/server/core.ts');
-  const { createLogger } = await import('../src/server/logging.ts');
-  const { StaticDiscovery } = await import('../src/server/sources/discovery.ts');
-  const { StaticClusterState } = await import('../src/server/sources/static-cluster.ts');
-  const { StaticConfigSource } = await import('../src/server/sources/static-config.ts');
-  const { StaticPolicySource } = await import('../src/server/sources/static-policies.ts');
+async function coreBench(policies: string, reviews: number, dist: string | undefined): Promise<{ cpuUs: number; denied: number }> {
+  // the compiled server (as the server process runs it), or the sources with --tsx
+  const mod = (rel: string): string => (dist ? pathToFileURL(join(dist, `${rel}.js`)).href : `../src/${rel}.ts`);
+  const { AdmissionCore } = (await import(mod('server/core'))) as typeof import('../src/server/core.ts');
+  const { createLogger } = (await import(mod('server/logging'))) as typeof import('../src/server/logging.ts');
+  const { StaticDiscovery } = (await import(mod('server/sources/discovery'))) as typeof import('../src/server/sources/discovery.ts');
+  const { StaticClusterState } = (await import(mod('server/sources/static-cluster'))) as typeof import('../src/server/sources/static-cluster.ts');
+  const { StaticConfigSource } = (await import(mod('server/sources/static-config'))) as typeof import('../src/server/sources/static-config.ts');
+  const { StaticPolicySource } = (await import(mod('server/sources/static-policies'))) as typeof import('../src/server/sources/static-policies.ts');
   const discovery = new StaticDiscovery();
   const source = new StaticPolicySource({ policyPaths: [policies], clusterResources: discovery.clusterScopedKinds() });
   const cluster = new StaticClusterState([]);
@@ -323,10 +325,6 @@ async function main(): Promise<void> {
     `kyverno serve bench: ${n} pod-security policies (baseline + restricted, Enforce), ${workers} worker threads${nodeFlags.length ? ` (node ${nodeFlags.join(' ')})` : ''}, ` +
       `saturation by ${client}, ${c.length} cores (${c[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
   );
-  if (only.has('core')) {
-    const r = await coreBench(policies, 20_000);
-    console.log(`core:     ${r.cpuUs.toFixed(0)} µs CPU per review in process (no HTTP, no TLS; ${r.denied} of 20000 denied)`);
-  }
   // the server runs from JavaScript compiled by tsc (as installed), unless --tsx
   let command: string[];
   if (args.includes('--tsx')) {
@@ -342,6 +340,11 @@ async function main(): Promise<void> {
     );
     if (!args.includes('--no-build')) console.log(`compiled the server with tsc in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     command = [entry];
+  }
+  if (only.has('core')) {
+    const dist = args.includes('--tsx') ? undefined : join(root, 'out', 'bench-server', 'dist');
+    const r = await coreBench(policies, 20_000, dist);
+    console.log(`core:     ${r.cpuUs.toFixed(0)} µs CPU per review in process (no HTTP, no TLS; ${r.denied} of 20000 denied)`);
   }
   const serveArgs = [...nodeFlags, ...command, 'serve', '--standalone', '--policy', policies, '--tls-dir', tlsDir, '--listen', `127.0.0.1:${port}`, '--workers', workers];
   // a first start generates the CA and serving certificate into the TLS directory, as the first replica
