@@ -60,7 +60,17 @@ const all: Conn[] = [];
 const backlog: number[] = [];
 let opening = 0;
 
+/** answers by HTTP status */
+const statuses: Record<number, number> = {};
+/** responses that arrived on a connection with no request in flight (the server's own, e.g. a 408) */
+let unsolicited = 0;
+
 function onResponse(c: Conn, status: number, body: Buffer): void {
+  statuses[status] = (statuses[status] ?? 0) + 1;
+  if (!c.busy) {
+    unsolicited++;
+    return;
+  }
   latencies.push(performance.now() - c.due);
   if (status !== 200) non2xx++;
   else if (body.includes(DENIED)) denied++;
@@ -176,6 +186,8 @@ async function main(): Promise<void> {
       p999: pct(99.9),
       max: sorted[sorted.length - 1] ?? NaN,
       connections: all.length,
+      statuses,
+      unsolicited,
       rss,
     })}\n`,
   );
