@@ -81,6 +81,14 @@ function operationFor(values: Record<string, JsonValue>, explicit: string | unde
   return op;
 }
 
+/** The responses of the mutate stage (one per policy with mutate rules, whether or not a rule applied). */
+const mutateStage = new WeakSet<EngineResponse>();
+
+/** Whether a response is a mutate-stage response of `applyPoliciesOnResource` (Kyverno prints each one). */
+export function isMutateStageResponse(er: EngineResponse): boolean {
+  return mutateStage.has(er);
+}
+
 /** ApplyPoliciesOnResource for the classic policy kinds. */
 export function applyPoliciesOnResource(input: ProcessorInput, original: Resource): EngineResponse[] {
   const { engine, variables } = input;
@@ -116,6 +124,7 @@ export function applyPoliciesOnResource(input: ProcessorInput, original: Resourc
     if (!policyHasMutate(policy)) continue;
     const pc = makeContext(policy);
     const resp = engine.mutate(pc);
+    mutateStage.add(resp);
     responses.push(resp);
     resource = resp.patchedResource;
   }

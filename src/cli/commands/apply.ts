@@ -20,7 +20,7 @@ import { systemClock, systemRandom } from '../clock.ts';
 import { CliError } from '../errors.ts';
 import { colors, renderTable } from '../output/table.ts';
 import { formatPolicyValidation, validateKyvernoPolicy } from '../policy-check.ts';
-import { applyPoliciesOnResource, policyHasGenerate, policyHasMutate } from '../processor.ts';
+import { applyPoliciesOnResource, isMutateStageResponse, policyHasGenerate } from '../processor.ts';
 import { isKyvernoPolicy, ResultCounts, toReportResult, type ReportResult } from '../report.ts';
 import { loadJsonPayload, loadUserInfoFile, loadValuesFile, TestRunError } from '../test/run.ts';
 import {
@@ -301,7 +301,8 @@ function applyCommandBuffered(policyPaths: string[], o: Record<string, unknown>,
         }
       } else if (celRole !== undefined) {
         // counted above
-      } else if (isKyvernoPolicy(er.policy) && policyHasMutate(pol) && er.policyResponse.rules.some((r) => r.ruleType === 'Mutation')) {
+      } else if (isMutateStageResponse(er)) {
+        // processMutateEngineResponse: every mutate policy's response is printed, a rule applied or not
         rc.addMutateResponse(engine, er);
         printOutput(er.patchedResource, er, resPath, false);
         write('\n\nMutation:\nMutation has been applied successfully.');
