@@ -33,6 +33,12 @@ export interface ServeClusterOptions extends Omit<InClusterOptions, 'api' | 'onB
   identity?: string;
   /** name of the `kyverno` ConfigMap (Kyverno: env INIT_CONFIG) */
   configMapName?: string;
+  /**
+   * `--backgroundServiceAccountName`: the background controller's user
+   * (`system:serviceaccount:<ns>:<name>`); its own requests trigger no generate or mutate-existing work.
+   * Default `system:serviceaccount:<kyvernoNamespace>:kyverno-background-controller`.
+   */
+  backgroundServiceAccountName?: string;
   /** run the webhook and policy status controllers only while holding the Lease `kyverno` (default true) */
   leaderElection?: boolean;
   leaderElectionRetryPeriodMs?: number;
@@ -115,6 +121,7 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
         namespaces,
         generator: urs,
         kyvernoNamespace: ns,
+        ...(o.backgroundServiceAccountName ? { backgroundServiceAccountName: o.backgroundServiceAccountName } : {}),
         events,
         log,
       }),

@@ -100,6 +100,7 @@ export function registerServeCommand(program: Command): void {
     .option('--policyStatus [bool]', 'Set the Ready condition of policies once registered (in-cluster mode)', boolOption, true)
     .option('--leaderElection [bool]', 'Run the webhook and policy status controllers only while holding the Lease kyverno (in-cluster mode)', boolOption, true)
     .option('--leaderElectionRetryPeriod <duration>', 'Leader election retry period (lease = 6x, renew deadline = 5x)', '2s')
+    .option('--backgroundServiceAccountName <user>', "The background controller's user, system:serviceaccount:<ns>:<name> (in-cluster mode; default: kyverno-background-controller in --kyvernoNamespace)")
     .option('--cleanupWebhooksOnShutdown [bool]', 'Delete the webhook configurations on shutdown (in-cluster mode)', boolOption, false)
     .option('--clientRateLimitQPS <n>', 'API requests per second (in-cluster mode)', intOption('--clientRateLimitQPS'), 300)
     .option('--clientRateLimitBurst <n>', 'API request burst (in-cluster mode)', intOption('--clientRateLimitBurst'), 300)
@@ -218,6 +219,7 @@ async function runInCluster(o: Record<string, unknown>): Promise<void> {
       policyStatus: Boolean(o['policyStatus']),
       identity: process.env['POD_NAME'] ?? process.env['KYVERNO_POD_NAME'],
       configMapName: process.env['INIT_CONFIG'] || 'kyverno',
+      backgroundServiceAccountName: (o['backgroundServiceAccountName'] as string | undefined) || undefined,
       deploymentName: process.env['KYVERNO_DEPLOYMENT'] || undefined,
       leaderElection: Boolean(o['leaderElection']),
       leaderElectionRetryPeriodMs: parseDurationMs(String(o['leaderElectionRetryPeriod'])),
