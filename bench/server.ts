@@ -353,8 +353,10 @@ async function main(): Promise<void> {
     const first = spawn(process.execPath, serveArgs, { stdio: 'ignore' });
     for (let i = 0; i < 600 && !existsSync(join(tlsDir, 'tls.crt')); i++) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 500));
-    first.kill('SIGTERM');
-    await new Promise((r) => first.once('exit', r));
+    if (first.exitCode === null && first.signalCode === null) {
+      first.kill('SIGTERM');
+      await new Promise((r) => first.once('exit', r));
+    }
   }
   const child: ChildProcess = spawn(process.execPath, serveArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -12,11 +12,11 @@
  * | /celexception/validate, /globalcontextvalidate          | metrics, subresource filter, dump (schema check only)    |
  * | /verifymutate                                           | -                                                        |
  */
-import { randomInt } from 'node:crypto';
 import { parseKindSelector } from '../engine/match/kind-selector.ts';
 import type { KyvernoPolicy, PolicyException } from '../engine/api/policy.ts';
 import type { EngineResponse } from '../engine/api/response.ts';
 import type { Clock, RandomSource } from '../engine/api/request.ts';
+import { systemClock, systemRandom } from '../k8s/system.ts';
 import { Engine } from '../engine/engine.ts';
 import { withAdmissionMetrics, type WebhookType } from './admission/admission-metrics.ts';
 import { AuditPool } from './admission/audit-pool.ts';
@@ -96,9 +96,6 @@ export interface AdmissionRoute {
   prepare?: (body: string) => Promise<void> | undefined;
 }
 
-const systemClock: Clock = { now: () => new Date() };
-/** A uniform float in [0, 1) from 48 random bits. */
-const systemRandom: RandomSource = { next: () => randomInt(0, 2 ** 48 - 1) / 2 ** 48 };
 
 export class AdmissionCore {
   readonly metrics: KyvernoMetrics;

@@ -133,12 +133,14 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
   await retry('certificate setup', () => tls.init(), log.child('tls'));
   tls.start();
 
+  /** Re-reads discovery; an unchanged result triggers nothing. */
+  const rereadDiscovery = async (): Promise<void> => {
+    if (discovery.replace(await refresh())) log.child('discovery').v(2).info('API resources changed');
+  };
   const metrics = new KyvernoMetrics({ version: SERVER_VERSION });
   const server = new AdmissionServer({
     // policy validation re-reads discovery before refusing a policy for a kind it does not know yet
-    refreshDiscovery: async () => {
-      if (discovery.replace(await refresh())) log.child('discovery').v(2).info('API resources changed');
-    },
+    refreshDiscovery: rereadDiscovery,
     policies: opts.policies,
     namespaces: opts.namespaces,
     roleBindings: opts.roleBindings,
@@ -166,12 +168,7 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
   // (Kyverno refreshes on CRD changes); an unchanged result triggers nothing, so this cannot loop
   let refreshTimer: NodeJS.Timeout | undefined;
   const refreshDiscovery = (): void => {
-    refresh().then(
-      (resources) => {
-        if (discovery.replace(resources)) log.child('discovery').v(2).info('API resources changed');
-      },
-      (err: unknown) => log.child('discovery').error(err, 'failed to refresh discovery'),
-    );
+    rereadDiscovery().catch((err: unknown) => log.child('discovery').error(err, 'failed to refresh discovery'));
   };
   const refreshSoon = (): void => {
     if (refreshTimer) return;

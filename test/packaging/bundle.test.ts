@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { copyContext, copySources, parseDockerfile, parseDockerignore, stages } from './dockerfile.ts';
 import { runFromSources, runIsolated, SMOKE_RUNS, type CliRun } from './cli-runs.ts';
 import { freePorts } from '../../scripts/control-plane/ports.ts';
+import { admissionReview, pod, requireTeamPolicy } from '../server/harness.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -78,21 +79,7 @@ test('packaging: the bundle hosts its own evaluation workers (`serve --standalon
     const bundled = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bundle.ts', '--outfile', outfile], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(bundled.status, 0, bundled.stderr);
     const policy = join(work, 'policy.yaml');
-    writeFileSync(
-      policy,
-      [
-        'apiVersion: kyverno.io/v1',
-        'kind: ClusterPolicy',
-        'metadata: {name: require-team}',
-        'spec:',
-        '  validationFailureAction: Enforce',
-        '  rules:',
-        '  - name: team',
-        '    match: {any: [{resources: {kinds: [Pod]}}]}',
-        '    validate: {message: a team label is required, pattern: {metadata: {labels: {team: "?*"}}}}',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(policy, requireTeamPolicy({ message: 'a team label is required' }));
     const [port] = (await freePorts(1)) as [number];
     const child = spawn(process.execPath, [outfile, 'serve', '--standalone', '--insecure-http', '--workers', '1', '--policy', policy, '--listen', `127.0.0.1:${port}`], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -108,21 +95,7 @@ test('packaging: the bundle hosts its own evaluation workers (`serve --standalon
           req.on('error', reject);
           req.end(body);
         });
-      const review = (labels: Record<string, string>) =>
-        JSON.stringify({
-          apiVersion: 'admission.k8s.io/v1',
-          kind: 'AdmissionReview',
-          request: {
-            uid: 'u1',
-            kind: { group: '', version: 'v1', kind: 'Pod' },
-            resource: { group: '', version: 'v1', resource: 'pods' },
-            namespace: 'default',
-            name: 'p',
-            operation: 'CREATE',
-            userInfo: { username: 'alice' },
-            object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', labels }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
-          },
-        });
+      const review = (labels: Record<string, string>) => JSON.stringify(admissionReview({ object: pod('p', 'default', { metadata: { labels } }) }));
       let denied: { status: number; body: string } | undefined;
       for (let i = 0; i < 100 && denied === undefined; i++) {
         if (child.exitCode !== null) assert.fail(`the server exited: ${stderr}`);
@@ -136,8 +109,10 @@ test('packaging: the bundle hosts its own evaluation workers (`serve --standalon
       assert.match(allowed.body, /"allowed":true/);
       assert.doesNotMatch(stderr, /evaluation worker failed/);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -16,7 +16,7 @@ import { isEnforce, policyFailureAction } from '../../engine/failure-action.ts';
 import { classifyPolicies, formatProblem, parseDocuments, readSources, toResources, type LoadProblem } from '../../k8s/load.ts';
 import { toYaml } from '../../k8s/yaml.ts';
 import { toYamlV3 } from '../../k8s/yaml-v3.ts';
-import { systemClock, systemRandom } from '../clock.ts';
+import { systemClock, systemRandom } from '../../k8s/system.ts';
 import { CliError } from '../errors.ts';
 import { colors, renderTable } from '../output/table.ts';
 import { formatPolicyValidation, validateKyvernoPolicy } from '../policy-check.ts';

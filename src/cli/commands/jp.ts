@@ -8,7 +8,7 @@ import type { JsonValue } from '../../engine/api/json.ts';
 import { createJmesPath, formatAst, functionDeclarations, functionSignature } from '../../engine/jmespath/index.ts';
 import { goJsonMarshal } from '../../engine/utils/gojson.ts';
 import { parseYamlStream } from '../../k8s/yaml.ts';
-import { systemClock, systemRandom } from '../clock.ts';
+import { systemClock, systemRandom } from '../../k8s/system.ts';
 import { CliError } from '../errors.ts';
 
 export function jpCommand(program: Command, write: (s: string) => void): void {

@@ -13,7 +13,7 @@ import { compileDeletingPolicy, handleDeletingPolicy, type CompiledDeletingPolic
 import { exceptionsFor } from '../../engine/celmutate/common/exceptions.ts';
 import { policyEnvironment } from '../../engine/celmutate/common/program.ts';
 import type { CelPolicyException } from '../../engine/celmutate/common/types.ts';
-import { systemClock } from '../clock.ts';
+import { systemClock } from '../../k8s/system.ts';
 import { cachedEnvironment, celPolicyPorts, responsePolicy, restMapping } from './mutating.ts';
 import type { KindContext, KindHandler } from './types.ts';
 

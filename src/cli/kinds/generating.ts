@@ -15,7 +15,7 @@ import { metaString } from '../../engine/celmutate/common/admission.ts';
 import { exceptionsFor } from '../../engine/celmutate/common/exceptions.ts';
 import { policyEnvironment } from '../../engine/celmutate/common/program.ts';
 import type { CelPolicyException } from '../../engine/celmutate/common/types.ts';
-import { systemClock } from '../clock.ts';
+import { systemClock } from '../../k8s/system.ts';
 import { cachedEnvironment, celPolicyPorts, requestAttributes, responsePolicy, restMapping } from './mutating.ts';
 import type { KindContext, KindHandler } from './types.ts';
 

@@ -35,7 +35,7 @@ import { mutateExistingEnabled, type MutatingPolicy } from '../../engine/celmuta
 import { crdTypeConverters, type TypeConverterLookup } from '../../engine/celmutate/ssa/crd-schema.ts';
 import { guessKindToResource, matchesLabelSelector, restMappingFor } from '../../engine/match/index.ts';
 import { NotFoundApiError } from '../../k8s/fake-cluster.ts';
-import { systemClock } from '../clock.ts';
+import { systemClock } from '../../k8s/system.ts';
 import type { KindContext, KindHandler } from './types.ts';
 import { resourceGvk } from '../processor.ts';
 

@@ -40,7 +40,7 @@ import {
   type PreparedImagePolicy,
 } from '../../engine/celpolicy/image-validating-policy.ts';
 import { guessKindToResource } from '../../engine/match/index.ts';
-import { systemClock, systemRandom } from '../clock.ts';
+import { systemClock, systemRandom } from '../../k8s/system.ts';
 import { resourceGvk } from '../processor.ts';
 import { celContextPorts, gvkString, isNamespacedKind, restMapping, type CelKindContext } from './cel-context.ts';
 import type { KindContext, KindHandler } from './types.ts';

@@ -18,7 +18,7 @@ import { applyPoliciesOnResource } from '../processor.ts';
 import { Variables, type ValuesSpec } from '../values.ts';
 import { userInfoSchema, valuesSchema, type TestSpec } from './schema.ts';
 import { testDir, type TestCase } from './load.ts';
-import { systemClock, systemRandom } from '../clock.ts';
+import { systemClock, systemRandom } from '../../k8s/system.ts';
 import { kindHandlers, type KindContext } from '../kinds/index.ts';
 import { loadCelTestContext } from '../kinds/cel-context.ts';
 import { FakeCluster } from '../../k8s/fake-cluster.ts';

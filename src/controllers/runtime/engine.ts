@@ -5,18 +5,17 @@
  *
  * Example: `const engine = controllerEngine(state.current(), ports.ports())`.
  */
-import { randomInt } from 'node:crypto';
-
 import type { ContextPorts } from '../../engine/api/request.ts';
 import { Engine } from '../../engine/engine.ts';
+import { systemClock, systemRandom } from '../../k8s/system.ts';
 import type { TargetResolver } from '../../engine/handlers/targets.ts';
 import type { KyvernoConfiguration } from '../../server/config.ts';
 
 export function controllerEngine(config: KyvernoConfiguration, ports: ContextPorts, targets?: TargetResolver, withRequestFilters = false): Engine {
   return new Engine({
-    clock: { now: () => new Date() },
+    clock: systemClock,
     // random() in policies (e.g. generated names)
-    random: { next: () => randomInt(0, 2 ** 47) / 2 ** 47 },
+    random: systemRandom,
     ports,
     ...(targets ? { targets } : {}),
     config: {

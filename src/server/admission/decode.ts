@@ -258,8 +258,10 @@ const ACCEPTED_API_VERSIONS = new Set(['admission.k8s.io/v1', 'admission.k8s.io/
  */
 export function decodeAdmissionReview(text: string): DecodeResult {
   // nesting deeper than the limit takes more than `limit` opening brackets: shorter texts cannot exceed it
-  const depth = text.length > MAX_NESTING_DEPTH ? jsonNestingExceeds(text, MAX_NESTING_DEPTH) : { exceeded: false, char: '' };
-  if (depth.exceeded) return { ok: false, status: 417, message: `invalid character '${depth.char}' exceeded max depth` };
+  if (text.length > MAX_NESTING_DEPTH) {
+    const depth = jsonNestingExceeds(text, MAX_NESTING_DEPTH);
+    if (depth.exceeded) return { ok: false, status: 417, message: `invalid character '${depth.char}' exceeded max depth` };
+  }
   let doc: JsonValue;
   try {
     doc = JSON.parse(text) as JsonValue;

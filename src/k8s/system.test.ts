@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { systemRandom } from './clock.ts';
+import { systemRandom } from './system.ts';
 
 test('systemRandom draws uniform floats in [0, 1) (random() in policies)', () => {
   const draws = Array.from({ length: 2000 }, () => systemRandom.next());

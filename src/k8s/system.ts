@@ -1,4 +1,4 @@
-/** The real clock and randomness, handed to the pure engine as ports. */
+/** The real clock and randomness, handed to the pure engine as ports by every front end. */
 import { randomInt } from 'node:crypto';
 import type { Clock, RandomSource } from '../engine/api/request.ts';
 
