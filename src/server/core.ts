@@ -11,6 +11,7 @@
  * | /policymutate                                           | metrics, dump                                            |
  * | /celexception/validate, /globalcontextvalidate          | metrics, subresource filter, dump (schema check only)    |
  * | /verifymutate                                           | -                                                        |
+ * | /vpol/, /nvpol/, /mpol/, /nmpol/ + policy names (CEL kinds, admission/cel-policies.ts) | top-level GVK, metrics, roles, dump, protect, filter |
  */
 import { parseKindSelector } from '../engine/match/kind-selector.ts';
 import type { KyvernoPolicy, PolicyException } from '../engine/api/policy.ts';
@@ -20,6 +21,7 @@ import { systemClock, systemRandom } from '../k8s/system.ts';
 import { Engine } from '../engine/engine.ts';
 import { withAdmissionMetrics, type WebhookType } from './admission/admission-metrics.ts';
 import { AuditPool } from './admission/audit-pool.ts';
+import { CelAdmission } from './admission/cel-policies.ts';
 import { withDump } from './admission/dump.ts';
 import { validateExceptionRequest } from './admission/exception-validation.ts';
 import { selectExceptions, type ExceptionOptions } from './admission/exceptions.ts';
@@ -104,6 +106,8 @@ export class AdmissionCore {
   readonly reports: ReportSink;
   readonly discovery: Discovery;
   readonly routes: AdmissionRoute[] = [];
+  /** the CEL policy kinds (ValidatingPolicy, MutatingPolicy and their namespaced kinds) */
+  readonly cel: CelAdmission;
   private readonly byPath = new Map<string, AdmissionRoute>();
   private engineInstance: Engine;
   private exceptionCandidates: PolicyException[] = [];
@@ -120,6 +124,16 @@ export class AdmissionCore {
       workers: opts.auditWorkers ?? 8,
       capacity: opts.auditCapacity ?? 1000,
       onError: (err) => this.log.child('audit').error(err, 'audit evaluation failed'),
+    });
+    this.cel = new CelAdmission({
+      namespaces: opts.namespaces,
+      reports: this.reports,
+      admissionReports: opts.admissionReports ?? true,
+      forceFailurePolicyIgnore: opts.forceFailurePolicyIgnore ?? false,
+      onBlocked: opts.onBlocked,
+      clock: opts.clock ?? systemClock,
+      random: opts.random ?? systemRandom,
+      log: this.log.child('cel'),
     });
     this.engineInstance = this.buildEngine(opts.config.current());
     opts.config.onChange((c) => {
@@ -164,7 +178,13 @@ export class AdmissionCore {
     this.policiesByKey = new Map(s.policies.map((p) => [policyCacheKey(p), p]));
     this.exceptionCandidates = selectExceptions(s.exceptions, this.opts.exceptions ?? { enabled: false, namespace: '' });
     for (const [key, errs] of this.policyCache.indexErrors) for (const e of errs) this.log.child('policycache').info(e, { policy: key });
+    if (s.cel !== this.celSnapshot) {
+      this.celSnapshot = s.cel;
+      this.cel.replace(s.cel);
+    }
   }
+
+  private celSnapshot: PolicySnapshot['cel'];
 
   /** What the resource handlers need (exposed for tests and tools). */
   resourceDeps(): ResourceHandlerDeps {
@@ -219,6 +239,11 @@ export class AdmissionCore {
           this.add(`${base}/${fp}/finegrained/`, true, handler, fp, webhook, log);
         }
       }
+    }
+    // the CEL kinds (Kyverno: /vpol/*policies, ...; every one counted as a validating webhook, no operation filter)
+    for (const kind of ['vpol', 'nvpol', 'mpol', 'nmpol'] as const) {
+      const handler = resourceChain(kind === 'vpol' || kind === 'nvpol' ? (a) => this.cel.validate(kind, a) : (a) => this.cel.mutate(kind, a), false);
+      this.add(`/${kind}/`, true, handler, 'all', 'ValidatingWebhookConfiguration', this.log.child(kind === 'vpol' || kind === 'nvpol' ? 'vpol' : 'mpol'));
     }
     const findResources = (g: string, v: string, k: string, s: string) => this.discovery.findResources(g, v, k, s);
     const clusterResources = () => (this.discovery instanceof StaticDiscovery ? this.discovery.clusterScopedKinds() : new Set<string>());

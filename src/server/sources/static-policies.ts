@@ -7,8 +7,10 @@
  * Any problem makes the load fail with every problem listed (file, line, message): a server must not run
  * with a policy silently missing. `reload()` re-reads the files; a failed reload keeps the previous set.
  *
- * CEL policy kinds (policies.kyverno.io) and ValidatingAdmissionPolicies are refused with a clear
- * message: this server evaluates classic policies only.
+ * Of the CEL policy kinds (policies.kyverno.io), ValidatingPolicy, NamespacedValidatingPolicy,
+ * MutatingPolicy and NamespacedMutatingPolicy are served (schema-checked and compiled at load), with the
+ * CEL PolicyExceptions; the other CEL kinds and ValidatingAdmissionPolicies are refused with a clear
+ * message.
  */
 import { isObject, type JsonObject } from '../../engine/api/json.ts';
 import type { KyvernoPolicy, PolicyException } from '../../engine/api/policy.ts';
@@ -17,6 +19,7 @@ import { formatPolicyError, validatePolicy } from '../../engine/validation/polic
 import { classifyPolicies, formatProblem, parseDocuments, readSources, type LoadProblem } from '../../k8s/load.ts';
 import { aggregate } from '../../k8s/crds/field-error.ts';
 import { validateAgainstSchema } from '../../k8s/crds/validate.ts';
+import { celPolicyProblems, SERVED_CEL_KINDS } from '../admission/cel-policies.ts';
 import type { PolicySnapshot, PolicySource } from './types.ts';
 
 export class PolicyLoadError extends Error {
@@ -61,14 +64,40 @@ export function loadPolicySnapshot(opts: StaticPolicyOptions): PolicySnapshot & 
   problems.push(...loaded.problems);
   // documents the CLI's loader skips (schema errors) are errors for a server
   problems.push(...((loaded as { skipped?: LoadProblem[] }).skipped ?? []));
+  const celPolicies: JsonObject[] = [];
+  const celExceptions: JsonObject[] = [];
+  const celKeys = new Map<string, string>();
   for (const p of [...loaded.celPolicies, ...loaded.celExceptions, ...loaded.other]) {
     const o = loaded.origins.get(p);
-    problems.push({
-      file: o?.file ?? '?',
-      line: o?.line,
-      code: 'UNSUPPORTED_KIND',
-      message: `${String(p['apiVersion'])} ${String(p['kind'])} is not supported by the admission server (classic ClusterPolicy, Policy and PolicyException only)`,
-    });
+    const kind = String(p['kind']);
+    const served = String(p['apiVersion']).startsWith('policies.kyverno.io/') && (SERVED_CEL_KINDS.has(kind) || kind === 'PolicyException');
+    if (!served) {
+      problems.push({
+        file: o?.file ?? '?',
+        line: o?.line,
+        code: 'UNSUPPORTED_KIND',
+        message: `${String(p['apiVersion'])} ${kind} is not supported by the admission server (ClusterPolicy, Policy, PolicyException, ValidatingPolicy, NamespacedValidatingPolicy, MutatingPolicy and NamespacedMutatingPolicy only)`,
+      });
+      continue;
+    }
+    const doc = schemaDefaults(p, o?.file ?? '?', o?.line ?? 0, problems);
+    if (!doc) continue;
+    if (kind === 'PolicyException') {
+      celExceptions.push(doc);
+      continue;
+    }
+    const meta = isObject(doc['metadata']) ? doc['metadata'] : {};
+    const key = `${kind}/${typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? `${meta['namespace']}/` : ''}${String(meta['name'] ?? '')}`;
+    const prev = celKeys.get(key);
+    if (prev !== undefined) {
+      problems.push({ file: o?.file ?? '?', line: o?.line ?? 0, code: 'DUPLICATE', message: `${key} is also defined in ${prev}` });
+      continue;
+    }
+    celKeys.set(key, o?.file ?? '?');
+    celPolicies.push(doc);
+  }
+  for (const message of celPolicyProblems({ policies: celPolicies, exceptions: celExceptions })) {
+    problems.push({ file: '?', code: 'INVALID_POLICY', message });
   }
   const policies: KyvernoPolicy[] = [];
   const seen = new Map<string, string>();
@@ -110,7 +139,7 @@ export function loadPolicySnapshot(opts: StaticPolicyOptions): PolicySnapshot & 
     exceptions.push(polex);
   }
   if (problems.length > 0) throw new PolicyLoadError(problems);
-  return { policies, exceptions, warnings };
+  return { policies, exceptions, warnings, ...(celPolicies.length > 0 || celExceptions.length > 0 ? { cel: { policies: celPolicies, exceptions: celExceptions } } : {}) };
 }
 
 /** A PolicySource over files; `reload()` re-reads them. */
@@ -123,7 +152,7 @@ export class StaticPolicySource implements PolicySource {
   /** Throws PolicyLoadError when the files hold invalid documents. */
   constructor(private readonly opts: StaticPolicyOptions) {
     const s = loadPolicySnapshot(opts);
-    this.snapshot = { policies: s.policies, exceptions: s.exceptions };
+    this.snapshot = { policies: s.policies, exceptions: s.exceptions, ...(s.cel ? { cel: s.cel } : {}) };
     this.warnings = s.warnings;
   }
 
@@ -138,7 +167,7 @@ export class StaticPolicySource implements PolicySource {
   /** Re-reads the files; on error the previous snapshot stays and the error is thrown. */
   reload(): PolicySnapshot {
     const s = loadPolicySnapshot(this.opts);
-    this.snapshot = { policies: s.policies, exceptions: s.exceptions };
+    this.snapshot = { policies: s.policies, exceptions: s.exceptions, ...(s.cel ? { cel: s.cel } : {}) };
     this.warnings = s.warnings;
     for (const l of this.listeners) l(this.snapshot);
     return this.snapshot;

@@ -7,6 +7,7 @@
  */
 import type { JsonObject } from '../../engine/api/json.ts';
 import type { KyvernoPolicy, PolicyException } from '../../engine/api/policy.ts';
+import type { CelPolicySnapshot } from '../admission/cel-policies.ts';
 import type { NamespaceInfo } from '../admission/policy-cache.ts';
 import type { KyvernoConfiguration } from '../config.ts';
 
@@ -15,6 +16,8 @@ export interface PolicySnapshot {
   /** valid, ready policies (the policy cache controller only caches ready ones) */
   policies: readonly KyvernoPolicy[];
   exceptions: readonly PolicyException[];
+  /** the CEL policy kinds served at admission (ValidatingPolicy, MutatingPolicy and their namespaced kinds) */
+  cel?: CelPolicySnapshot;
 }
 
 export interface PolicySource {
