@@ -28,6 +28,7 @@ import { selectExceptions, type ExceptionOptions } from './admission/exceptions.
 import { withFilter, withOperationFilter, withSubResourceFilter } from './admission/filter.ts';
 import { admissionEnabled, customWebhookMatchConditions, PolicyCache, policyCacheKey } from './admission/policy-cache.ts';
 import { mutatePolicyRequest, schemaCheck, validatePolicyRequest } from './admission/policy-validation.ts';
+import { GeneratePermissions, type GeneratePermissionOptions } from './admission/generate-permissions.ts';
 import { withProtection } from './admission/protect.ts';
 import { MemoryReportSink, STANDALONE_REPORT_RECORDS, type ReportSink } from './admission/reports.ts';
 import { mutateResource, validateResource, type BackgroundSink, type PathFailurePolicy, type ResourceHandlerDeps } from './admission/resource-handlers.ts';
@@ -80,6 +81,8 @@ export interface AdmissionCoreOptions {
    * a CRD and a policy for it applied together must not be refused.
    */
   refreshDiscovery?: () => Promise<void>;
+  /** In a cluster: the RBAC check of generate rules at policy validation (SubjectAccessReviews of Kyverno's service accounts). */
+  generatePermissions?: GeneratePermissionOptions;
   /** `--maxAuditWorkers` (default 8), `--maxAuditCapacity` (default 1000) */
   auditWorkers?: number;
   auditCapacity?: number;
@@ -255,7 +258,9 @@ export class AdmissionCore {
     const V: WebhookType = 'ValidatingWebhookConfiguration';
     const M: WebhookType = 'MutatingWebhookConfiguration';
     const policyLog = this.log.child('policy');
-    this.add('/policyvalidate', false, policyChain((a) => validatePolicyRequest({ findResources, clusterResources }, a), V, true), 'fail', V, policyLog.child('validate'));
+    const permissions = this.opts.generatePermissions ? new GeneratePermissions(this.opts.generatePermissions, (g, v, k, sub) => this.discovery.findResources(g, v, k, sub)) : undefined;
+    const policyDeps = { findResources, clusterResources, ...(permissions ? { generatePermissions: permissions } : {}) };
+    this.add('/policyvalidate', false, policyChain((a) => validatePolicyRequest(policyDeps, a), V, true), 'fail', V, policyLog.child('validate'));
     const refresh = this.opts.refreshDiscovery;
     if (refresh) {
       const route = this.byPath.get('/policyvalidate') as AdmissionRoute;
@@ -279,6 +284,15 @@ export class AdmissionCore {
             inFlight = undefined;
           });
         return inFlight;
+      };
+    }
+    if (permissions) {
+      // the reviews run after discovery is re-read (a generated kind may be new)
+      const route = this.byPath.get('/policyvalidate') as AdmissionRoute;
+      const first = route.prepare;
+      route.prepare = (body) => {
+        const pending = first?.(body);
+        return pending ? pending.then(() => permissions.prepare(body)) : permissions.prepare(body);
       };
     }
     this.add('/policymutate', false, policyChain(mutatePolicyRequest, M, false), 'fail', M, policyLog.child('mutate'));

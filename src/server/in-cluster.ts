@@ -17,6 +17,7 @@
 import type { AddressInfo } from 'node:net';
 import type { KyvernoPolicy } from '../engine/api/policy.ts';
 import type { EngineResponse } from '../engine/api/response.ts';
+import { subjectAccessReview } from '../k8s/client/access-review.ts';
 import type { ApiResource, KubeApi } from '../k8s/client/types.ts';
 import type { BackgroundSink } from './admission/resource-handlers.ts';
 import type { ExceptionOptions } from './admission/exceptions.ts';
@@ -79,6 +80,19 @@ export interface InClusterOptions {
    * cannot leave Fail webhooks without a server behind (Kyverno's `IsGoingDown`)
    */
   deploymentName?: string;
+  /**
+   * `--backgroundServiceAccountName`: the background controller's user (default
+   * `system:serviceaccount:<kyvernoNamespace>:kyverno-background-controller`). Policy validation refuses a
+   * generate rule this user could not carry out (SubjectAccessReviews).
+   */
+  backgroundServiceAccountName?: string;
+  /**
+   * The server's own ServiceAccount name (Kyverno: env KYVERNO_SERVICEACCOUNT_NAME), in
+   * `kyvernoNamespace`: synchronized generate rules also need it to list and get the generated kind.
+   * Default `kyverno-admission-controller`, the name both Kyverno's chart and ours give it (Kyverno's own
+   * fallback, `kyverno`, names no account of either chart).
+   */
+  serviceAccountName?: string;
   /** discovery refresh period (default 30 s) and webhook resync period (default 60 s) */
   discoveryRefreshMs?: number;
   webhookResyncMs?: number;
@@ -141,6 +155,11 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
   const server = new AdmissionServer({
     // policy validation re-reads discovery before refusing a policy for a kind it does not know yet
     refreshDiscovery: rereadDiscovery,
+    generatePermissions: {
+      review: subjectAccessReview(opts.api),
+      backgroundUser: opts.backgroundServiceAccountName ?? `system:serviceaccount:${opts.kyvernoNamespace}:kyverno-background-controller`,
+      admissionUser: `system:serviceaccount:${opts.kyvernoNamespace}:${opts.serviceAccountName ?? 'kyverno-admission-controller'}`,
+    },
     policies: opts.policies,
     namespaces: opts.namespaces,
     roleBindings: opts.roleBindings,

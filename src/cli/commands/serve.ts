@@ -220,6 +220,7 @@ async function runInCluster(o: Record<string, unknown>): Promise<void> {
       identity: process.env['POD_NAME'] ?? process.env['KYVERNO_POD_NAME'],
       configMapName: process.env['INIT_CONFIG'] || 'kyverno',
       backgroundServiceAccountName: (o['backgroundServiceAccountName'] as string | undefined) || undefined,
+      serviceAccountName: process.env['KYVERNO_SERVICEACCOUNT_NAME'] || undefined,
       deploymentName: process.env['KYVERNO_DEPLOYMENT'] || undefined,
       leaderElection: Boolean(o['leaderElection']),
       leaderElectionRetryPeriodMs: parseDurationMs(String(o['leaderElectionRetryPeriod'])),

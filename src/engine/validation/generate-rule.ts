@@ -4,7 +4,8 @@
  * in `data`, and the generated kind may not be one of the (legacy) matched kinds.
  *
  * With a cluster Kyverno also checks that its service accounts may create/update/delete the generated
- * kinds; that needs the cluster and is not done here.
+ * kinds; that needs SubjectAccessReviews, so the admission server answers it (`generatePermissions` of
+ * validatePolicy, src/server/admission/generate-permissions.ts).
  */
 import type { JsonValue } from '../api/json.ts';
 import { isObject } from '../api/json.ts';

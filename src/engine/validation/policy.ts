@@ -10,8 +10,9 @@
  *
  * Offline by default (`kyverno apply/test`: no cluster, `mock`). Admission-time checks that need
  * cluster data take it from the options (`clusterResources`, `findResources`, `oldPolicy`,
- * `compileMatchConditions`); not performed at all: the RBAC checks of Kyverno's service accounts
- * (SubjectAccessReviews), the Kubernetes version check for `webhookConfiguration.matchConditions`
+ * `compileMatchConditions`, `generatePermissions`: the RBAC check of a generate rule, answered by the
+ * caller beforehand since it needs SubjectAccessReviews); not performed at all: the other RBAC checks of
+ * Kyverno's service accounts (mutate targets, the reports controller's warnings), the Kubernetes version check for `webhookConfiguration.matchConditions`
  * (offline Kyverno crashes on it) and CEL type checking of `validate.cel` against the cluster's schemas
  * (warnings only).
  *
@@ -89,6 +90,13 @@ export interface PolicyValidationOptions {
   findResources?: FindResources;
   /** Rules plus autogen rules (`autogen.ComputeRules(policy, "")`); default the engine's autogen. */
   computeRules?: (policy: KyvernoPolicy) => readonly Rule[];
+  /**
+   * Admission in a cluster (`mock: false` only): whether Kyverno's service accounts may manage what a
+   * generate rule generates (pkg/policy/generate `canIGenerate`, SubjectAccessReviews). Returns
+   * `[path, message]` (path relative to `generate.`) for a missing permission. Not checked when absent
+   * (standalone: Kyverno has no client to ask).
+   */
+  generatePermissions?: (rule: Obj) => readonly [string, string] | undefined;
 }
 
 export interface PolicyValidationResult {
@@ -233,7 +241,7 @@ export function validatePolicy(policy: KyvernoPolicy, opts: PolicyValidationOpti
       if (e) return failWith(`path: ${rulePath}.validate.${e[0]}.: ${e[1]}`, `${rulePath}.validate`);
     }
     if (hasGenerate(rule)) {
-      const e = validateGenerateRule(rule, mock);
+      const e = validateGenerateRule(rule, mock) ?? (mock ? undefined : opts.generatePermissions?.(rule));
       if (e) return failWith(`path: ${rulePath}.generate.${e[0]}.: ${e[1]}`, `${rulePath}.generate`);
       const k = generateKindError(rule);
       if (k !== undefined) return failWith(k, `${rulePath}.generate.kind`);

@@ -77,3 +77,28 @@ for (const [name, object, allowed, text] of table) {
     else assert.equal(r.message, text);
   });
 }
+
+// generate rules in a cluster: the RBAC answers prepared for the request decide, with Kyverno's path and message
+test('/policyvalidate: a generate rule the background controller may not carry out is refused', async () => {
+  const { GeneratePermissions } = await import('./generate-permissions.ts');
+  const bg = 'system:serviceaccount:kyverno:kyverno-background-controller';
+  const policy: JsonObject = {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'Policy',
+    metadata: { name: 'p', namespace: 'ns' },
+    spec: { rules: [{ name: 'r', match: { any: [{ resources: { kinds: ['ConfigMap'] } }] }, generate: { apiVersion: 'v1', kind: 'ServiceAccount', name: 'sa', namespace: 'ns', clone: { namespace: 'ns', name: 'src' } } }] },
+  };
+  const lookup = (g: string, v: string, k: string) => (g === '' && v === 'v1' && k === 'ServiceAccount' ? [{ group: '', version: 'v1', resource: 'serviceaccounts', subresource: '' }] : []);
+  for (const [allowed, message] of [
+    [false, `path: spec.rules[0].generate..: ${bg} requires permissions get,create for resource v1/ServiceAccount in namespace ns`],
+    [true, undefined],
+  ] as const) {
+    const perms = new GeneratePermissions({ review: async () => allowed, backgroundUser: bg, admissionUser: 'system:serviceaccount:kyverno:kyverno-admission-controller' }, lookup);
+    await perms.prepare(JSON.stringify({ request: { kind: { kind: 'Policy' }, object: policy } }));
+    const a = attributes(policy);
+    const gvk = { group: 'kyverno.io', version: 'v1', kind: 'Policy' };
+    const r = validatePolicyRequest({ ...deps, findResources: () => [{ subresource: '' }], generatePermissions: perms }, { ...a, gvk, request: { ...a.request, kind: gvk, requestKind: gvk, namespace: 'ns' } });
+    assert.equal(r.allowed, allowed, JSON.stringify(r));
+    assert.equal(r.message, message);
+  }
+});

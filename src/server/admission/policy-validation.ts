@@ -9,6 +9,9 @@
  * check; their semantic validation belongs to the CEL engine and is reported as not performed.
  * CleanupPolicy / ClusterCleanupPolicy (served by Kyverno's cleanup controller on its own webhook) are
  * validated here too, with the cleanup controller's checks and messages.
+ *
+ * In a cluster, generate rules are also checked against the RBAC of Kyverno's service accounts
+ * (generate-permissions.ts: SubjectAccessReviews made by the route's prepare step, before this handler).
  */
 import { isObject, type JsonObject, type JsonValue } from '../../engine/api/json.ts';
 import type { KyvernoPolicy } from '../../engine/api/policy.ts';
@@ -17,6 +20,7 @@ import { kindDeprecationWarning } from '../../engine/validation/deprecations.ts'
 import { formatPolicyError, validatePolicy, type FindResources } from '../../engine/validation/policy.ts';
 import { goQuote } from '../../engine/utils/goconv.ts';
 import { compileMatchConditions } from '../webhooks/match-conditions.ts';
+import type { GeneratePermissions } from './generate-permissions.ts';
 import { aggregate } from '../../k8s/crds/field-error.ts';
 import { hasSchema, validateAgainstSchema } from '../../k8s/crds/validate.ts';
 import { admissionResponse, responseSuccess, type AdmissionAttributes, type AdmissionHandler, type AdmissionResponse, type GroupVersionKind } from './types.ts';
@@ -60,6 +64,8 @@ export interface PolicyValidationDeps {
   findResources: FindResources;
   /** cluster-scoped kinds (`Kind`, `group/version/Kind`) */
   clusterResources: () => ReadonlySet<string>;
+  /** in a cluster: the prepared RBAC answers for generate rules (none standalone: not checked) */
+  generatePermissions?: Pick<GeneratePermissions, 'ruleError'>;
 }
 
 /** `policyHandlers.Validate` */
@@ -93,6 +99,7 @@ export function validatePolicyRequest(deps: PolicyValidationDeps, a: AdmissionAt
       clusterResources: deps.clusterResources(),
       oldPolicy: old as unknown as KyvernoPolicy | undefined,
       compileMatchConditions,
+      ...(deps.generatePermissions ? { generatePermissions: (rule: JsonObject) => deps.generatePermissions?.ruleError(rule) } : {}),
     });
   } catch (err) {
     a.log.error(err, 'policy validation errors');
