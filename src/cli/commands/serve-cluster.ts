@@ -128,6 +128,8 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
       onRegistered: (keys) => {
         const changed = registered === undefined || registered.size !== keys.size || [...keys].some((k) => !registered?.has(k));
         registered = keys;
+        // the policies about to be marked Ready are served from now on, not once the status comes back
+        if (status) source.serveRegistered(keys);
         if (changed) status?.requeueAll();
       },
       onBlocked: (responses) => events.add(...admissionEvents(responses, true)),
@@ -156,6 +158,7 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
         void webhooks.stop();
         void status?.stop();
         status = undefined;
+        source.serveRegistered(undefined);
       },
       { once: true },
     );

@@ -4,7 +4,11 @@
  * ClusterRoleBindings. Reads are synchronous (informer caches); changes are pushed to `onChange`
  * listeners, coalesced over `debounceMs` so that a burst of policy updates rebuilds the cache once.
  *
- * Like Kyverno's policy cache controller, only *ready* policies (condition `Ready` True) are served.
+ * Like Kyverno's policy cache controller, only *ready* policies (condition `Ready` True) are served. The
+ * process that writes that condition (the leader: webhook and policy status controllers) also serves the
+ * policies it has registered in the webhooks (`serveRegistered`) before the condition it writes comes
+ * back through its own informer: a client that reads `Ready` and sends a request at once (chainsaw's
+ * "wait policy ready" then "create trigger") finds the policy in the cache.
  *
  * Example:
  *   const policies = new PolicyInformers(api, exceptionOpts); policies.start();
@@ -13,6 +17,7 @@
  */
 import { isObject } from '../../engine/api/json.ts';
 import type { KyvernoPolicy } from '../../engine/api/policy.ts';
+import { policyKey } from '../../engine/api/policy.ts';
 import { Informer, stripManagedFields } from '../../k8s/client/informer.ts';
 import type { ApiResource, KubeApi, KubeObject } from '../../k8s/client/types.ts';
 import type { NamespaceInfo } from '../../server/admission/policy-cache.ts';
@@ -42,6 +47,8 @@ function debounce(ms: number, f: () => void): () => void {
 export class ClusterPolicySource implements PolicySource {
   private snapshot: PolicySnapshot = { policies: [], exceptions: [] };
   private readonly listeners: Array<(s: PolicySnapshot) => void> = [];
+  /** keys (`policyKey`) of the policies this process registered in the webhooks and marks Ready */
+  private registered: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly policies: PolicyInformers,
@@ -54,8 +61,21 @@ export class ClusterPolicySource implements PolicySource {
   }
 
   private rebuild(): void {
-    this.snapshot = { policies: this.policies.all().filter(isReady), exceptions: this.policies.exceptionCandidates() };
+    const registered = this.registered;
+    const served = (p: KyvernoPolicy): boolean => isReady(p) || (registered !== undefined && registered.has(policyKey(p)));
+    this.snapshot = { policies: this.policies.all().filter(served), exceptions: this.policies.exceptionCandidates() };
     for (const l of this.listeners) l(this.snapshot);
+  }
+
+  /**
+   * The policies this process has just registered in the webhooks and is about to mark Ready (`undefined`:
+   * none, e.g. leadership lost). Rebuilds at once when the set changes.
+   */
+  serveRegistered(keys: ReadonlySet<string> | undefined): void {
+    const before = this.registered;
+    this.registered = keys;
+    const same = before === keys || (before !== undefined && keys !== undefined && before.size === keys.size && [...keys].every((k) => before.has(k)));
+    if (!same) this.rebuild();
   }
 
   /** Rebuilds now (after the informers synced). */
