@@ -441,6 +441,9 @@ test('packaging: RBAC is least privilege, per component', () => {
     assert.deepEqual(selector['matchLabels'], { [`rbac.kyverno.io/aggregate-to-${component}`]: 'true' });
     const core = one(objects, 'ClusterRole', `kyverno:${component}:core`);
     for (const [k, v] of Object.entries(obj(selector['matchLabels']))) assert.equal(labelsOf(core)[k], v, `${component}: core rules aggregated`);
+    // and, as Kyverno's chart, every ClusterRole carrying the component's selector labels (chainsaw tests grant that way)
+    const selectors = ((obj(aggregated['aggregationRule'])['clusterRoleSelectors'] as JsonValue[]) ?? []).map(obj);
+    assert.deepEqual(selectors[1]?.['matchLabels'], { 'app.kubernetes.io/component': component, 'app.kubernetes.io/instance': 'kyverno', 'app.kubernetes.io/part-of': 'kyverno' });
     const crb = one(objects, 'ClusterRoleBinding', `kyverno:${component}`);
     assert.deepEqual(crb['roleRef'], { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `kyverno:${component}` });
     assert.deepEqual(crb['subjects'], [subject]);
@@ -475,6 +478,8 @@ test('packaging: RBAC is least privilege, per component', () => {
     const view = ofComponent(objects, c, 'ClusterRoleBinding').filter((b) => obj(b['roleRef'])['name'] === 'view');
     assert.equal(view.length, c === 'cleanup-controller' ? 0 : 1, `${c}: view binding`);
   }
+  // the admission controller too: synchronized generate rules need it to list and get what they generate
+  assert.equal(ofComponent(objects, 'admission-controller', 'ClusterRoleBinding').filter((b) => obj(b['roleRef'])['name'] === 'view').length, 1);
   const noView = render({ backgroundController: { rbac: { createViewRoleBinding: false } } });
   assert.equal(ofComponent(noView, 'background-controller', 'ClusterRoleBinding').length, 1);
   // openreports: the reports controller writes openreports.io Reports instead
@@ -487,6 +492,12 @@ test('packaging: RBAC is least privilege, per component', () => {
   const extra = { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'update'] };
   const withExtra = render({ backgroundController: { rbac: { coreClusterRole: { extraResources: [extra] } } } });
   assert.ok(rulesOfRole(one(withExtra, 'ClusterRole', 'kyverno:background-controller:core')).some((r) => JSON.stringify(r) === JSON.stringify(extra)));
+  // or to a ClusterRole of their own, aggregated through the component's selector labels (Kyverno's rbac.clusterRole.extraResources)
+  for (const [key, component] of [['admissionController', 'admission-controller'], ['backgroundController', 'background-controller'], ['cleanupController', 'cleanup-controller']] as const) {
+    const additional = one(render({ [key]: { rbac: { clusterRole: { extraResources: [extra] } } } }), 'ClusterRole', `kyverno:${component}:additional`);
+    assert.deepEqual(rulesOfRole(additional), [extra]);
+    assert.equal(labelsOf(additional)['app.kubernetes.io/component'], component);
+  }
 });
 
 test('packaging: each controller runs `kyverno controllers` with its groups, its Leases and probes the process serves', () => {

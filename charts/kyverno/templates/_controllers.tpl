@@ -272,11 +272,13 @@ spec:
 {{/*
 RBAC of a component: (dict "root" $ "component" "reports-controller" "clusterRules" "<YAML list>"
 "roleRules" "<YAML list>" "leases" (list "kyverno-reports-controller")). The ServiceAccount; a ClusterRole
-aggregating every ClusterRole labelled rbac.kyverno.io/aggregate-to-<component>: "true" (the core rules
-carry that label; users add rules for the resources their policies touch the same way, or with
-rbac.coreClusterRole.extraResources); optionally a binding to the `view` ClusterRole (read access for
-scans and triggers, as Kyverno's chart does); and a Role in the release namespace for the component's
-Leases (create, and get/update of its own names only).
+aggregating every ClusterRole labelled rbac.kyverno.io/aggregate-to-<component>: "true", or carrying the
+component's selector labels (app.kubernetes.io/component, instance, part-of), as Kyverno's chart
+aggregates them (the core rules carry both; users add rules for the resources their policies touch the
+same way, or with rbac.coreClusterRole.extraResources, or rbac.clusterRole.extraResources in a ClusterRole
+of their own, <role>:additional); optionally a binding to the `view` ClusterRole (read access for scans
+and triggers, as Kyverno's chart does); and a Role in the release namespace for the component's Leases
+(create, and get/update of its own names only).
 */}}
 {{- define "kyverno.controller.rbac" -}}
 {{- $root := .root -}}
@@ -310,6 +312,8 @@ aggregationRule:
   clusterRoleSelectors:
     - matchLabels:
         rbac.kyverno.io/aggregate-to-{{ .component }}: "true"
+    - matchLabels:
+        {{- include "kyverno.controller.matchLabels" . | nindent 8 }}
 rules: []
 ---
 apiVersion: rbac.authorization.k8s.io/v1
@@ -337,6 +341,17 @@ rules:
   {{- with $v.rbac.coreClusterRole.extraResources }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
+{{- with ($v.rbac.clusterRole).extraResources }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {{ $role }}:additional
+  labels:
+    {{- $labels | nindent 4 }}
+rules:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
