@@ -15,6 +15,7 @@
  * of the controllers.
  */
 import type { AddressInfo } from 'node:net';
+import type { JsonObject } from '../engine/api/json.ts';
 import type { KyvernoPolicy } from '../engine/api/policy.ts';
 import type { EngineResponse } from '../engine/api/response.ts';
 import { subjectAccessReview } from '../k8s/client/access-review.ts';
@@ -45,6 +46,10 @@ export interface InClusterOptions {
   allPolicies: () => readonly KyvernoPolicy[];
   /** registers a callback run when any policy changes */
   onPoliciesChange: (cb: () => void) => void;
+  /** every ValidatingPolicy, MutatingPolicy and namespaced kind (what the CEL webhooks register) */
+  celPolicies?: () => readonly JsonObject[];
+  /** called when the set of CEL policies registered in the webhooks changes (`Kind/[ns/]name`) */
+  onCelRegistered?: (keys: ReadonlySet<string>) => void;
   namespaces: NamespaceLabelsSource;
   roleBindings?: RoleBindingSource;
   config: ConfigSource;
@@ -209,6 +214,9 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
     resyncMs: opts.webhookResyncMs,
     log,
     onRegistered: opts.onRegistered,
+    ...(opts.celPolicies ? { celPolicies: opts.celPolicies } : {}),
+    forceFailurePolicyIgnore: opts.forceFailurePolicyIgnore ?? false,
+    onCelRegistered: opts.onCelRegistered,
     onUnknownKind: refreshSoon,
   });
   opts.onPoliciesChange(() => webhooks.trigger());

@@ -11,6 +11,8 @@ import { AdmissionBackgroundSink } from '../../controllers/generate/admission-si
 import { UpdateRequestGenerator } from '../../controllers/generate/ur-generator.ts';
 import { LeaderElector } from '../../controllers/leader-election/elector.ts';
 import { PolicyInformers } from '../../controllers/policies/policy-informers.ts';
+import { CelPolicyInformers } from '../../controllers/policies/cel-policy-informers.ts';
+import { CelPolicyStatusController } from '../../controllers/policy-status/cel-status.ts';
 import { PolicyStatusController } from '../../controllers/policy-status/controller.ts';
 import { AdmissionReportSink } from '../../controllers/reports/admission-sink.ts';
 import { EphemeralReportSink } from '../../controllers/reports/ephemeral.ts';
@@ -21,6 +23,7 @@ import { policyKey } from '../../engine/api/policy.ts';
 import { ClusterContextPorts } from '../../k8s/client/context-ports.ts';
 import { RestKubeApi } from '../../k8s/client/rest.ts';
 import { startInCluster, type InClusterOptions } from '../../server/in-cluster.ts';
+import { WithCelPolicies } from '../../server/sources/with-cel.ts';
 import type { Logger } from '../../server/logging.ts';
 
 export interface ServeClusterOptions extends Omit<InClusterOptions, 'api' | 'onBlocked' | 'policies' | 'allPolicies' | 'onPoliciesChange' | 'namespaces' | 'roleBindings' | 'config' | 'reports' | 'background' | 'log' | 'refreshResources' | 'onRegistered'> {
@@ -70,19 +73,24 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
   const ns = o.kyvernoNamespace;
   const identity = o.identity ?? `${hostname()}-${process.pid}`;
   const policies = new PolicyInformers(api, o.exceptions ?? { enabled: false, namespace: '' }, log);
+  // ValidatingPolicies, MutatingPolicies and their namespaced kinds (with CEL PolicyExceptions)
+  const served = new Set((await api.resources()).map((r) => `${r.group}/${r.version}/${r.resource}`));
+  const celPolicies = new CelPolicyInformers(api, o.exceptions ?? { enabled: false, namespace: '' }, log, (r) => served.has(`${r.group}/${r.version}/${r.resource}`));
   const state = new ClusterState(api, ns, o.configMapName ?? 'kyverno', log);
   const roleBindings = new ClusterRoleBindings(api);
   policies.start();
+  celPolicies.start();
   state.start();
   roleBindings.start();
   const stopInformers = (): void => {
     policies.stop();
+    celPolicies.stop();
     state.stop();
     roleBindings.stop();
   };
   try {
     await Promise.race([
-      Promise.all([policies.synced(), state.synced(), roleBindings.synced()]),
+      Promise.all([policies.synced(), celPolicies.synced(), state.synced(), roleBindings.synced()]),
       new Promise((_, reject) => setTimeout(() => reject(new Error('informers did not sync within 60 s (are Kyverno CRDs installed?)')), 60_000).unref()),
     ]);
   } catch (err) {
@@ -91,8 +99,9 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
     throw err;
   }
   // policy changes reach the server's cache at once (a deleted policy must stop blocking requests quickly)
-  const source = new ClusterPolicySource(policies, 5);
-  source.refresh();
+  const classicSource = new ClusterPolicySource(policies, 5);
+  classicSource.refresh();
+  const source = new WithCelPolicies(classicSource, celPolicies, 5);
   const events = new EventRecorder({ api, settings: () => state.current(), log, hostname: identity });
   events.start();
   const ephemeral = o.admissionReports === false ? undefined : new EphemeralReportSink({ api, replicaId: identity, log });
@@ -100,8 +109,10 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
   const ports = new ClusterContextPorts(api, { namespaceLabels: (n) => state.namespaceLabels(n) });
   const namespaces = new ClusterNamespaces(state);
   let registered: ReadonlySet<string> | undefined;
-  /** the policy status controller of the current leadership term */
+  let celRegistered: ReadonlySet<string> | undefined;
+  /** the policy status controllers of the current leadership term */
   let status: PolicyStatusController | undefined;
+  let celStatus: CelPolicyStatusController | undefined;
   let handle;
   try {
     handle = await startInCluster({
@@ -110,7 +121,16 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
       refreshResources: async () => (await api.discovery(true)).all,
       policies: source,
       allPolicies: () => policies.all(),
-      onPoliciesChange: (cb) => policies.onChange(cb),
+      onPoliciesChange: (cb) => {
+        policies.onChange(cb);
+        celPolicies.onChange(() => cb());
+      },
+      celPolicies: () => celPolicies.all(),
+      onCelRegistered: (keys) => {
+        const changed = celRegistered === undefined || celRegistered.size !== keys.size || [...keys].some((k) => !celRegistered?.has(k));
+        celRegistered = keys;
+        if (changed) celStatus?.requeueAll();
+      },
       namespaces,
       roleBindings,
       config: new ClusterConfigSource(state),
@@ -129,7 +149,7 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
         const changed = registered === undefined || registered.size !== keys.size || [...keys].some((k) => !registered?.has(k));
         registered = keys;
         // the policies about to be marked Ready are served from now on, not once the status comes back
-        if (status) source.serveRegistered(keys);
+        if (status) classicSource.serveRegistered(keys);
         if (changed) status?.requeueAll();
       },
       onBlocked: (responses) => events.add(...admissionEvents(responses, true)),
@@ -146,19 +166,25 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
   // Kyverno's leader-only controllers: the webhook controller and policy status
   const lead = (signal: AbortSignal): void => {
     registered = undefined;
+    celRegistered = undefined;
     webhooks.start();
     if (o.policyStatus) {
       const st = new PolicyStatusController({ api, policies, log, registered: (p) => registered === undefined || registered.has(policyKey(p)) });
       status = st;
       void st.start(signal);
+      const cst = new CelPolicyStatusController({ api, policies: celPolicies, log, registered: () => celRegistered });
+      celStatus = cst;
+      void cst.start(signal);
     }
     signal.addEventListener(
       'abort',
       () => {
         void webhooks.stop();
         void status?.stop();
+        void celStatus?.stop();
         status = undefined;
-        source.serveRegistered(undefined);
+        celStatus = undefined;
+        classicSource.serveRegistered(undefined);
       },
       { once: true },
     );
@@ -177,6 +203,7 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
       abort.abort();
       await elector?.stop();
       await status?.stop();
+      await celStatus?.stop();
       await h.stop();
       await urs.stop();
       await ephemeral?.stop();

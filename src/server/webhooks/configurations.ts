@@ -6,6 +6,7 @@
  * |-------------------------------------------------|-------------------------------------------------------------|---------------|
  * | kyverno-resource-validating-webhook-cfg         | validate.kyverno.svc-{ignore,fail}[-finegrained-…] (/validate/…) | per policy |
  * | kyverno-resource-mutating-webhook-cfg           | mutate.kyverno.svc-{ignore,fail}[-finegrained-…] (/mutate/…)     | per policy |
+ * | (both, for the CEL kinds; cel-webhooks.ts)      | {vpol,nvpol,mpol,nmpol}.validate.kyverno.svc-… (/vpol/…, …)     | per policy |
  * | kyverno-policy-validating-webhook-cfg           | validate-policy.kyverno.svc (/policyvalidate)               | Fail          |
  * | kyverno-policy-mutating-webhook-cfg             | mutate-policy.kyverno.svc (/policymutate)                   | Fail          |
  * | kyverno-exception-validating-webhook-cfg        | <svc>.<ns>.svc (/exceptionvalidate)                         | Fail          |
@@ -22,6 +23,7 @@ import type { KyvernoPolicy } from '../../engine/api/policy.ts';
 import { admissionEnabled, customWebhookMatchConditions, policyFailurePolicy } from '../admission/policy-cache.ts';
 import type { KyvernoConfiguration } from '../config.ts';
 import type { Discovery } from '../sources/discovery.ts';
+import { celPolicyKey, celWebhooks, registeredCelPolicies } from './cel-webhooks.ts';
 import { AggregatedWebhook, mergePolicy, policyNeedsMutatingWebhook, policyNeedsValidatingWebhook, type RuleWithOperations } from './rules.ts';
 
 export const RESOURCE_VALIDATING_CONFIG = 'kyverno-resource-validating-webhook-cfg';
@@ -53,6 +55,10 @@ export interface BuildOptions {
   /** `--admissionReports`: validating resource webhooks are `NoneOnDryRun` (else `None`) */
   admissionReports: boolean;
   discovery: Discovery;
+  /** ValidatingPolicies, MutatingPolicies and their namespaced kinds (every one, ready or not) */
+  celPolicies?: readonly JsonObject[];
+  /** `--forceFailurePolicyIgnore` */
+  forceFailurePolicyIgnore?: boolean;
   /** called for a kind a policy names that discovery cannot resolve */
   onUnknownKind?: (policy: KyvernoPolicy, kind: string, error: string) => void;
 }
@@ -62,9 +68,11 @@ export interface WebhookObjects {
   mutating: JsonObject[];
   /** policies fully registered in the resource webhooks (Kyverno's policy state recorder) */
   registered: Set<string>;
+  /** CEL policies registered in the resource webhooks (`Kind/[ns/]name`, the policy state recorder) */
+  celRegistered: Set<string>;
 }
 
-function clientConfig(t: ClientTarget, caBundle: string, path: string): JsonObject {
+export function clientConfig(t: ClientTarget, caBundle: string, path: string): JsonObject {
   const cc: JsonObject = { caBundle: Buffer.from(caBundle).toString('base64') };
   if (t.server !== undefined && t.server !== '') cc['url'] = `https://${t.server}${path}`;
   else cc['service'] = { namespace: t.namespace, name: t.serviceName, path, port: t.servicePort };
@@ -163,8 +171,15 @@ export function buildWebhookConfigurations(allPolicies: readonly KyvernoPolicy[]
         matchPolicy: 'Equivalent',
       },
     ]);
+  const celOpts = { config: cfg, forceFailurePolicyIgnore: o.forceFailurePolicyIgnore ?? false, clientConfig: (path: string) => clientConfig(o.target, o.caBundle, path) };
+  const byName = (a: JsonObject, b: JsonObject): number => (String(a['name']) < String(b['name']) ? -1 : String(a['name']) > String(b['name']) ? 1 : 0);
+  const withCel = (hooks: JsonObject[], mutating: boolean): JsonObject[] => {
+    const cel = celWebhooks(o.celPolicies ?? [], mutating, celOpts);
+    return cel.length === 0 ? hooks : [...hooks, ...cel].sort(byName);
+  };
+  const celRegistered = new Set(registeredCelPolicies(o.celPolicies ?? []).map(celPolicyKey));
   const validating = [
-    configuration('ValidatingWebhookConfiguration', RESOURCE_VALIDATING_CONFIG, cfg, resourceWebhooks(policies, true, o, registered)),
+    configuration('ValidatingWebhookConfiguration', RESOURCE_VALIDATING_CONFIG, cfg, withCel(resourceWebhooks(policies, true, o, registered), false)),
     configuration('ValidatingWebhookConfiguration', POLICY_VALIDATING_CONFIG, cfg, [
       {
         name: 'validate-policy.kyverno.svc',
@@ -195,7 +210,7 @@ export function buildWebhookConfigurations(allPolicies: readonly KyvernoPolicy[]
     generic(GLOBAL_CONTEXT_VALIDATING_CONFIG, '/globalcontextvalidate', [rule(['kyverno.io'], ['v2alpha1'], ['globalcontextentries'], CU)]),
   ];
   const mutating = [
-    configuration('MutatingWebhookConfiguration', RESOURCE_MUTATING_CONFIG, cfg, resourceWebhooks(policies, false, o, registered)),
+    configuration('MutatingWebhookConfiguration', RESOURCE_MUTATING_CONFIG, cfg, withCel(resourceWebhooks(policies, false, o, registered), true)),
     configuration('MutatingWebhookConfiguration', POLICY_MUTATING_CONFIG, cfg, [
       {
         name: 'mutate-policy.kyverno.svc',
@@ -224,7 +239,7 @@ export function buildWebhookConfigurations(allPolicies: readonly KyvernoPolicy[]
       },
     ]),
   ];
-  return { validating, mutating, registered };
+  return { validating, mutating, registered, celRegistered };
 }
 
 export type { RuleWithOperations };

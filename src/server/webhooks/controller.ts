@@ -40,6 +40,12 @@ export interface WebhookControllerOptions {
   api: KubeApi;
   /** every ClusterPolicy and Policy (ready or not) */
   policies: () => readonly KyvernoPolicy[];
+  /** every ValidatingPolicy, MutatingPolicy and namespaced kind (cel-webhooks.ts) */
+  celPolicies?: () => readonly JsonObject[];
+  /** `--forceFailurePolicyIgnore` */
+  forceFailurePolicyIgnore?: boolean;
+  /** called after each successful reconcile with the CEL policies registered (`Kind/[ns/]name`) */
+  onCelRegistered?: (keys: ReadonlySet<string>) => void;
   config: () => KyvernoConfiguration;
   discovery: Discovery;
   /** the CA bundle (PEM) to inject */
@@ -97,6 +103,7 @@ export class WebhookController {
   reconciles = 0;
   private readonly log: Logger;
   private lastRegistered: Set<string> = new Set();
+  private lastCelRegistered: Set<string> = new Set();
 
   constructor(private readonly opts: WebhookControllerOptions) {
     this.log = opts.log.child('webhook-controller');
@@ -146,6 +153,11 @@ export class WebhookController {
     return this.lastRegistered;
   }
 
+  /** CEL policies registered by the last reconcile (`Kind/[ns/]name`). */
+  celRegistered(): ReadonlySet<string> {
+    return this.lastCelRegistered;
+  }
+
   /** One reconciliation of every configuration. */
   async reconcile(): Promise<void> {
     const caBundle = await this.opts.caBundle();
@@ -157,6 +169,8 @@ export class WebhookController {
       defaultTimeoutSeconds: this.opts.defaultTimeoutSeconds ?? 10,
       admissionReports: this.opts.admissionReports ?? true,
       discovery: this.opts.discovery,
+      ...(this.opts.celPolicies ? { celPolicies: this.opts.celPolicies() } : {}),
+      forceFailurePolicyIgnore: this.opts.forceFailurePolicyIgnore ?? false,
       onUnknownKind: (p, kind, error) => {
         this.log.v(2).info('kind of a policy not found in discovery', { policy: p.metadata.name, kind, error });
         this.opts.onUnknownKind?.(kind);
@@ -167,6 +181,8 @@ export class WebhookController {
     this.reconciles++;
     this.lastRegistered = built.registered;
     this.opts.onRegistered?.(built.registered);
+    this.lastCelRegistered = built.celRegistered;
+    this.opts.onCelRegistered?.(built.celRegistered);
   }
 
   private async apply(res: ApiResource, desired: KubeObject): Promise<void> {
