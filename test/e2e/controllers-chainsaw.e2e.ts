@@ -47,11 +47,13 @@ const FOLDERS: Record<string, { floor: number; why?: string; templating?: false 
   reports: { floor: 12 },
   'background-only': { floor: 9 },
   // measured 114/120 (2 cores, loaded). Still failing: generate-on-subresource-trigger (x2: kubectl exec
-  // needs a pod on a kubelet); cpol-clone-sync-delete-policy and pol-clone-sync-delete-policy expect clone
-  // downstreams to survive policy deletion, which v1.19 (kyverno#16329) deletes unless
-  // orphanDownstreamOnPolicyDelete; cpol-data-nosync-rejected-create applies a UR without the
-  // deleteDownstream field the UpdateRequest CRD requires; validation/policy/permissions needs the admission
-  // server's generate-permission check of policies
+  // needs a pod on a kubelet); cpol-clone-sync-delete-policy and pol-clone-sync-delete-policy expect a synced
+  // clone to survive its policy's deletion, which v1.19.0 removes (kyverno#16329, Jun 2026: the deletion UR
+  // covers clone rules unless orphanDownstreamOnPolicyDelete; the tests predate it, its own cloneList test
+  // asserts the removal and passes here); cpol-data-nosync-rejected-create applies a UR without
+  // spec.deleteDownstream and ruleContext[].deleteDownstream, which v1.19's own UpdateRequest CRD requires
+  // (ours has the same schema: kube-apiserver refuses that UR with either); validation/policy/permissions
+  // needs the admission server's generate-permission check of policies
   generate: { floor: 113 },
   // measured 6/7 and 5/7 in two runs after policy validation re-reads discovery on a miss: clusterpolicy/
   // generate-events-upon-fail-generation is admitted now, and passed in one run; in the other creating its
