@@ -51,47 +51,67 @@ export class NotResolvedReferenceError extends EngineError {
 
 const defaultResolver: VariableResolver = (ctx, variable) => ctx.query(variable);
 
-type LeafAction = (value: string, path: string, isKey: boolean) => JsonValue;
+/** The path of a leaf, built only when an action needs it (an error, `{{@}}`, a reference). */
+type LeafPath = () => string;
+
+type LeafAction = (value: string, path: LeafPath, isKey: boolean) => JsonValue;
+
+/** `/a/b/0` from the segments (keys already escaped). */
+function joinPath(segments: readonly string[]): string {
+  let p = '';
+  for (const s of segments) p += `/${s}`;
+  return p;
+}
 
 /**
  * Walks maps and lists, applying `action` to string leaves and keys. Returns the same object when
- * nothing changed (copy on write). Paths are `/a/b/0` with `/` in keys escaped as `\/`.
+ * nothing changed (copy on write). Paths are `/a/b/0` with `/` in keys escaped as `\/`; they are kept as
+ * segments and joined only when asked for (most leaves hold no variable).
  */
-function traverse(node: JsonValue, path: string, action: LeafAction): JsonValue {
-  if (typeof node === 'string') return action(node, path, false);
-  if (Array.isArray(node)) {
-    let out: JsonValue[] | undefined;
-    for (let i = 0; i < node.length; i++) {
-      const v = node[i] as JsonValue;
-      const nv = traverse(v, `${path}/${i}`, action);
-      if (nv !== v) {
-        out ??= node.slice();
-        out[i] = nv;
+function traverse(node: JsonValue, action: LeafAction): JsonValue {
+  const segments: string[] = [];
+  const path: LeafPath = () => joinPath(segments);
+  const walk = (node: JsonValue): JsonValue => {
+    if (typeof node === 'string') return action(node, path, false);
+    if (Array.isArray(node)) {
+      let out: JsonValue[] | undefined;
+      for (let i = 0; i < node.length; i++) {
+        const v = node[i] as JsonValue;
+        segments.push(String(i));
+        const nv = walk(v);
+        segments.pop();
+        if (nv !== v) {
+          out ??= node.slice();
+          out[i] = nv;
+        }
       }
+      return out ?? node;
     }
-    return out ?? node;
-  }
-  if (isObject(node)) {
-    let out: JsonObject | undefined;
-    for (const key of Object.keys(node)) {
-      const v = node[key] as JsonValue;
-      const newKey = action(key, path, true);
-      if (typeof newKey !== 'string') {
-        throw new SubstitutionError(`expected string after substituting variables in key "${key}"`, path);
+    if (isObject(node)) {
+      let out: JsonObject | undefined;
+      for (const key of Object.keys(node)) {
+        const v = node[key] as JsonValue;
+        const newKey = action(key, path, true);
+        if (typeof newKey !== 'string') {
+          throw new SubstitutionError(`expected string after substituting variables in key "${key}"`, path());
+        }
+        segments.push(key.includes('/') ? key.split('/').join('\\/') : key);
+        const nv = walk(v);
+        segments.pop();
+        if (newKey !== key) {
+          out ??= { ...node };
+          delete out[key];
+          out[newKey] = nv;
+        } else if (nv !== v) {
+          out ??= { ...node };
+          out[key] = nv;
+        }
       }
-      const nv = traverse(v, `${path}/${key.split('/').join('\\/')}`, action);
-      if (newKey !== key) {
-        out ??= { ...node };
-        delete out[key];
-        out[newKey] = nv;
-      } else if (nv !== v) {
-        out ??= { ...node };
-        out[key] = nv;
-      }
+      return out ?? node;
     }
-    return out ?? node;
-  }
-  return node;
+    return node;
+  };
+  return walk(node);
 }
 
 /** Cheap pre-check: does any string in the document contain `{{` or `$(` (or an escaped form)? */
@@ -121,17 +141,41 @@ export function substituteString(ctx: JsonContext, s: string): JsonValue {
 
 export function substituteVariables(ctx: JsonContext, document: JsonValue, resolver: VariableResolver = defaultResolver): JsonValue {
   const isDelete = ctx.queryOperation() === 'DELETE';
-  return traverse(document, '', (value, path) => substituteVariablesInLeaf(ctx, value, path, isDelete, resolver));
+  return traverse(document, (value, path) => substituteVariablesInLeaf(ctx, value, path, isDelete, resolver));
+}
+
+/** True for `{{ expr }}` with no other brace in it: the whole string is the one variable. */
+function isWholeVariable(s: string): boolean {
+  const n = s.length;
+  if (n < 4 || s.charCodeAt(0) !== 123 || s.charCodeAt(1) !== 123 || s.charCodeAt(n - 1) !== 125 || s.charCodeAt(n - 2) !== 125) return false;
+  for (let i = 2; i < n - 2; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 123 || c === 125) return false;
+  }
+  return true;
+}
+
+function resolveVariable(ctx: JsonContext, variable: string, path: LeafPath, isDelete: boolean, resolver: VariableResolver): JsonValue {
+  if (variable === '@') variable = atPath(ctx, path());
+  if (isDelete) variable = variable.split('request.object').join('request.oldObject');
+  try {
+    return resolver(ctx, variable);
+  } catch (err) {
+    const at = path();
+    throw new SubstitutionError(`failed to resolve ${variable} at path ${at}: ${describeQueryError(err)}`, at, err);
+  }
 }
 
 function substituteVariablesInLeaf(
   ctx: JsonContext,
   input: string,
-  path: string,
+  path: LeafPath,
   isDelete: boolean,
   resolver: VariableResolver,
 ): JsonValue {
   if (!input.includes('{{')) return input;
+  // the common case, a leaf that is one variable: its value keeps its JSON type (no rescan, no splice)
+  if (isWholeVariable(input)) return resolveVariable(ctx, replaceBracesAndTrimSpaces(input)[0], path, isDelete, resolver);
   let value = input;
   let vars = findAll(REGEX_VARIABLES, value);
   while (vars.length > 0) {
@@ -143,14 +187,7 @@ function substituteVariablesInLeaf(
       if (!initial) v = v.slice(1);
       let variable: string;
       [variable, shallow] = replaceBracesAndTrimSpaces(v);
-      if (variable === '@') variable = atPath(ctx, path);
-      if (isDelete) variable = variable.split('request.object').join('request.oldObject');
-      let substituted: JsonValue;
-      try {
-        substituted = resolver(ctx, variable);
-      } catch (err) {
-        throw new SubstitutionError(`failed to resolve ${variable} at path ${path}: ${describeQueryError(err)}`, path, err);
-      }
+      let substituted = resolveVariable(ctx, variable, path, isDelete, resolver);
       if (originalPattern === v) return substituted;
       const prefix = initial ? '' : old[0] as string;
       if (shallow && substituted !== null && typeof substituted === 'string') {
@@ -193,11 +230,12 @@ function atPath(ctx: JsonContext, path: string): string {
 
 /** Replaces `$(path)` references with the referenced leaf values of the same document. */
 export function substituteReferences(document: JsonValue): JsonValue {
-  return traverse(document, '', (value, path) => substituteReferencesInLeaf(document, value, path));
+  return traverse(document, (value, path) => substituteReferencesInLeaf(document, value, path));
 }
 
-function substituteReferencesInLeaf(document: JsonValue, input: string, path: string): JsonValue {
+function substituteReferencesInLeaf(document: JsonValue, input: string, leafPath: LeafPath): JsonValue {
   if (!input.includes('$(')) return input;
+  const path = leafPath();
   let value = input;
   for (let v of findAll(REGEX_REFERENCES, value)) {
     const initial = v.startsWith('$(');

@@ -105,22 +105,23 @@ export function summarizeRecord(r: AdmissionReportRecord): ReportRecordSummary {
 export const STANDALONE_REPORT_RECORDS = 16;
 
 export class MemoryReportSink implements ReportSink {
-  private readonly ring: ReportRecordSummary[] = [];
+  /** the records themselves, summarized when read: most are overwritten unread, so not summarized at all */
+  private readonly ring: AdmissionReportRecord[] = [];
   /** where the next record goes once the ring is full */
   private next = 0;
   total = 0;
   constructor(private readonly capacity = 1000) {}
   submit(record: AdmissionReportRecord): void {
     this.total++;
-    const summary = summarizeRecord(record);
-    if (this.ring.length < this.capacity) this.ring.push(summary);
+    if (this.ring.length < this.capacity) this.ring.push(record);
     else {
-      this.ring[this.next] = summary;
+      this.ring[this.next] = record;
       this.next = (this.next + 1) % this.capacity;
     }
   }
   /** The kept summaries, oldest first. */
   get records(): ReportRecordSummary[] {
-    return this.next === 0 ? this.ring.slice() : this.ring.slice(this.next).concat(this.ring.slice(0, this.next));
+    const ordered = this.next === 0 ? this.ring : this.ring.slice(this.next).concat(this.ring.slice(0, this.next));
+    return ordered.map(summarizeRecord);
   }
 }
