@@ -25,6 +25,8 @@ test('MemoryReportSink keeps the most recent records, oldest first', () => {
     { capacity: 3, submitted: 4, kept: ['1', '2', '3'] },
     { capacity: 3, submitted: 8, kept: ['5', '6', '7'] },
     { capacity: 1, submitted: 5, kept: ['4'] },
+    // the standalone server's sink: counts, keeps nothing
+    { capacity: 0, submitted: 5, kept: [] },
   ];
   for (const c of cases) {
     const sink = new MemoryReportSink(c.capacity);
