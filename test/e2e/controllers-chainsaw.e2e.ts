@@ -31,7 +31,22 @@ import { freePorts } from '../../scripts/control-plane/ports.ts';
 import { runHelm } from '../../scripts/helm.ts';
 import type { RestKubeApi } from '../../src/k8s/client/rest.ts';
 import { cluster, kubectl, startServe, type ServeProcess } from './cluster.ts';
-import { apiFor, installKyverno, KYVERNO_NS, MWC, REPO_ROOT, spawnRunner, until, VWC, type RunnerProcess } from './controllers-harness.ts';
+import type { KubeObject } from '../../src/k8s/client/types.ts';
+import {
+  apiFor,
+  installChartRbac,
+  installKyverno,
+  KYVERNO_NS,
+  MWC,
+  REPO_ROOT,
+  SERVICE_ACCOUNTS,
+  serviceAccountKubeconfig,
+  spawnRunner,
+  uninstallChartRbac,
+  until,
+  VWC,
+  type RunnerProcess,
+} from './controllers-harness.ts';
 
 const CONFORMANCE = join(REPO_ROOT, '..', 'shared', 'conformance', 'kyverno-chainsaw');
 
@@ -68,13 +83,31 @@ const FOLDERS: Record<string, { floor: number; why?: string; templating?: false 
   // measured 4/4, one `kyverno serve` install per test (TLS_INSTALLS): ECDSA / Ed25519 self-signed, and
   // RSA / ECDSA certificates issued outside Kyverno (the harness plays cert-manager, which cannot run here)
   'tls-certificates': { floor: 4 },
-  // measured 3/7; failing: propagation-policy/{background,foreground,orphan} wait for a Job's pod to be
-  // Running (no kubelet); permission-lack expects Kyverno's cleanup-controller service account to have no
-  // delete right on ConfigMaps, but the controllers run here with the control plane's admin identity (the
-  // TTL controller checks its own rights with SelfSubjectAccessReviews, as Kyverno does)
-  ttl: { floor: 3 },
+  // measured 4/7 with the controllers running as the chart's ServiceAccounts (permission-lack: the cleanup
+  // controller, lacking delete on ConfigMaps, leaves the expired one alone). Failing:
+  // propagation-policy/{background,foreground,orphan} wait for a Job's pod to be Running (no kubelet)
+  ttl: { floor: 4 },
   // measured 6/6 (the validation tests through the admission server's /policyvalidate)
   cleanup: { floor: 6 },
+};
+
+/**
+ * The RBAC of the conformance install (Kyverno's scripts/config/standard values: the rules each component's
+ * `rbac.clusterRole.extraResources` adds), rendered with the chart's RBAC. The cleanup controller's rule is
+ * the one of the ttl folder's install (standard,ttl: watch too, which the TTL controller needs on a kind
+ * before it manages it); the other folders' tests do not depend on it.
+ */
+const WRITE = ['create', 'update', 'patch', 'delete', 'get', 'list'];
+const CONFORMANCE_RBAC: Record<string, unknown> = {
+  'admissionController.rbac.clusterRole.extraResources': [{ apiGroups: ['*'], resources: ['secrets'], verbs: WRITE }],
+  'backgroundController.rbac.clusterRole.extraResources': [
+    {
+      apiGroups: ['*'],
+      resources: ['configmaps', 'networkpolicies', 'resourcequotas', 'secrets', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'limitranges', 'namespaces', 'nodes', 'nodes/status', 'pods'],
+      verbs: WRITE,
+    },
+  ],
+  'cleanupController.rbac.clusterRole.extraResources': [{ apiGroups: [''], resources: ['pods'], verbs: ['list', 'delete', 'watch'] }],
 };
 
 /** The flags of the conformance install (scripts/config/standard: policy exceptions in every namespace). */
@@ -185,7 +218,8 @@ describe('controllers: Kyverno chainsaw conformance (reports, background, genera
   let api: RestKubeApi;
   let dir = '';
   let serve: ServeProcess | undefined;
-  let controllers: RunnerProcess | undefined;
+  let controllers: RunnerProcess[] = [];
+  let rbac: KubeObject[] = [];
   let env: NodeJS.ProcessEnv = {};
   let configFile = '';
   let servePort = 0;
@@ -238,26 +272,24 @@ describe('controllers: Kyverno chainsaw conformance (reports, background, genera
       writeFileSync(noTemplatingConfigFile(), config(false));
       [servePort] = (await freePorts(1)) as [number];
       serve = await startServe(servePort, SERVE_FLAGS);
-      controllers = spawnRunner([
-        'controllers',
-        '--kubeconfig',
-        cluster().kubeconfigFile,
-        '--kyvernoNamespace',
-        KYVERNO_NS,
-        // policy status (Ready once registered in the webhooks) belongs to the admission server here, as in
-        // Kyverno: a status controller that does not know the webhooks would mark policies Ready too early
-        '--controllers',
-        'reports,background,cleanup',
-        '--leaderElectionRetryPeriod',
-        '1s',
-        '--enablePolicyException',
-        '--exceptionNamespace',
-        '*',
-        '--backgroundScanInterval',
-        '1m',
-      ]);
+      // each controller runs as its chart ServiceAccount, with the chart's RBAC and the conformance
+      // install's extra rules: tests grant more with ClusterRoles carrying a component's labels, and
+      // expect what Kyverno's identities may not do to be left undone (ttl/permission-lack). `kyverno
+      // serve` keeps the admin identity (its policy validation asks SubjectAccessReviews for the chart's
+      // ServiceAccounts, whoever it runs as).
+      rbac = await installChartRbac(CONFORMANCE_RBAC);
+      const common = ['--kyvernoNamespace', KYVERNO_NS, '--leaderElectionRetryPeriod', '1s', '--enablePolicyException', '--exceptionNamespace', '*'];
+      // policy status (Ready once registered in the webhooks) belongs to the admission server here, as in
+      // Kyverno: a status controller that does not know the webhooks would mark policies Ready too early
+      for (const [group, sa, extra] of [
+        ['reports', SERVICE_ACCOUNTS.reports, ['--backgroundScanInterval', '1m']],
+        ['background', SERVICE_ACCOUNTS.background, []],
+        ['cleanup', SERVICE_ACCOUNTS.cleanup, []],
+      ] as const) {
+        controllers.push(spawnRunner(['controllers', '--kubeconfig', await serviceAccountKubeconfig(sa), '--controllers', group, ...common, ...extra]));
+      }
       await until('the controllers to lead their groups', async () => {
-        if (controllers?.child.exitCode !== null) throw new Error(`kyverno controllers exited:\n${controllers?.output()}`);
+        for (const c of controllers) if (c.child.exitCode !== null) throw new Error(`kyverno controllers exited:\n${c.output()}`);
         const leases = await api.list({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true, verbs: [], subresources: [] }, { namespace: KYVERNO_NS });
         const names = new Set(leases.items.map((l) => (l['metadata'] as { name: string }).name));
         return ['kyverno-reports-controller', 'kyverno-background-controller', 'kyverno-cleanup-controller'].every((n) => names.has(n)) ? true : undefined;
@@ -269,12 +301,14 @@ describe('controllers: Kyverno chainsaw conformance (reports, background, genera
   after(
     async () => {
       if (optOut) return;
-      await controllers?.kill('SIGTERM');
+      for (const c of controllers) await c.kill('SIGTERM');
+      controllers = [];
       await serve?.stop();
       for (const res of [VWC, MWC]) {
         const list = await api.list(res, { labelSelector: 'webhook.kyverno.io/managed-by' }).catch(() => ({ items: [] }));
         for (const o of list.items) await api.delete(res, '', (o['metadata'] as { name: string }).name).catch(() => false);
       }
+      await uninstallChartRbac(rbac);
       api.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -6,15 +6,18 @@
  * `kyverno-svc` Service (kube-proxy: only live backends get connections), and the webhook configurations
  * the admission server's webhook controller writes in a real installation.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { connect, createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { load as loadYaml } from 'js-yaml';
+import { dump as dumpYaml, load as loadYaml, loadAll } from 'js-yaml';
+
+import { runHelm } from '../../scripts/helm.ts';
 
 import { ControllerManager, type ControllerManagerOptions } from '../../src/controllers/manager.ts';
 import { EventRecorder } from '../../src/controllers/events/recorder.ts';
@@ -32,6 +35,7 @@ import { RestKubeApi } from '../../src/k8s/client/rest.ts';
 import type { ApiResource, KubeApi, KubeObject } from '../../src/k8s/client/types.ts';
 import { createLogger, discardLogger, type Logger } from '../../src/server/logging.ts';
 import { AdmissionServer } from '../../src/server/server.ts';
+import { cluster, kubectl } from './cluster.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const REPO_ROOT = join(here, '..', '..');
@@ -323,4 +327,63 @@ export function spawnRunner(args: readonly string[], env: NodeJS.ProcessEnv = {}
       return exited;
     },
   };
+}
+
+/** The ServiceAccount of each component, as the chart names them under the release name `kyverno`. */
+export const SERVICE_ACCOUNTS = {
+  admission: 'kyverno-admission-controller',
+  background: 'kyverno-background-controller',
+  reports: 'kyverno-reports-controller',
+  cleanup: 'kyverno-cleanup-controller',
+} as const;
+
+const RBAC_KINDS = new Set(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
+
+/**
+ * The identities of Kyverno's install: the chart's ServiceAccounts, (Cluster)Roles and bindings rendered
+ * with `values` (objects given to `helm template --set-json key=<json>`), applied server-side. Resolves once
+ * the aggregated ClusterRoles have been filled in (by kube-controller-manager). Returns the applied objects.
+ */
+export async function installChartRbac(values: Record<string, unknown> = {}): Promise<KubeObject[]> {
+  const set = Object.entries(values).flatMap(([k, v]) => ['--set-json', `${k}=${JSON.stringify(v)}`]);
+  const r = runHelm(['template', 'kyverno', join(REPO_ROOT, 'charts', 'kyverno'), '--namespace', KYVERNO_NS, ...set]);
+  if (r.status !== 0) throw new Error(`helm template: ${r.stderr}`);
+  const docs = (loadAll(r.stdout) as unknown[]).filter((d): d is KubeObject => d !== null && typeof d === 'object' && RBAC_KINDS.has(String((d as KubeObject)['kind'])));
+  const applied = await kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=helm', '-f', '-'], docs.map((d) => dumpYaml(d, { lineWidth: -1 })).join('---\n'));
+  if (applied.code !== 0) throw new Error(`kubectl apply (chart RBAC): ${applied.stderr}`);
+  // aggregation is asynchronous: wait until each component's ClusterRole holds its core rules
+  for (const sa of Object.values(SERVICE_ACCOUNTS)) {
+    await until(`the aggregated ClusterRole of ${sa}`, async () => {
+      const c = await kubectl(['auth', 'can-i', 'watch', 'clusterpolicies.kyverno.io', '--as', `system:serviceaccount:${KYVERNO_NS}:${sa}`]);
+      return c.stdout.trim() === 'yes' ? true : undefined;
+    }, 60_000, 500);
+  }
+  return docs;
+}
+
+/** Deletes what `installChartRbac` applied. */
+export async function uninstallChartRbac(docs: readonly KubeObject[]): Promise<void> {
+  if (docs.length === 0) return;
+  await kubectl(['delete', '--ignore-not-found', '--wait=false', '-f', '-'], docs.map((d) => dumpYaml(d, { lineWidth: -1 })).join('---\n'));
+}
+
+/** A kubeconfig holding a fresh token of a ServiceAccount of the kyverno namespace: its user has that account's RBAC only. */
+export async function serviceAccountKubeconfig(serviceAccount: string, duration = '12h'): Promise<string> {
+  const token = await kubectl(['create', 'token', serviceAccount, '-n', KYVERNO_NS, `--duration=${duration}`]);
+  if (token.code !== 0) throw new Error(`kubectl create token ${serviceAccount}: ${token.stderr}`);
+  const cp = cluster();
+  const file = join(mkdtempSync(join(tmpdir(), 'kyverno-ts-e2e-sa-')), 'kubeconfig');
+  writeFileSync(
+    file,
+    dumpYaml({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'e2e', cluster: { server: cp.server, 'certificate-authority': cp.ca.certFile } }],
+      users: [{ name: serviceAccount, user: { token: token.stdout.trim() } }],
+      contexts: [{ name: serviceAccount, context: { cluster: 'e2e', user: serviceAccount } }],
+      'current-context': serviceAccount,
+    }),
+    { mode: 0o600 },
+  );
+  return file;
 }
