@@ -96,6 +96,11 @@ function push(data: JsonValue, tags: readonly string[]): JsonObject {
 
 export class JsonContext {
   private raw: JsonObject;
+  /**
+   * The top checkpoint is `raw` itself (copy on write): a checkpoint costs nothing until the context is
+   * changed, and most rule scopes (no context entries, no foreach) never change it.
+   */
+  private shared = false;
   private checkpoints: JsonObject[] = [];
   private loaders: LeveledLoader[] = [];
   private loadingLevel = -1;
@@ -132,12 +137,12 @@ export class JsonContext {
   }
 
   addToContext(data: JsonValue, overwriteMaps: boolean, ...tags: string[]): void {
-    mergeMaps(push(data, tags), this.raw, overwriteMaps);
+    mergeMaps(push(data, tags), this.own(), overwriteMaps);
   }
 
   private clearLeaf(...tags: string[]): void {
     // copy-on-write down the path so that checkpoints are unaffected
-    let obj: JsonObject = this.raw;
+    let obj: JsonObject = this.own();
     for (let i = 0; i < tags.length; i++) {
       const k = tags[i] as string;
       if (i === tags.length - 1) {
@@ -201,7 +206,7 @@ export class JsonContext {
 
   addOperation(op: string): void {
     const req = this.raw['request'];
-    if (isObject(req)) this.raw['request'] = { ...req, operation: op };
+    if (isObject(req)) this.own()['request'] = { ...req, operation: op };
     else this.addToContext(op, false, 'request', 'operation');
     this.operation = op as AdmissionOperation;
   }
@@ -236,12 +241,12 @@ export class JsonContext {
       name = groups[1] as string;
       ns = groups[0] as string;
     }
-    mergeMaps({ serviceAccountName: name, serviceAccountNamespace: ns }, this.raw, false);
+    mergeMaps({ serviceAccountName: name, serviceAccountNamespace: ns }, this.own(), false);
   }
 
   addElement(data: JsonValue, index: number, nesting: number): void {
     // top-level keys, overwritten (checkpoints are shallow copies, so this never touches them)
-    const raw = this.raw;
+    const raw = this.own();
     raw['element'] = data;
     raw['elementIndex'] = index;
     raw[ELEMENT_KEYS[nesting] ?? `element${nesting}`] = data;
@@ -252,9 +257,19 @@ export class JsonContext {
     this.loaders.push({ level: this.checkpoints.length, matched: false, loader });
   }
 
-  /** Pushes a copy of the current state. */
+  /** The top-level document, copied first when a checkpoint holds it (copy on write). */
+  private own(): JsonObject {
+    if (this.shared) {
+      this.raw = shallowCopy(this.raw);
+      this.shared = false;
+    }
+    return this.raw;
+  }
+
+  /** Saves the current state (shared with the document until either changes). */
   checkpoint(): void {
-    this.checkpoints.push(shallowCopy(this.raw));
+    this.checkpoints.push(this.raw);
+    this.shared = true;
   }
 
   /** Returns to the last checkpoint and removes it. */
@@ -274,8 +289,11 @@ export class JsonContext {
     if (restore) {
       this.checkpoints.length = n;
       this.raw = cp;
+      // a checkpoint taken before this one, with no change in between, holds the same object
+      this.shared = this.checkpoints.includes(cp);
     } else {
-      this.raw = shallowCopy(cp);
+      this.raw = cp;
+      this.shared = true;
     }
     this.resetLoaders(restore, this.checkpoints.length);
   }

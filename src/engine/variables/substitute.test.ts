@@ -42,6 +42,8 @@ const cases: Array<{ name: string; doc: JsonValue; want: JsonValue; operation?: 
     want: { validate: { pattern: { metadata: { name: 'web' } } } },
   },
   { name: 'references read another leaf of the document, relative to the leaf', doc: { a: 'v', b: '$(../a)', c: '$(/a)' }, want: { a: 'v', b: 'v', c: 'v' } },
+  { name: 'an escaped reference stays, unescaped', doc: { a: 'v', b: '\\$(../a)' }, want: { a: 'v', b: '$(../a)' } },
+  { name: 'a reference to a leaf holding a variable, resolved then', doc: { a: '{{ request.object.metadata.name }}', b: '$(../a)' }, want: { a: 'web', b: 'web' } },
   { name: 'a literal brace inside the text stays', doc: 'x-{{ braces }}', want: 'x-a{{b' },
 ];
 

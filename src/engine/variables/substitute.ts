@@ -51,13 +51,14 @@ export class NotResolvedReferenceError extends EngineError {
 
 const defaultResolver: VariableResolver = (ctx, variable) => ctx.query(variable);
 
-/** The path of a leaf, built only when an action needs it (an error, `{{@}}`, a reference). */
-type LeafPath = () => string;
+/**
+ * The path of a leaf as segments (keys already escaped), joined by `leafPath` only when an action needs it
+ * (an error, `{{@}}`, a reference): most leaves hold no variable.
+ */
+type LeafAction = (value: string, segments: readonly string[], isKey: boolean) => JsonValue;
 
-type LeafAction = (value: string, path: LeafPath, isKey: boolean) => JsonValue;
-
-/** `/a/b/0` from the segments (keys already escaped). */
-function joinPath(segments: readonly string[]): string {
+/** `/a/b/0` from the segments. */
+function leafPath(segments: readonly string[]): string {
   let p = '';
   for (const s of segments) p += `/${s}`;
   return p;
@@ -65,73 +66,86 @@ function joinPath(segments: readonly string[]): string {
 
 /**
  * Walks maps and lists, applying `action` to string leaves and keys. Returns the same object when
- * nothing changed (copy on write). Paths are `/a/b/0` with `/` in keys escaped as `\/`; they are kept as
- * segments and joined only when asked for (most leaves hold no variable).
+ * nothing changed (copy on write). Paths are `/a/b/0` with `/` in keys escaped as `\/`.
  */
 function traverse(node: JsonValue, action: LeafAction): JsonValue {
-  const segments: string[] = [];
-  const path: LeafPath = () => joinPath(segments);
-  const walk = (node: JsonValue): JsonValue => {
-    if (typeof node === 'string') return action(node, path, false);
-    if (Array.isArray(node)) {
-      let out: JsonValue[] | undefined;
-      for (let i = 0; i < node.length; i++) {
-        const v = node[i] as JsonValue;
-        segments.push(String(i));
-        const nv = walk(v);
-        segments.pop();
-        if (nv !== v) {
-          out ??= node.slice();
-          out[i] = nv;
-        }
+  return walk(node, [], action);
+}
+
+function walk(node: JsonValue, segments: string[], action: LeafAction): JsonValue {
+  if (typeof node === 'string') return action(node, segments, false);
+  if (Array.isArray(node)) {
+    let out: JsonValue[] | undefined;
+    for (let i = 0; i < node.length; i++) {
+      const v = node[i] as JsonValue;
+      segments.push(String(i));
+      const nv = walk(v, segments, action);
+      segments.pop();
+      if (nv !== v) {
+        out ??= node.slice();
+        out[i] = nv;
       }
-      return out ?? node;
     }
-    if (isObject(node)) {
-      let out: JsonObject | undefined;
-      for (const key of Object.keys(node)) {
-        const v = node[key] as JsonValue;
-        const newKey = action(key, path, true);
-        if (typeof newKey !== 'string') {
-          throw new SubstitutionError(`expected string after substituting variables in key "${key}"`, path());
-        }
-        segments.push(key.includes('/') ? key.split('/').join('\\/') : key);
-        const nv = walk(v);
-        segments.pop();
-        if (newKey !== key) {
-          out ??= { ...node };
-          delete out[key];
-          out[newKey] = nv;
-        } else if (nv !== v) {
-          out ??= { ...node };
-          out[key] = nv;
-        }
+    return out ?? node;
+  }
+  if (isObject(node)) {
+    let out: JsonObject | undefined;
+    for (const key of Object.keys(node)) {
+      const v = node[key] as JsonValue;
+      const newKey = action(key, segments, true);
+      if (typeof newKey !== 'string') {
+        throw new SubstitutionError(`expected string after substituting variables in key "${key}"`, leafPath(segments));
       }
-      return out ?? node;
+      segments.push(key.includes('/') ? key.split('/').join('\\/') : key);
+      const nv = walk(v, segments, action);
+      segments.pop();
+      if (newKey !== key) {
+        out ??= { ...node };
+        delete out[key];
+        out[newKey] = nv;
+      } else if (nv !== v) {
+        out ??= { ...node };
+        out[key] = nv;
+      }
     }
-    return node;
-  };
-  return walk(node);
+    return out ?? node;
+  }
+  return node;
+}
+
+const HAS_VARIABLE = 1;
+const HAS_REFERENCE = 2;
+
+/** Which syntaxes some string or key of the document holds: `{{` (HAS_VARIABLE), `$(` (HAS_REFERENCE). */
+function scan(doc: JsonValue | undefined): number {
+  if (typeof doc === 'string') return (doc.includes('{{') ? HAS_VARIABLE : 0) | (doc.includes('$(') ? HAS_REFERENCE : 0);
+  let found = 0;
+  if (Array.isArray(doc)) {
+    for (const v of doc) if ((found |= scan(v)) === (HAS_VARIABLE | HAS_REFERENCE)) break;
+  } else if (isObject(doc)) {
+    for (const k of Object.keys(doc)) {
+      found |= scan(k) | scan(doc[k]);
+      if (found === (HAS_VARIABLE | HAS_REFERENCE)) break;
+    }
+  }
+  return found;
 }
 
 /** Cheap pre-check: does any string in the document contain `{{` or `$(` (or an escaped form)? */
 export function needsSubstitution(doc: JsonValue | undefined): boolean {
-  if (typeof doc === 'string') return doc.includes('{{') || doc.includes('$(');
-  if (Array.isArray(doc)) return doc.some(needsSubstitution);
-  if (isObject(doc)) {
-    for (const k of Object.keys(doc)) {
-      if (k.includes('{{') || k.includes('$(')) return true;
-      if (needsSubstitution(doc[k])) return true;
-    }
-  }
-  return false;
+  return scan(doc) !== 0;
 }
 
-/** SubstituteAll: references first, then variables. */
+/**
+ * SubstituteAll: references first, then variables. A pass whose syntax the document does not hold is
+ * skipped: it would change nothing (a reference copies a leaf of the same document, so it brings no `{{`
+ * that was not there).
+ */
 export function substituteAll(ctx: JsonContext, document: JsonValue, resolver: VariableResolver = defaultResolver): JsonValue {
-  if (!needsSubstitution(document)) return document;
-  const withRefs = substituteReferences(document);
-  return substituteVariables(ctx, withRefs, resolver);
+  const found = scan(document);
+  if (found === 0) return document;
+  const withRefs = found & HAS_REFERENCE ? substituteReferences(document) : document;
+  return found & HAS_VARIABLE ? substituteVariables(ctx, withRefs, resolver) : withRefs;
 }
 
 /** Substitutes variables in a single string (e.g. a message). */
@@ -155,13 +169,13 @@ function isWholeVariable(s: string): boolean {
   return true;
 }
 
-function resolveVariable(ctx: JsonContext, variable: string, path: LeafPath, isDelete: boolean, resolver: VariableResolver): JsonValue {
-  if (variable === '@') variable = atPath(ctx, path());
+function resolveVariable(ctx: JsonContext, variable: string, path: readonly string[], isDelete: boolean, resolver: VariableResolver): JsonValue {
+  if (variable === '@') variable = atPath(ctx, leafPath(path));
   if (isDelete) variable = variable.split('request.object').join('request.oldObject');
   try {
     return resolver(ctx, variable);
   } catch (err) {
-    const at = path();
+    const at = leafPath(path);
     throw new SubstitutionError(`failed to resolve ${variable} at path ${at}: ${describeQueryError(err)}`, at, err);
   }
 }
@@ -169,7 +183,7 @@ function resolveVariable(ctx: JsonContext, variable: string, path: LeafPath, isD
 function substituteVariablesInLeaf(
   ctx: JsonContext,
   input: string,
-  path: LeafPath,
+  path: readonly string[],
   isDelete: boolean,
   resolver: VariableResolver,
 ): JsonValue {
@@ -233,9 +247,9 @@ export function substituteReferences(document: JsonValue): JsonValue {
   return traverse(document, (value, path) => substituteReferencesInLeaf(document, value, path));
 }
 
-function substituteReferencesInLeaf(document: JsonValue, input: string, leafPath: LeafPath): JsonValue {
+function substituteReferencesInLeaf(document: JsonValue, input: string, segments: readonly string[]): JsonValue {
   if (!input.includes('$(')) return input;
-  const path = leafPath();
+  const path = leafPath(segments);
   let value = input;
   for (let v of findAll(REGEX_REFERENCES, value)) {
     const initial = v.startsWith('$(');
