@@ -16,6 +16,7 @@
  * Signals: SIGTERM / SIGINT shut down gracefully (readiness off, in-flight reviews finish, audit work
  * drains); SIGHUP re-reads the policy, resource and configuration files.
  */
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { createLogger } from '../../server/logging.ts';
@@ -23,6 +24,7 @@ import { PolicyLoadError } from '../../server/sources/static-policies.ts';
 import { startStandalone } from '../../server/standalone.ts';
 import { parseKeyAlgorithm } from '../../server/tls/keypair.ts';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../../server/server.ts';
+import { DEFAULT_HEAP_GROWTH_PERCENT, heapGrowthFlag } from '../../server/heap-growth.ts';
 import { serveInCluster } from './serve-cluster.ts';
 
 function collect(value: string, previous: string[]): string[] {
@@ -123,8 +125,16 @@ export function registerServeCommand(program: Command): void {
     .option('--maxAuditCapacity <n>', 'Maximum queued audit evaluations', intOption('--maxAuditCapacity'), 1000)
     .option('--max-request-bytes <n>', 'Largest accepted AdmissionReview body', intOption('--max-request-bytes'), DEFAULT_MAX_REQUEST_BYTES)
     .option('--workers <n>', 'Evaluation worker threads (0: evaluate on the server thread)', intOption('--workers'), 0)
+    .option(
+      '--heapGrowthPercent <n>',
+      'How far the heap may grow past its live size before a full collection, like GOGC (0: V8 decides; node flags win)',
+      intOption('--heapGrowthPercent'),
+      DEFAULT_HEAP_GROWTH_PERCENT,
+    )
     .option('-v, --v <level>', 'Log verbosity', intOption('-v'), 0)
     .action(async (o: Record<string, unknown>) => {
+      const heapFlag = heapGrowthFlag(Number(o['heapGrowthPercent']), process.execArgv, process.env['NODE_OPTIONS']);
+      if (heapFlag) setFlagsFromString(heapFlag);
       if (!o['standalone']) {
         await runInCluster(o);
         return;
