@@ -309,7 +309,13 @@ export function checkMetricsNamespace(cfg: MetricsNamespaces, namespace: string)
 export interface PolicySeriesCache {
   /** validation mode, type, background, namespace, name */
   labels: readonly [string, string, string, string, string];
-  byResource: Map<string, Map<string, Map<string, Map<string, { counter: { value: number }; histogram: HistogramSeries }>>>>;
+  /** resource labels → rule name → series by result and rule type (`policySeriesSlot`) */
+  byResource: Map<string, Map<string, Array<PolicyResultSeries | undefined>>>;
+}
+
+export interface PolicyResultSeries {
+  counter: { value: number };
+  histogram: HistogramSeries;
 }
 
 export class KyvernoMetrics {

@@ -15,19 +15,20 @@ import type { KyvernoMetrics } from '../metrics.ts';
 import { metaString } from './resources.ts';
 import { hasValidate } from './policy-cache.ts';
 
-function ruleTypeLabel(t: RuleType): string {
-  switch (t) {
-    case 'Validation':
-      return 'validate';
-    case 'Mutation':
-      return 'mutate';
-    case 'Generation':
-      return 'generate';
-    case 'ImageVerify':
-      return 'imageVerify';
-    default:
-      return '-';
-  }
+const RULE_TYPES = ['Validation', 'Mutation', 'Generation', 'ImageVerify'] as const;
+const RULE_TYPE_LABELS = ['validate', 'mutate', 'generate', 'imageVerify', '-'];
+const STATUSES = ['pass', 'fail', 'warn', 'error', 'skip'] as const;
+
+/** The position of a rule type: 0–3 for Kyverno's types, 4 for any other (label `-`). */
+function ruleTypeIndex(t: RuleType): number {
+  const i = (RULE_TYPES as readonly string[]).indexOf(t);
+  return i < 0 ? 4 : i;
+}
+
+/** The slot of a (result, rule type) pair in a rule's series array; -1 for a result outside Kyverno's five. */
+function seriesSlot(status: string, type: RuleType): number {
+  const s = (STATUSES as readonly string[]).indexOf(status);
+  return s < 0 ? -1 : s * RULE_TYPE_LABELS.length + ruleTypeIndex(type);
 }
 
 /** `Spec.HasValidateEnforce` */
@@ -107,24 +108,20 @@ export function recordPolicyResults(
     cache.byResource.set(local, byRule);
   }
   for (const r of rules) {
-    const type = ruleTypeLabel(r.ruleType);
-    let byStatus = byRule.get(r.name);
-    if (!byStatus) {
-      byStatus = new Map();
-      byRule.set(r.name, byStatus);
+    let slots = byRule.get(r.name);
+    if (!slots) {
+      slots = [];
+      byRule.set(r.name, slots);
     }
-    let byType = byStatus.get(r.status);
-    if (!byType) {
-      byType = new Map();
-      byStatus.set(r.status, byType);
-    }
-    let series = byType.get(type);
+    const slot = seriesSlot(r.status, r.ruleType);
+    let series = slot < 0 ? undefined : slots[slot];
     if (!series) {
+      const type = RULE_TYPE_LABELS[ruleTypeIndex(r.ruleType)] as string;
       // the registry's key: every label value
       const key = [validationMode, policyType, background, namespace, name, local, r.name, r.status, type].join('\u0001');
       const values = () => [validationMode, policyType, background, namespace, name, kind, resourceNamespace, op, r.name, r.status, type, cause, dry];
       series = { counter: metrics.policyResults.handle(key, values), histogram: metrics.policyExecutionDuration.handle(key, values) };
-      byType.set(type, series);
+      if (slot >= 0) slots[slot] = series;
     }
     series.counter.value++;
     metrics.policyExecutionDuration.observeHandle(series.histogram, seconds);
