@@ -111,6 +111,9 @@ const CONFORMANCE_RBAC: Record<string, unknown> = {
   'cleanupController.rbac.clusterRole.extraResources': [{ apiGroups: [''], resources: ['pods'], verbs: ['list', 'delete', 'watch'] }],
 };
 
+/** The controller groups, one process each, as Kyverno's Deployments (the status group is the admission server's here). */
+const CONTROLLER_GROUPS = ['reports', 'background', 'cleanup'] as const;
+
 /** The flags of the conformance install (scripts/config/standard: policy exceptions in every namespace). */
 const SERVE_FLAGS = ['--webhookTimeout', '10', '--enablePolicyException', '--exceptionNamespace', '*'];
 
@@ -282,11 +285,9 @@ describe('controllers: Kyverno chainsaw conformance (reports, background, genera
       const common = ['--kyvernoNamespace', KYVERNO_NS, '--leaderElectionRetryPeriod', '1s', '--enablePolicyException', '--exceptionNamespace', '*'];
       // policy status (Ready once registered in the webhooks) belongs to the admission server here, as in
       // Kyverno: a status controller that does not know the webhooks would mark policies Ready too early
-      for (const [group, sa, extra] of [
-        ['reports', SERVICE_ACCOUNTS.reports, ['--backgroundScanInterval', '1m']],
-        ['background', SERVICE_ACCOUNTS.background, []],
-        ['cleanup', SERVICE_ACCOUNTS.cleanup, []],
-      ] as const) {
+      for (const group of CONTROLLER_GROUPS) {
+        const sa = SERVICE_ACCOUNTS[group];
+        const extra = group === 'reports' ? ['--backgroundScanInterval', '1m'] : [];
         controllers.push(spawnRunner(['controllers', '--kubeconfig', await serviceAccountKubeconfig(sa), '--controllers', group, ...common, ...extra]));
       }
       await until('the controllers to lead their groups', async () => {
@@ -302,7 +303,15 @@ describe('controllers: Kyverno chainsaw conformance (reports, background, genera
   after(
     async () => {
       if (optOut) return;
-      for (const c of controllers) await c.kill('SIGTERM');
+      for (const [i, c] of controllers.entries()) {
+        await c.kill('SIGTERM');
+        // E2E_CHAINSAW_V: each controller's output is kept for diagnosis (the run's own directory is removed)
+        if (process.env['E2E_CHAINSAW_V']) {
+          const file = join(tmpdir(), `kyverno-ts-e2e-chainsaw-controllers-${CONTROLLER_GROUPS[i] ?? i}.log`);
+          writeFileSync(file, c.output());
+          process.stdout.write(`controller output: ${file}\n`);
+        }
+      }
       controllers = [];
       await serve?.stop();
       for (const res of [VWC, MWC]) {
