@@ -9,6 +9,12 @@
  * then committed by `commitWrites`. Every round starts from a fresh policy context, so a discarded round
  * leaves nothing behind.
  *
+ * A kind the API's discovery cache does not know is a miss too (Kyverno's discovery client invalidates its
+ * cache and looks again when a kind is not found, and on every CRD change): discovery is refreshed, and
+ * the kind's group-version document read, before the round runs again; a kind still unknown then reads as
+ * NotFound, as before. Without this, a trigger created right after its generate rule's CRD found the
+ * target kind unknown and the rule yielded nothing (no write, no error, no PolicyError event).
+ *
  * Example:
  *   const { value, writes } = await runStaged(api, (client) => applyGeneratePolicy(rt, newPc(), rules, client));
  *   await commitWrites(api, writes);
@@ -21,6 +27,7 @@ import type { TargetLookup } from '../../engine/handlers/mutate-existing.ts';
 import { isPendingFetch, type PendingFetch } from '../../engine/context/pending.ts';
 import { compileLabelSelector } from '../../engine/match/label-selector.ts';
 import { hasWildcard } from '../../engine/utils/wildcard.ts';
+import { parseResourceList } from '../../k8s/client/discovery.ts';
 import { ApiError, isAlreadyExists, isNotFound } from '../../k8s/client/errors.ts';
 import { labelSelectorToString } from '../../k8s/client/selector.ts';
 import type { ApiResource, KubeApi } from '../../k8s/client/types.ts';
@@ -42,7 +49,20 @@ function listKey(res: ApiResource, namespace: string, selector: string): string 
   return `${res.group}/${res.resource}|${res.namespaced ? namespace : ''}|${selector}`;
 }
 
-type Miss = { type: 'get'; res: ApiResource; namespace: string; name: string } | { type: 'list'; res: ApiResource; namespace: string; selector: string };
+type Miss =
+  | { type: 'get'; res: ApiResource; namespace: string; name: string }
+  | { type: 'list'; res: ApiResource; namespace: string; selector: string }
+  | { type: 'kind'; apiVersion: string; kind: string };
+
+const kindKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
+
+/** The `group`/`version` of an explicit apiVersion (`v1`, `apps/v1`); undefined for `''` or wildcards. */
+function explicitGroupVersion(apiVersion: string): { group: string; version: string } | undefined {
+  if (apiVersion === '' || apiVersion.includes('*')) return undefined;
+  const i = apiVersion.indexOf('/');
+  const gv = i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+  return gv.version === '' || gv.version.includes('/') ? undefined : gv;
+}
 
 export interface StagedWrite {
   op: 'create' | 'update' | 'apply' | 'delete';
@@ -56,14 +76,51 @@ export interface StagedWrite {
 export class StagedData {
   readonly objects = new Map<string, Resource | null>();
   readonly lists = new Map<string, Resource[]>();
+  /** kinds looked up after a discovery miss (found or not: looked up once per run) */
+  private readonly kinds = new Map<string, ApiResource | undefined>();
   fetches = 0;
 
   constructor(readonly api: KubeApi) {}
 
+  /** The API resource of a kind: the API's discovery cache, else what a lookup of this run found. */
+  resourceFor(apiVersion: string, kind: string): ApiResource | undefined {
+    return this.api.resourceSync(apiVersion, kind) ?? this.kinds.get(kindKey(apiVersion, kind));
+  }
+
+  /** Whether an unknown kind has not been looked up yet in this run. */
+  mayLookUp(apiVersion: string, kind: string): boolean {
+    return kind !== '' && !kind.includes('*') && !this.kinds.has(kindKey(apiVersion, kind));
+  }
+
+  /**
+   * A kind discovery's cache missed: refreshed discovery, else the group-version's resource list read
+   * directly (a refresh is rate limited; a CRD established a moment ago is listed there already).
+   */
+  private async lookUpKind(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
+    const found = await this.api.resource(apiVersion, kind).catch(() => undefined);
+    if (found) return found;
+    const gv = explicitGroupVersion(apiVersion);
+    if (!gv) return undefined;
+    try {
+      const doc = await this.api.raw('GET', gv.group === '' ? `/api/${gv.version}` : `/apis/${gv.group}/${gv.version}`);
+      if (!isObject(doc)) return undefined;
+      const all: ApiResource[] = [];
+      parseResourceList(gv.group, gv.version, doc, all);
+      return all.find((r) => r.kind === kind);
+    } catch {
+      // the group-version is not served (404) or discovery failed: the kind stays unknown
+      return undefined;
+    }
+  }
+
   async fetch(misses: readonly Miss[]): Promise<void> {
     for (const m of misses) {
       this.fetches++;
-      if (m.type === 'get') {
+      if (m.type === 'kind') {
+        const k = kindKey(m.apiVersion, m.kind);
+        if (this.kinds.has(k)) continue;
+        this.kinds.set(k, await this.lookUpKind(m.apiVersion, m.kind));
+      } else if (m.type === 'get') {
         const k = objKey(m.res, m.namespace, m.name);
         if (this.objects.has(k)) continue;
         this.objects.set(k, ((await this.api.get(m.res, m.namespace, m.name)) as Resource | undefined) ?? null);
@@ -85,9 +142,16 @@ export class StagedClient implements ResourceClient, TargetLookup {
 
   constructor(private readonly data: StagedData) {}
 
+  /** The resource of a kind; an unknown kind is a miss (looked up once) and reads as NotFound. */
   private resolve(apiVersion: string, kind: string): ApiResource {
-    const res = this.data.api.resourceSync(apiVersion, kind);
+    const res = this.known(apiVersion, kind);
     if (!res) throw new ClientError('NotFound', `the server could not find the requested resource (${apiVersion} ${kind})`);
+    return res;
+  }
+
+  private known(apiVersion: string, kind: string): ApiResource | undefined {
+    const res = this.data.resourceFor(apiVersion, kind);
+    if (!res && this.data.mayLookUp(apiVersion, kind)) this.misses.push({ type: 'kind', apiVersion, kind });
     return res;
   }
 
@@ -198,8 +262,8 @@ export class StagedClient implements ResourceClient, TargetLookup {
 
   getResources(group: string, version: string, kind: string, subresource: string, namespace: string, name: string, selector: LabelSelector | undefined): FoundResource[] {
     const apiVersion = group === '*' || group === '' ? (version === '*' ? '' : version) : `${group}/${version === '*' ? '' : version}`;
-    let res = this.data.api.resourceSync(apiVersion, kind);
-    if (!res && apiVersion !== '') res = this.data.api.resourceSync('', kind);
+    let res = this.known(apiVersion, kind);
+    if (!res && apiVersion !== '') res = this.data.resourceFor('', kind);
     if (!res) throw new ClientError('NotFound', `failed to find resource ${kind}`);
     const found = (object: Resource): FoundResource => ({ group: res.group, version: res.version, resource: res.resource, subresource, object });
     if (namespace !== '' && name !== '' && !hasWildcard(namespace) && !hasWildcard(name)) {
@@ -213,7 +277,7 @@ export class StagedClient implements ResourceClient, TargetLookup {
   }
 
   isNamespaced(apiVersion: string, kind: string): boolean {
-    return this.data.api.resourceSync(apiVersion, kind)?.namespaced ?? true;
+    return this.known(apiVersion, kind)?.namespaced ?? true;
   }
 
   list(apiVersion: string, kind: string, namespace?: string, selector?: LabelSelector): Resource[] {
