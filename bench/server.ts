@@ -23,7 +23,8 @@
  *                         [--workers N] [--client wrk|autocannon] [--tsx] [--no-build]
  *                         [--node-flags=--max-semi-space-size=4]
  *
- * The server is compiled with tsc into out/bench-server (as it would be installed) unless `--tsx`.
+ * The server is compiled with tsc into out/bench-server and run through the compiled CLI entry
+ * (dist/cli/main.js, the package's `kyverno` bin), unless `--tsx`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -333,13 +334,9 @@ async function main(): Promise<void> {
     const outDir = join(root, 'out', 'bench-server');
     const t0 = Date.now();
     if (!args.includes('--no-build')) spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(outDir, 'dist')], { stdio: 'ignore' });
-    const entry = join(outDir, 'entry.mjs');
-    writeFileSync(
-      entry,
-      `import { Command } from 'commander';\nimport { registerServeCommand } from './dist/cli/commands/serve.js';\nconst program = new Command('kyverno').exitOverride();\nregisterServeCommand(program);\nawait program.parseAsync(process.argv);\nprocess.exit(0);\n`,
-    );
     if (!args.includes('--no-build')) console.log(`compiled the server with tsc in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    command = [entry];
+    // the installed command line itself (the package's bin), as `kyverno serve` runs
+    command = [join(outDir, 'dist', 'cli', 'main.js')];
   }
   if (only.has('core')) {
     const dist = args.includes('--tsx') ? undefined : join(root, 'out', 'bench-server', 'dist');

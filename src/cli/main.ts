@@ -5,8 +5,6 @@
  */
 import { Command, Option } from 'commander';
 import { CliError } from './errors.ts';
-import { testCommand } from './commands/test.ts';
-import { applyCommand } from './commands/apply.ts';
 import { jpCommand } from './commands/jp.ts';
 import { VERSION } from './version.ts';
 
@@ -46,7 +44,8 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option('--detailed-results', 'If set to true, display detailed results', false)
     .option('--require-tests', 'If set to true, return an error if no tests are found', false)
     .option('--remove-color', 'Remove any color from output', false)
-    .action((dirs: string[], o: Record<string, unknown>) => {
+    .action(async (dirs: string[], o: Record<string, unknown>) => {
+      const { testCommand } = await import('./commands/test.ts');
       testCommand(
         dirs,
         {
@@ -90,7 +89,8 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option('--json <paths>', 'Path to JSON payload files', collect, [])
     .option('--parameter-resource <paths>', 'Path to resource files that act as ValidatingAdmissionPolicy/MutatingAdmissionPolicy parameters', collect, [])
     .option('--context-file <path>', 'File containing context data for CEL policies')
-    .action((policies: string[], o: Record<string, unknown>) => {
+    .action(async (policies: string[], o: Record<string, unknown>) => {
+      const { applyCommand } = await import('./commands/apply.ts');
       applyCommand(policies, o, write, (s) => io.stderr(s));
     });
 
@@ -113,15 +113,16 @@ export function buildProgram(io: CliIO = processIO): Command {
 }
 
 /**
- * `serve` and `controllers` pull in the server and controller modules; `apply`, `test` and `jp` (the CLI
- * run in CI) start faster without them, so they are loaded only when they can be needed.
+ * Each command's modules are loaded when it runs: `apply` and `test` (the CLI run in CI) start without the
+ * server and controllers, and a long-running `serve` or `controllers` process holds only its own code
+ * (`serve` and `controllers` are registered only when they can be the command: commander needs their
+ * options to parse and to print help).
  */
 async function registerLongRunningCommands(program: Command, argv: string[]): Promise<void> {
   const command = argv.slice(2).find((a) => !a.startsWith('-'));
   if (command === 'apply' || command === 'test' || command === 'jp' || command === 'version') return;
-  const [{ registerServeCommand }, { registerControllersCommand }] = await Promise.all([import('./commands/serve.ts'), import('./commands/controllers.ts')]);
-  registerServeCommand(program);
-  registerControllersCommand(program);
+  if (command !== 'controllers') (await import('./commands/serve.ts')).registerServeCommand(program);
+  if (command !== 'serve') (await import('./commands/controllers.ts')).registerControllersCommand(program);
 }
 
 /** Runs the CLI with `argv` (node-style: [node, script, ...args]); returns the exit code. Never throws. */
