@@ -116,3 +116,146 @@ export function parseResourceList(group: string, version: string, doc: JsonObjec
     out.push({ group, version, resource: name, kind: str(r['kind']), namespaced: r['namespaced'] === true, verbs: strings(r['verbs']), subresources: subs.get(name) ?? [] });
   }
 }
+
+/** What a `DiscoveryCache` reads: every resource (with each group's preferred version), or one group-version. */
+export interface DiscoveryReader {
+  readAll(): Promise<{ all: ApiResource[]; preferred: Map<string, string> }>;
+  /** The resources of one group-version; undefined when it is not served. */
+  readGroupVersion?(group: string, version: string): Promise<ApiResource[] | undefined>;
+}
+
+export interface DiscoveryCacheOptions {
+  /**
+   * A lookup miss re-reads discovery only when the last read is at least this old (default 1 s), and reads
+   * a group-version document at most this often per group-version: a policy naming a kind no API serves
+   * costs a few requests a second at most, however many resources it is evaluated against.
+   */
+  missRefreshMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The discovery cache of one client, as Kyverno's discovery client keeps it (a memory-cached client that
+ * is invalidated on CRD changes and re-read on a miss):
+ * - `invalidate()` marks what is cached stale (a CRD was added, changed or deleted); the next `index()`
+ *   re-reads it. Invalidating costs nothing, so a burst of CRD events triggers one read.
+ * - `find()` on a miss re-reads discovery (at once when stale, else rate limited by `missRefreshMs`),
+ *   then reads the group-version document of an explicit apiVersion (a CRD established a moment ago is
+ *   listed there already), merging what it finds into the cache.
+ * - `current()` is the cached index without any I/O (synchronous lookups).
+ *
+ * Example:
+ *   const cache = new DiscoveryCache({ readAll: () => loadFromServer() });
+ *   await cache.find('example.io/v1', 'Widget'); // a miss re-reads discovery (rate limited)
+ *   cache.invalidate(); // a CRD changed: the next lookup reads discovery again
+ */
+export class DiscoveryCache {
+  private index: DiscoveryIndex | undefined;
+  private preferred = new Map<string, string>();
+  /** invalidations so far; the cache is stale when the index was read before the last one */
+  private generation = 0;
+  private indexGeneration = -1;
+  private loadedAt = Number.NEGATIVE_INFINITY;
+  private pending: { generation: number; promise: Promise<DiscoveryIndex> } | undefined;
+  private readonly gvReadAt = new Map<string, number>();
+  /** full reads so far (diagnostics, tests) */
+  reads = 0;
+
+  constructor(
+    private readonly reader: DiscoveryReader,
+    private readonly opts: DiscoveryCacheOptions = {},
+  ) {}
+
+  private now(): number {
+    return this.opts.now ? this.opts.now() : Date.now();
+  }
+
+  private get missRefreshMs(): number {
+    return this.opts.missRefreshMs ?? 1000;
+  }
+
+  /** The cached index (no I/O); undefined before the first read. */
+  current(): DiscoveryIndex | undefined {
+    return this.index;
+  }
+
+  /** Whether what is cached was read before the last invalidation (or nothing is cached). */
+  get stale(): boolean {
+    return !this.index || this.indexGeneration !== this.generation;
+  }
+
+  /** Marks the cache stale: the next lookup re-reads discovery. */
+  invalidate(): void {
+    this.generation++;
+    this.gvReadAt.clear();
+  }
+
+  private load(): Promise<DiscoveryIndex> {
+    // a read under way since the last invalidation is shared; an older one may have missed the change
+    if (this.pending && this.pending.generation === this.generation) return this.pending.promise;
+    const generation = this.generation;
+    this.reads++;
+    const promise = (async () => {
+      const { all, preferred } = await this.reader.readAll();
+      const index = new DiscoveryIndex(all, preferred);
+      // a read started before another that already completed is not kept
+      if (generation >= this.indexGeneration) {
+        this.index = index;
+        this.preferred = preferred;
+        this.indexGeneration = generation;
+        this.loadedAt = this.now();
+      }
+      return index;
+    })().finally(() => {
+      if (this.pending?.promise === promise) this.pending = undefined;
+    });
+    this.pending = { generation, promise };
+    return promise;
+  }
+
+  /** The index, read when nothing is cached or the cache was invalidated. */
+  async get(): Promise<DiscoveryIndex> {
+    return this.stale ? this.load() : (this.index as DiscoveryIndex);
+  }
+
+  /**
+   * A re-read of discovery (a lookup missed): at once when stale, else only when the last read is at
+   * least `missRefreshMs` old; otherwise the cached index.
+   */
+  async refresh(): Promise<DiscoveryIndex> {
+    if (this.stale) return this.load();
+    if (this.pending) return this.pending.promise;
+    if (this.now() - this.loadedAt < this.missRefreshMs) return this.index as DiscoveryIndex;
+    return this.load();
+  }
+
+  /** The resource of `kind` in `apiVersion`, looked up again (rate limited) when the cache misses it. */
+  async find(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
+    const found = (await this.get()).find(apiVersion, kind);
+    if (found) return found;
+    const refreshed = (await this.refresh()).find(apiVersion, kind);
+    if (refreshed) return refreshed;
+    return this.findInGroupVersion(apiVersion, kind);
+  }
+
+  /** Reads the group-version document of an explicit apiVersion (rate limited per group-version). */
+  private async findInGroupVersion(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
+    if (!this.reader.readGroupVersion || kind === '' || kind.includes('*') || apiVersion.includes('*')) return undefined;
+    const { group, version } = splitApiVersion(apiVersion);
+    if (version === '' || version.includes('/')) return undefined;
+    const key = `${group}/${version}`;
+    const now = this.now();
+    if (now - (this.gvReadAt.get(key) ?? Number.NEGATIVE_INFINITY) < this.missRefreshMs) return undefined;
+    this.gvReadAt.set(key, now);
+    const listed = await this.reader.readGroupVersion(group, version).catch(() => undefined);
+    const r = listed?.find((x) => x.kind === kind);
+    const index = this.index;
+    if (!r || !listed || !index) return r;
+    // merged into the cache until the next read
+    const preferred = new Map(this.preferred);
+    if (!preferred.has(group)) preferred.set(group, version);
+    this.index = new DiscoveryIndex([...index.all.filter((x) => x.group !== group || x.version !== version), ...listed], preferred);
+    this.preferred = preferred;
+    return r;
+  }
+}

@@ -157,6 +157,13 @@ export class MemoryKubeApi implements KubeApi {
     return this.index.all;
   }
 
+  /** discovery invalidations so far (the in-memory discovery never changes) */
+  discoveryInvalidations = 0;
+
+  invalidateDiscovery(): void {
+    this.discoveryInvalidations++;
+  }
+
   /** Synchronous resource lookup for test setup; throws when unknown. */
   res(apiVersion: string, kind: string): ApiResource {
     const r = this.index.find(apiVersion, kind);

@@ -12,7 +12,7 @@
 import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { isObject, type JsonObject } from '../../engine/api/json.ts';
-import { DiscoveryIndex, parseAggregatedDiscovery, parseResourceList } from './discovery.ts';
+import { DiscoveryCache, type DiscoveryIndex, parseAggregatedDiscovery, parseResourceList } from './discovery.ts';
 import { ApiError, apiErrorFromResponse } from './errors.ts';
 import { collectionPath, groupVersionPath, objectPath, query } from './paths.ts';
 import { TokenBucket } from './rate-limit.ts';
@@ -44,6 +44,8 @@ export interface RestKubeApiOptions {
   userAgent?: string;
   /** refresh credentials (token files, exec plugins) this often (default 60 s) */
   credentialRefreshMs?: number;
+  /** a discovery miss re-reads discovery at most this often (default 1 s; see `DiscoveryCache`) */
+  discoveryMissRefreshMs?: number;
 }
 
 interface Transport {
@@ -73,9 +75,7 @@ export class RestKubeApi implements KubeApi {
   private readonly agent: Agent | HttpAgent;
   private readonly watchAgent: Agent | HttpAgent;
   private readonly bucket: TokenBucket;
-  private index: DiscoveryIndex | undefined;
-  private indexLoadedAt = 0;
-  private indexPending: Promise<DiscoveryIndex> | undefined;
+  private readonly discoveryCache: DiscoveryCache;
   /** requests sent so far (diagnostics) */
   requests = 0;
 
@@ -87,6 +87,10 @@ export class RestKubeApi implements KubeApi {
     this.agent = secure ? new Agent({ keepAlive: true, maxSockets: 32 }) : new HttpAgent({ keepAlive: true, maxSockets: 32 });
     this.watchAgent = secure ? new Agent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.bucket = new TokenBucket(opts.qps ?? 300, opts.burst ?? 300);
+    this.discoveryCache = new DiscoveryCache(
+      { readAll: () => this.readDiscovery(), readGroupVersion: (group, version) => this.readGroupVersion(group, version) },
+      { missRefreshMs: opts.discoveryMissRefreshMs },
+    );
   }
 
   /** Loads the configuration (client-node's KubeConfig) and returns a client. */
@@ -191,7 +195,7 @@ export class RestKubeApi implements KubeApi {
 
   // ---- discovery
 
-  private async loadIndex(): Promise<DiscoveryIndex> {
+  private async readDiscovery(): Promise<{ all: ApiResource[]; preferred: Map<string, string> }> {
     const all: ApiResource[] = [];
     const preferred = new Map<string, string>();
     for (const root of ['/api', '/apis']) {
@@ -221,36 +225,45 @@ export class RestKubeApi implements KubeApi {
         }
       }
     }
-    const index = new DiscoveryIndex(all, preferred);
-    this.index = index;
-    this.indexLoadedAt = Date.now();
-    return index;
+    return { all, preferred };
   }
 
-  /** The discovery index, loading it (or refreshing it when `force` and older than 5 s). */
-  async discovery(force = false): Promise<DiscoveryIndex> {
-    if (this.index && !(force && Date.now() - this.indexLoadedAt > 5_000)) return this.index;
-    if (!this.indexPending) {
-      this.indexPending = this.loadIndex().finally(() => {
-        this.indexPending = undefined;
-      });
+  /** One group-version's resource list; undefined when the group-version is not served. */
+  private async readGroupVersion(group: string, version: string): Promise<ApiResource[] | undefined> {
+    try {
+      const doc = await this.call('GET', groupVersionPath({ group, version }));
+      if (!isObject(doc)) return undefined;
+      const out: ApiResource[] = [];
+      parseResourceList(group, version, doc, out);
+      return out;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 404) return undefined;
+      throw err;
     }
-    return this.indexPending;
+  }
+
+  /**
+   * The discovery index: read when nothing is cached or the cache was invalidated (`invalidateDiscovery`);
+   * `force` re-reads it when the last read is older than `discoveryMissRefreshMs`.
+   */
+  async discovery(force = false): Promise<DiscoveryIndex> {
+    return force ? this.discoveryCache.refresh() : this.discoveryCache.get();
+  }
+
+  invalidateDiscovery(): void {
+    this.discoveryCache.invalidate();
   }
 
   async resource(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
-    const idx = await this.discovery();
-    const found = idx.find(apiVersion, kind);
-    if (found) return found;
-    return (await this.discovery(true)).find(apiVersion, kind);
+    return this.discoveryCache.find(apiVersion, kind);
   }
 
   resourceSync(apiVersion: string, kind: string): ApiResource | undefined {
-    return this.index?.find(apiVersion, kind);
+    return this.discoveryCache.current()?.find(apiVersion, kind);
   }
 
   async resources(): Promise<readonly ApiResource[]> {
-    return (await this.discovery()).all;
+    return (await this.discoveryCache.get()).all;
   }
 
   // ---- objects

@@ -82,6 +82,8 @@ export interface KubeApi {
   resourceSync(apiVersion: string, kind: string): ApiResource | undefined;
   /** Every resource discovery knows (top-level, not subresources). */
   resources(): Promise<readonly ApiResource[]>;
+  /** Marks the cached discovery stale (a CRD was added, changed or deleted): the next lookup re-reads it. */
+  invalidateDiscovery(): void;
   get(res: ApiResource, namespace: string, name: string): Promise<KubeObject | undefined>;
   /** One LIST (every page). */
   list(res: ApiResource, opts?: ListOptions): Promise<ListResult>;
