@@ -274,19 +274,23 @@ describe('controllers: Kyverno chainsaw conformance (reports, background, genera
       writeFileSync(noTemplatingConfigFile(), config(false));
       [servePort] = (await freePorts(1)) as [number];
       serve = await startServe(servePort, SERVE_FLAGS);
-      // each controller runs as its chart ServiceAccount, with the chart's RBAC and the conformance
-      // install's extra rules: tests grant more with ClusterRoles carrying a component's labels, and
-      // expect what Kyverno's identities may not do to be left undone (ttl/permission-lack). `kyverno
-      // serve` keeps the admin identity (its policy validation asks SubjectAccessReviews for the chart's
-      // ServiceAccounts, whoever it runs as).
+      // the chart's RBAC with the conformance install's extra rules: tests grant more with ClusterRoles
+      // carrying a component's labels, policy validation asks SubjectAccessReviews for the chart's
+      // ServiceAccounts, and the reports and cleanup controllers run as theirs, so what Kyverno's
+      // identities may not do is left undone (ttl/permission-lack). Two keep the admin identity:
+      // `kyverno serve` (its own RBAC is the chart's least-privilege one, narrower than Kyverno's), and
+      // the background controller, which keeps synchronized downstreams and clone sources in sync by
+      // watching them (downstream-controller.ts) where Kyverno relies on its admission webhooks: it
+      // needs `watch` on those kinds, which the tests' grants (get, list, create, update, delete) do
+      // not give (measured: generate 107/120 as its ServiceAccount, the foreach clone-sync tests failing)
       rbac = await installChartRbac(CONFORMANCE_RBAC);
       const common = ['--kyvernoNamespace', KYVERNO_NS, '--leaderElectionRetryPeriod', '1s', '--enablePolicyException', '--exceptionNamespace', '*'];
       // policy status (Ready once registered in the webhooks) belongs to the admission server here, as in
       // Kyverno: a status controller that does not know the webhooks would mark policies Ready too early
       for (const group of CONTROLLER_GROUPS) {
-        const sa = SERVICE_ACCOUNTS[group];
+        const kubeconfig = group === 'background' ? cluster().kubeconfigFile : await serviceAccountKubeconfig(SERVICE_ACCOUNTS[group]);
         const extra = group === 'reports' ? ['--backgroundScanInterval', '1m'] : [];
-        controllers.push(spawnRunner(['controllers', '--kubeconfig', await serviceAccountKubeconfig(sa), '--controllers', group, ...common, ...extra]));
+        controllers.push(spawnRunner(['controllers', '--kubeconfig', kubeconfig, '--controllers', group, ...common, ...extra]));
       }
       await until('the controllers to lead their groups', async () => {
         for (const c of controllers) if (c.child.exitCode !== null) throw new Error(`kyverno controllers exited:\n${c.output()}`);
