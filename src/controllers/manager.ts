@@ -41,6 +41,7 @@ import { EphemeralReportSink } from './reports/ephemeral.ts';
 import type { ReportApi, ReportLayoutKind } from './reports/layout.ts';
 import { statusFilter } from './reports/results.ts';
 import { ClusterState } from './runtime/cluster-state.ts';
+import { CrdWatcher } from './runtime/crd-watcher.ts';
 import { controllerEngine } from './runtime/engine.ts';
 import { Watchdog } from './watchdog/watchdog.ts';
 
@@ -99,6 +100,8 @@ export interface ControllerManagerOptions {
   watchdogGraceMs?: number;
   /** cleanup: how often resource kinds are rediscovered for the TTL label (default 60 s) */
   ttlRediscoverMs?: number;
+  /** watch CustomResourceDefinitions and invalidate discovery on changes (default true; Kyverno's `--crdWatcher`) */
+  crdWatcher?: boolean;
 }
 
 interface GroupHandle {
@@ -116,6 +119,8 @@ export class ControllerManager {
   /** background results (generate, mutate-existing) for the reports */
   readonly backgroundReports: EphemeralReportSink;
   readonly generator: UpdateRequestGenerator;
+  /** invalidates discovery on CRD changes (undefined when disabled) */
+  readonly crds: CrdWatcher | undefined;
   private readonly groups = new Map<ControllerGroup, GroupHandle>();
   private stopping = false;
   /** the running controllers of the groups this replica leads (tests, diagnostics) */
@@ -142,6 +147,7 @@ export class ControllerManager {
       log: log.child('events'),
       hostname: this.identity,
     });
+    this.crds = opts.crdWatcher === false ? undefined : new CrdWatcher(opts.api, { log: log.child('crd-watcher') });
     this.backgroundReports = new EphemeralReportSink({ api: opts.api, replicaId: `${this.identity}-background`, log: log.child('background-reports') });
     this.generator = new UpdateRequestGenerator({
       api: opts.api,
@@ -159,6 +165,17 @@ export class ControllerManager {
   private kindFor(gvr: { group: string; version: string; resource: string }): { group: string; version: string; kind: string } | undefined {
     void gvr;
     return undefined;
+  }
+
+  /** Runs `fn` after CRD changes (discovery invalidated) until `signal` aborts (the group's term). */
+  private onDiscoveryChange(signal: AbortSignal, fn: () => void | Promise<void>): void {
+    if (!this.crds || signal.aborted) return;
+    const off = this.crds.onChange(() => {
+      Promise.resolve()
+        .then(fn)
+        .catch((err: unknown) => this.opts.log.error(err, 'failed to follow a discovery change'));
+    });
+    signal.addEventListener('abort', off, { once: true });
   }
 
   /** Builds and starts a group's controllers (this replica now leads it). */
@@ -187,10 +204,16 @@ export class ControllerManager {
       this.reports = reports;
       handle.stops.push(() => reports.stop());
       await reports.start(signal);
+      // a CRD added or removed: the kinds the policies name may resolve differently now
+      this.onDiscoveryChange(signal, () => reports.scan.rediscoverKinds());
       return;
     }
     if (group === 'background') {
-      const resources = await o.api.resources();
+      let resources = await o.api.resources();
+      // re-read after CRD changes (discovery was invalidated): a trigger of a new kind is found
+      this.onDiscoveryChange(signal, async () => {
+        resources = await o.api.resources();
+      });
       const kindFor = (gvr: { group: string; version: string; resource: string }) => {
         const r = resources.find((x) => x.group === gvr.group && x.version === gvr.version && x.resource === gvr.resource);
         return r ? { group: r.group, version: r.version, kind: r.kind } : this.kindFor(gvr);
@@ -251,6 +274,8 @@ export class ControllerManager {
       this.cleanupPolicies = cleanup;
       handle.stops.push(() => ttl.stop(), () => cleanup.stop());
       await ttl.start(signal);
+      // a CRD added or removed: its kind is watched (or no longer) without waiting for the next rediscovery
+      this.onDiscoveryChange(signal, () => ttl.discover());
       await cleanup.start(signal);
       return;
     }
@@ -293,6 +318,7 @@ export class ControllerManager {
     this.policies.start();
     this.state.start();
     this.events.start();
+    this.crds?.start();
     await Promise.all([this.policies.synced(), this.state.synced()]);
     for (const group of o.groups ?? ALL_GROUPS) {
       const handle: GroupHandle = { stops: [] };
@@ -346,5 +372,6 @@ export class ControllerManager {
     await this.events.stop();
     this.policies.stop();
     this.state.stop();
+    this.crds?.stop();
   }
 }

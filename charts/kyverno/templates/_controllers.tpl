@@ -325,7 +325,7 @@ metadata:
     rbac.kyverno.io/aggregate-to-{{ .component }}: "true"
 rules:
   # every component: the policies and exceptions it evaluates, namespaces (namespaceSelector), ConfigMaps
-  # (the kyverno ConfigMap and configMap context entries) and events
+  # (the kyverno ConfigMap and configMap context entries), events and CRDs
   - apiGroups: [kyverno.io]
     resources: [clusterpolicies, policies, policyexceptions]
     verbs: [get, list, watch]
@@ -335,6 +335,10 @@ rules:
   - apiGroups: ["", events.k8s.io]
     resources: [events]
     verbs: [create, patch, update]
+  # CRDs (metadata only): discovery is invalidated when one is added, changed or deleted (--crdWatcher)
+  - apiGroups: [apiextensions.k8s.io]
+    resources: [customresourcedefinitions]
+    verbs: [get, list, watch]
   {{- with .clusterRules }}
   {{- . | nindent 2 }}
   {{- end }}

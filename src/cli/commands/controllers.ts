@@ -9,7 +9,8 @@
  * Flags keep Kyverno's names where Kyverno has them (`--backgroundScanInterval`, `--genWorkers`,
  * `--admissionReports`, `--openreportsEnabled`, `--allowedResults`, `--skipResourceFilters`,
  * `--enablePolicyException`, `--exceptionNamespace`, `--omitEvents`, `--maxQueuedEvents`,
- * `--clientRateLimitQPS`, `--clientRateLimitBurst`, `--leaderElectionRetryPeriod`, `--ttlReconciliationInterval`).
+ * `--clientRateLimitQPS`, `--clientRateLimitBurst`, `--leaderElectionRetryPeriod`, `--ttlReconciliationInterval`,
+ * `--crdWatcher`: on by default here, as the controllers follow CRDs created after they started).
  *
  * `--health-listen` serves `/health/liveness` and `/health/readiness` over plain HTTP (the chart's probes):
  * live until shutdown begins, ready once the shared caches are synced (runtime/health.ts).
@@ -74,6 +75,7 @@ export function registerControllersCommand(program: Command): void {
     .option('--clientRateLimitQPS <n>', 'API requests per second', intOption('--clientRateLimitQPS'), 300)
     .option('--clientRateLimitBurst <n>', 'API request burst', intOption('--clientRateLimitBurst'), 300)
     .option('--ttlReconciliationInterval <duration>', 'How often the TTL controller rediscovers the kinds (and its rights on them) it watches for cleanup.kyverno.io/ttl', '1m')
+    .option('--crdWatcher [bool]', 'Watch CustomResourceDefinitions and invalidate the discovery cache when they change', boolOption, true)
     .option('--watchdog [bool]', 'Suspend the webhook rules when no admission replica is reachable', boolOption, true)
     .option('--watchdogInterval <duration>', 'How often the health Lease is touched', '10s')
     .option('--watchdogGrace <duration>', 'How long without a live replica before the webhook rules are suspended', '100s')
@@ -137,6 +139,7 @@ export function registerControllersCommand(program: Command): void {
         omitEvents: o['omitEvents'] as string[],
         maxQueuedEvents: Number(o['maxQueuedEvents']),
         ttlRediscoverMs: parseDurationMs(String(o['ttlReconciliationInterval'])),
+        crdWatcher: Boolean(o['crdWatcher']),
         watchdog: Boolean(o['watchdog']),
         policyStatus: Boolean(o['policyStatus']),
         watchdogIntervalMs: parseDurationMs(String(o['watchdogInterval'])),

@@ -165,6 +165,7 @@ export class TtlController {
   private running: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
   private readonly stopController = new AbortController();
+  private discovering: Promise<void> = Promise.resolve();
   deleted = 0;
 
   constructor(private readonly opts: TtlControllerOptions) {
@@ -184,8 +185,15 @@ export class TtlController {
     return [...this.informers.keys()].sort();
   }
 
-  /** Starts informers for every watchable kind and stops those no longer served. */
-  async discover(): Promise<void> {
+  /** Starts informers for every watchable kind and stops those no longer served (one pass at a time). */
+  discover(): Promise<void> {
+    const run = this.discovering.catch(() => undefined).then(() => this.discoverOnce());
+    this.discovering = run;
+    return run;
+  }
+
+  private async discoverOnce(): Promise<void> {
+    if (this.stopController.signal.aborted) return;
     const all = await (this.opts.resources ? this.opts.resources() : this.opts.api.resources());
     const preferred = new Map<string, string>();
     for (const r of all) if (!preferred.has(r.group)) preferred.set(r.group, r.version);

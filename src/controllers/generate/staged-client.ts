@@ -9,11 +9,12 @@
  * then committed by `commitWrites`. Every round starts from a fresh policy context, so a discarded round
  * leaves nothing behind.
  *
- * A kind the API's discovery cache does not know is a miss too (Kyverno's discovery client invalidates its
- * cache and looks again when a kind is not found, and on every CRD change): discovery is refreshed, and
- * the kind's group-version document read, before the round runs again; a kind still unknown then reads as
- * NotFound, as before. Without this, a trigger created right after its generate rule's CRD found the
- * target kind unknown and the rule yielded nothing (no write, no error, no PolicyError event).
+ * A kind the API's discovery cache does not know is a miss too: it is looked up with `api.resource`
+ * (which re-reads discovery, rate limited, and the kind's group-version document, as Kyverno's discovery
+ * client looks again when a kind is not found; the controllers also invalidate discovery on CRD changes)
+ * before the round runs again, once per run; a kind still unknown then reads as NotFound, as before.
+ * Without this, a trigger created right after its generate rule's CRD found the target kind unknown and
+ * the rule yielded nothing (no write, no error, no PolicyError event).
  *
  * Example:
  *   const { value, writes } = await runStaged(api, (client) => applyGeneratePolicy(rt, newPc(), rules, client));
@@ -27,7 +28,6 @@ import type { TargetLookup } from '../../engine/handlers/mutate-existing.ts';
 import { isPendingFetch, type PendingFetch } from '../../engine/context/pending.ts';
 import { compileLabelSelector } from '../../engine/match/label-selector.ts';
 import { hasWildcard } from '../../engine/utils/wildcard.ts';
-import { parseResourceList } from '../../k8s/client/discovery.ts';
 import { ApiError, isAlreadyExists, isNotFound } from '../../k8s/client/errors.ts';
 import { labelSelectorToString } from '../../k8s/client/selector.ts';
 import type { ApiResource, KubeApi } from '../../k8s/client/types.ts';
@@ -55,14 +55,6 @@ type Miss =
   | { type: 'kind'; apiVersion: string; kind: string };
 
 const kindKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
-
-/** The `group`/`version` of an explicit apiVersion (`v1`, `apps/v1`); undefined for `''` or wildcards. */
-function explicitGroupVersion(apiVersion: string): { group: string; version: string } | undefined {
-  if (apiVersion === '' || apiVersion.includes('*')) return undefined;
-  const i = apiVersion.indexOf('/');
-  const gv = i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
-  return gv.version === '' || gv.version.includes('/') ? undefined : gv;
-}
 
 export interface StagedWrite {
   op: 'create' | 'update' | 'apply' | 'delete';
@@ -92,34 +84,13 @@ export class StagedData {
     return kind !== '' && !kind.includes('*') && !this.kinds.has(kindKey(apiVersion, kind));
   }
 
-  /**
-   * A kind discovery's cache missed: refreshed discovery, else the group-version's resource list read
-   * directly (a refresh is rate limited; a CRD established a moment ago is listed there already).
-   */
-  private async lookUpKind(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
-    const found = await this.api.resource(apiVersion, kind).catch(() => undefined);
-    if (found) return found;
-    const gv = explicitGroupVersion(apiVersion);
-    if (!gv) return undefined;
-    try {
-      const doc = await this.api.raw('GET', gv.group === '' ? `/api/${gv.version}` : `/apis/${gv.group}/${gv.version}`);
-      if (!isObject(doc)) return undefined;
-      const all: ApiResource[] = [];
-      parseResourceList(gv.group, gv.version, doc, all);
-      return all.find((r) => r.kind === kind);
-    } catch {
-      // the group-version is not served (404) or discovery failed: the kind stays unknown
-      return undefined;
-    }
-  }
-
   async fetch(misses: readonly Miss[]): Promise<void> {
     for (const m of misses) {
       this.fetches++;
       if (m.type === 'kind') {
         const k = kindKey(m.apiVersion, m.kind);
         if (this.kinds.has(k)) continue;
-        this.kinds.set(k, await this.lookUpKind(m.apiVersion, m.kind));
+        this.kinds.set(k, await this.api.resource(m.apiVersion, m.kind).catch(() => undefined));
       } else if (m.type === 'get') {
         const k = objKey(m.res, m.namespace, m.name);
         if (this.objects.has(k)) continue;

@@ -149,6 +149,12 @@ export class BackgroundScanController {
     this.kindsTimer.unref();
   }
 
+  /** Resolves the policies' kinds again (discovery changed: a CRD was added or removed). */
+  async rediscoverKinds(): Promise<void> {
+    this.kindsKey = '';
+    await this.updateKinds();
+  }
+
   /** Watches the kinds the background policies validate. */
   async updateKinds(): Promise<void> {
     const p = this.opts.policies;
