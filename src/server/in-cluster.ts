@@ -38,7 +38,7 @@ import { WebhookController } from './webhooks/controller.ts';
 
 export interface InClusterOptions {
   api: KubeApi;
-  /** a fresh discovery read (RestKubeApi: `(await api.discovery(true)).all`); default `api.resources()` */
+  /** a fresh discovery read (RestKubeApi: `invalidateDiscovery()`, then `(await api.discovery()).all`); default `api.resources()` */
   refreshResources?: () => Promise<readonly ApiResource[]>;
   /** ready policies and the exception candidates (what the server evaluates) */
   policies: PolicySource;

@@ -118,7 +118,12 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
     handle = await startInCluster({
       ...o,
       api,
-      refreshResources: async () => (await api.discovery(true)).all,
+      // a re-read always reaches the API server (the callers limit it: every 30 s, and policy validation
+      // naming an unknown kind at most once a second), as Kyverno's FindResources invalidates on a miss
+      refreshResources: async () => {
+        api.invalidateDiscovery();
+        return (await api.discovery()).all;
+      },
       policies: source,
       allPolicies: () => policies.all(),
       onPoliciesChange: (cb) => {
