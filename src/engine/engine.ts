@@ -81,6 +81,8 @@ export class Engine implements RuleRuntime {
   private readonly matcherCache = new WeakMap<Rule, RuleMatcher>();
   private readonly patternCache = new WeakMap<object, CompiledPattern>();
   private readonly noVariables = new WeakSet<object>();
+  /** compiled policy parts (conditions) for the request contexts: see JsonContext.memo */
+  private readonly memo = new WeakMap<object, unknown>();
   private readonly validateRulesCache = new WeakMap<KyvernoPolicy, Map<string, Rule[]>>();
   private readonly imagesCache = new WeakMap<Resource, JsonObject>();
 
@@ -159,7 +161,7 @@ export class Engine implements RuleRuntime {
       request['operation'] = operation;
       raw = { request };
     }
-    const ctx = new JsonContext(this.jp, raw, this.config.maxContextSize);
+    const ctx = new JsonContext(this.jp, raw, this.config.maxContextSize, this.memo);
     const imageSource = newResource ?? oldResource;
     if (imageSource) this.addImagesLoader(ctx, imageSource);
     if (input.admissionInfo) {

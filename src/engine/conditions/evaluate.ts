@@ -13,7 +13,7 @@ import type { Condition, ConditionsWrapper } from '../api/policy.ts';
 import type { JsonContext } from '../context/context.ts';
 import { EngineError } from '../errors.ts';
 import { evaluateOperator, isKnownOperator } from '../operators/index.ts';
-import { substituteAll } from '../variables/substitute.ts';
+import { prepareSubstitution, type PreparedSubstitution } from '../variables/substitute.ts';
 
 export interface ConditionsResult {
   result: boolean;
@@ -33,17 +33,35 @@ function joinNonEmpty(parts: string[], sep: string): string {
   return parts.filter((p) => p !== '').join(sep);
 }
 
+/** A condition's key and value, prepared once for substitution (policy conditions do not change). */
+interface PreparedCondition {
+  key: PreparedSubstitution;
+  value: PreparedSubstitution;
+}
+
+function prepared(ctx: JsonContext, c: Condition): PreparedCondition {
+  // a malformed condition (not an object) is prepared every time: only objects can key the memo
+  const memo = typeof c === 'object' && c !== null ? ctx.memo : undefined;
+  let p = memo?.get(c) as PreparedCondition | undefined;
+  if (!p) {
+    p = { key: prepareSubstitution((c.key ?? null) as JsonValue), value: prepareSubstitution((c.value ?? null) as JsonValue) };
+    memo?.set(c, p);
+  }
+  return p;
+}
+
 /** Evaluates one condition: [result, message]. Throws ConditionError on substitution/operator errors. */
 export function evaluateCondition(ctx: JsonContext, c: Condition): [boolean, string] {
+  const p = prepared(ctx, c);
   let key: JsonValue;
   let value: JsonValue;
   try {
-    key = substituteAll(ctx, (c.key ?? null) as JsonValue);
+    key = p.key(ctx);
   } catch (err) {
     throw new ConditionError(`failed to substitute variables in condition key: ${(err as Error).message}`, err);
   }
   try {
-    value = substituteAll(ctx, (c.value ?? null) as JsonValue);
+    value = p.value(ctx);
   } catch (err) {
     throw new ConditionError(`failed to substitute variables in condition value: ${(err as Error).message}`, err);
   }

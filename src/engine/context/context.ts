@@ -112,6 +112,11 @@ export class JsonContext {
     private readonly jp: QueryEngine,
     raw: JsonObject = {},
     private readonly maxContextSize = DEFAULT_MAX_CONTEXT_SIZE,
+    /**
+     * The engine's compiled forms of policy parts (e.g. conditions), keyed by the policy object: kept by
+     * the engine across requests, so a policy part is prepared once. Absent: prepared on every use.
+     */
+    readonly memo?: WeakMap<object, unknown>,
   ) {
     this.raw = raw;
   }

@@ -4,7 +4,7 @@ import test from 'node:test';
 import type { JsonObject, JsonValue } from '../api/json.ts';
 import { JsonContext } from '../context/context.ts';
 import { createJmesPath } from '../jmespath/index.ts';
-import { SubstitutionError, substituteAll } from './substitute.ts';
+import { SubstitutionError, prepareSubstitution, substituteAll } from './substitute.ts';
 
 const jp = createJmesPath({ clock: { now: () => new Date(0) } });
 
@@ -51,7 +51,19 @@ for (const c of cases) {
   test(`substituteAll: ${c.name}`, () => {
     assert.deepEqual(substituteAll(context(c.operation), c.doc), c.want);
   });
+  test(`prepareSubstitution gives what substituteAll gives: ${c.name}`, () => {
+    const prepared = prepareSubstitution(c.doc);
+    // prepared once, evaluated for several requests
+    assert.deepEqual(prepared(context(c.operation)), c.want);
+    assert.deepEqual(prepared(context(c.operation)), c.want);
+  });
 }
+
+test('prepareSubstitution: a whole variable follows the operation of each request (DELETE reads oldObject)', () => {
+  const prepared = prepareSubstitution('{{ request.object.metadata.name }}');
+  assert.equal(prepared(context('CREATE')), 'web');
+  assert.equal(prepared(context('DELETE')), 'old-web');
+});
 
 test('substituteAll returns the same object when nothing needs substitution', () => {
   const doc = { a: { b: ['x'] } };
@@ -87,3 +99,10 @@ for (const c of failures) {
     );
   });
 }
+
+test('prepareSubstitution: a whole variable fails as substituteAll does (path of the root leaf)', () => {
+  const doc = '{{ request.object.nope }}';
+  const want = 'failed to resolve request.object.nope at path : JMESPath query failed: Unknown key "nope" in path';
+  assert.throws(() => substituteAll(context(), doc), (err: unknown) => err instanceof SubstitutionError && err.message === want && err.path === '');
+  assert.throws(() => prepareSubstitution(doc)(context()), (err: unknown) => err instanceof SubstitutionError && err.message === want && err.path === '');
+});

@@ -148,6 +148,26 @@ export function substituteAll(ctx: JsonContext, document: JsonValue, resolver: V
   return found & HAS_VARIABLE ? substituteVariables(ctx, withRefs, resolver) : withRefs;
 }
 
+/** A document prepared for substitution: evaluates to what `substituteAll(ctx, document)` gives. */
+export type PreparedSubstitution = (ctx: JsonContext) => JsonValue;
+
+const NO_SEGMENTS: readonly string[] = [];
+
+/**
+ * Prepares a policy document for repeated substitution (`substituteAll` semantics and errors): a
+ * document without variables or references is returned as it is, a string that is one whole variable
+ * resolves its (already extracted) expression, anything else goes through `substituteAll`.
+ */
+export function prepareSubstitution(document: JsonValue): PreparedSubstitution {
+  const found = scan(document);
+  if (found === 0) return () => document;
+  if (typeof document === 'string' && found === HAS_VARIABLE && isWholeVariable(document)) {
+    const variable = replaceBracesAndTrimSpaces(document)[0];
+    if (variable !== '@') return (ctx) => resolveVariable(ctx, variable, NO_SEGMENTS, ctx.queryOperation() === 'DELETE', defaultResolver);
+  }
+  return (ctx) => substituteAll(ctx, document);
+}
+
 /** Substitutes variables in a single string (e.g. a message). */
 export function substituteString(ctx: JsonContext, s: string): JsonValue {
   return substituteAll(ctx, s);
