@@ -13,9 +13,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { dump as dumpYaml, loadAll } from 'js-yaml';
@@ -25,7 +23,7 @@ import { runHelm } from '../../scripts/helm.ts';
 import type { JsonObject } from '../../src/engine/api/json.ts';
 import type { RestKubeApi } from '../../src/k8s/client/rest.ts';
 import { cluster, eventually, kubectl, REPO, startServe, uniqueName, type ServeProcess } from './cluster.ts';
-import { apiFor, KYVERNO_NS, MWC, VWC } from './controllers-harness.ts';
+import { apiFor, KYVERNO_NS, MWC, serviceAccountKubeconfig, VWC } from './controllers-harness.ts';
 
 const stream = (docs: readonly JsonObject[]): string => docs.map((d) => dumpYaml(d, { lineWidth: -1 })).join('---\n');
 const nameOf = (d: JsonObject): string => String((d['metadata'] as JsonObject)['name']);
@@ -33,25 +31,7 @@ const componentOf = (d: JsonObject): string | undefined => ((d['metadata'] as Js
 const containerOf = (deployment: JsonObject): JsonObject => ((((deployment['spec'] as JsonObject)['template'] as JsonObject)['spec'] as JsonObject)['containers'] as JsonObject[])[0] as JsonObject;
 
 /** A kubeconfig holding a fresh token of a chart ServiceAccount: whoever uses it has the chart's permissions only. */
-async function kubeconfigFor(serviceAccount: string): Promise<string> {
-  const token = await kubectl(['create', 'token', serviceAccount, '-n', KYVERNO_NS, '--duration=1h']);
-  assert.equal(token.code, 0, token.stderr);
-  const cp = cluster();
-  const file = join(mkdtempSync(join(tmpdir(), 'kyverno-ts-e2e-chart-')), 'kubeconfig');
-  writeFileSync(
-    file,
-    dumpYaml({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'e2e', cluster: { server: cp.server, 'certificate-authority': cp.ca.certFile } }],
-      users: [{ name: 'sa', user: { token: token.stdout.trim() } }],
-      contexts: [{ name: 'sa', context: { cluster: 'e2e', user: 'sa' } }],
-      'current-context': 'sa',
-    }),
-    { mode: 0o600 },
-  );
-  return file;
-}
+const kubeconfigFor = (serviceAccount: string): Promise<string> => serviceAccountKubeconfig(serviceAccount, '1h');
 
 /** `GET http://127.0.0.1:<port><path>`: the status code, 0 when nothing answers. */
 function httpStatus(port: number, path: string): Promise<number> {
