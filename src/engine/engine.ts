@@ -29,7 +29,7 @@ import { compilePattern, type CompiledPattern, type PatternResult } from './patt
 import { gvkOf, resourceKind, type PolicyContext } from './policy-context.ts';
 import { defaultImageConfig, type ImageConfig } from './utils/image.ts';
 import { policyKey } from './api/policy.ts';
-import { needsSubstitution, substituteAll as substituteAllImpl } from './variables/substitute.ts';
+import { prepareSubstitution, substituteAll as substituteAllImpl, type PreparedSubstitution } from './variables/substitute.ts';
 
 export interface EngineConfig {
   imageConfig: ImageConfig;
@@ -80,7 +80,8 @@ export class Engine implements RuleRuntime {
   private readonly rulesCache = new WeakMap<KyvernoPolicy, Map<string, Rule[]>>();
   private readonly matcherCache = new WeakMap<Rule, RuleMatcher>();
   private readonly patternCache = new WeakMap<object, CompiledPattern>();
-  private readonly noVariables = new WeakSet<object>();
+  /** policy documents prepared for substitution (`substitute`): scanned once, then resolved per request */
+  private readonly preparedDocuments = new WeakMap<object, PreparedSubstitution>();
   /** compiled policy parts (conditions) for the request contexts: see JsonContext.memo */
   private readonly memo = new WeakMap<object, unknown>();
   private readonly validateRulesCache = new WeakMap<KyvernoPolicy, Map<string, Rule[]>>();
@@ -502,12 +503,12 @@ export class Engine implements RuleRuntime {
 
   substitute(pc: PolicyContext, v: JsonValue): JsonValue {
     if (v === null || typeof v !== 'object') return substituteAllImpl(pc.jsonContext, v);
-    if (this.noVariables.has(v)) return v;
-    if (!needsSubstitution(v)) {
-      this.noVariables.add(v);
-      return v;
+    let prepared = this.preparedDocuments.get(v);
+    if (!prepared) {
+      prepared = prepareSubstitution(v);
+      this.preparedDocuments.set(v, prepared);
     }
-    return substituteAllImpl(pc.jsonContext, v);
+    return prepared(pc.jsonContext);
   }
 
   /** Match/exclude of one rule against one object (compiled once per rule object). */

@@ -131,18 +131,17 @@ function scan(doc: JsonValue | undefined): number {
   return found;
 }
 
-/** Cheap pre-check: does any string in the document contain `{{` or `$(` (or an escaped form)? */
-export function needsSubstitution(doc: JsonValue | undefined): boolean {
-  return scan(doc) !== 0;
-}
-
 /**
  * SubstituteAll: references first, then variables. A pass whose syntax the document does not hold is
  * skipped: it would change nothing (a reference copies a leaf of the same document, so it brings no `{{`
  * that was not there).
  */
 export function substituteAll(ctx: JsonContext, document: JsonValue, resolver: VariableResolver = defaultResolver): JsonValue {
-  const found = scan(document);
+  return substituteFound(ctx, document, scan(document), resolver);
+}
+
+/** `substituteAll` for a document already scanned (`found`: what `scan` gave). */
+function substituteFound(ctx: JsonContext, document: JsonValue, found: number, resolver: VariableResolver = defaultResolver): JsonValue {
   if (found === 0) return document;
   const withRefs = found & HAS_REFERENCE ? substituteReferences(document) : document;
   return found & HAS_VARIABLE ? substituteVariables(ctx, withRefs, resolver) : withRefs;
@@ -165,7 +164,7 @@ export function prepareSubstitution(document: JsonValue): PreparedSubstitution {
     const variable = replaceBracesAndTrimSpaces(document)[0];
     if (variable !== '@') return (ctx) => resolveVariable(ctx, variable, NO_SEGMENTS, ctx.queryOperation() === 'DELETE', defaultResolver);
   }
-  return (ctx) => substituteAll(ctx, document);
+  return (ctx) => substituteFound(ctx, document, found);
 }
 
 /** Substitutes variables in a single string (e.g. a message). */
