@@ -13,7 +13,8 @@
  * Scenarios (figures, not pass/fail):
  *   core         the admission core in this process, without HTTP or TLS: CPU µs per review
  *   c16, c64     closed loop at concurrency 16 and 64: requests/s, p50/p95/p99, errors
- *   rate1000     open loop at 1,000 requests/s: p50/p95/p99/p99.9
+ *   rate1000     open loop at 1,000 requests/s: p50/p95/p99/p99.9 (see paced-load.ts for where latency
+ *                starts), and the generator's own lateness
  *   soak         60 s at 1,000 requests/s: RSS sampled every second, growth between the first and last
  *                quarters
  * plus the server's peak RSS (VmHWM), its CPU time per request, and the machine. The measured server starts
@@ -242,6 +243,12 @@ function wrkLoad(work: string, port: number, opts: { connections: number; second
 
 interface PacedResult extends LoadResult {
   p999: number;
+  /** p99 from the scheduled times, the generator's own lateness included */
+  fromScheduleP99: number;
+  /** p99 of how late the generator wrote the requests it sent on an idle connection */
+  lateP99: number;
+  /** requests that waited for a free connection (measured from their scheduled time) */
+  queued: number;
   rss: number[];
 }
 
@@ -300,7 +307,8 @@ async function coreBench(policies: string, reviews: number, dist: string | undef
 const fmt = (r: LoadResult) =>
   `${r.cpuUs !== undefined ? `server CPU ${r.cpuUs.toFixed(0)} µs/req, ` : ''}${r.rps.toFixed(0)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s), p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, errors ${r.errors}, non-2xx ${r.non2xx}, denied ${r.denied}`;
 
-const fmtPaced = (r: PacedResult) => `${fmt(r)}, p99.9 ${r.p999.toFixed(2)} ms`;
+const fmtPaced = (r: PacedResult) =>
+  `${fmt(r)}, p99.9 ${r.p999.toFixed(2)} ms; queued for a connection ${r.queued}; generator lateness p99 ${r.lateP99.toFixed(2)} ms, p99 from the schedule (lateness included) ${r.fromScheduleP99.toFixed(2)} ms`;
 
 function hasWrk(): boolean {
   return spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
