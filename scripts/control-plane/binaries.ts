@@ -10,15 +10,22 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The binaries build.sh knows. */
-export type Component = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kubectl' | 'chainsaw';
+export type Component = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kubectl' | 'chainsaw' | 'kube-scheduler' | 'kwok';
 
+/** What every e2e run needs (build.sh's default set). */
 export const ALL_COMPONENTS: readonly Component[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kubectl', 'chainsaw'];
+
+/**
+ * Optional: what runs pods on a fake Node (kube-scheduler binds them, kwok plays the Node's kubelet and
+ * marks them Running; no container runs). Built only when a suite asks for pods (see control-plane.ts).
+ */
+export const POD_COMPONENTS: readonly Component[] = ['kube-scheduler', 'kwok'];
 
 export interface Binaries {
   /** Absolute path of each requested component's cached binary. */
   paths: Partial<Record<Component, string>>;
-  /** Versions pinned by e2e/tools/*\/go.mod, e.g. `{ kubernetes: 'v1.36.5', etcd: 'v3.6.8', chainsaw: 'v0.2.15' }`. */
-  versions: { kubernetes: string; etcd: string; chainsaw: string };
+  /** Versions pinned by e2e/tools/*\/go.mod, e.g. `{ kubernetes: 'v1.36.5', etcd: 'v3.6.8', chainsaw: 'v0.2.15', kwok: 'v0.8.0' }`. */
+  versions: { kubernetes: string; etcd: string; chainsaw: string; kwok: string };
 }
 
 export interface ResolveOptions {
@@ -87,6 +94,7 @@ export async function resolveBinaries(options: ResolveOptions = {}): Promise<Bin
       kubernetes: env.get('KUBERNETES_VERSION') ?? '',
       etcd: env.get('ETCD_VERSION') ?? '',
       chainsaw: env.get('CHAINSAW_VERSION') ?? '',
+      kwok: env.get('KWOK_VERSION') ?? '',
     },
   };
 }

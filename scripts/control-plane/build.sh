@@ -4,19 +4,22 @@
 #
 #   scripts/control-plane/build.sh [--budget SECONDS] [--check] [--print-env] [COMPONENT...]
 #
-# COMPONENT: etcd kube-apiserver kube-controller-manager kubectl chainsaw (default: all of them).
+# COMPONENT: etcd kube-apiserver kube-controller-manager kubectl chainsaw (the default set), and the
+# optional kube-scheduler kwok, built only when named (the suites that run pods on kwok's fake Node ask
+# for them, so the default set's cold build does not grow).
 # The versions come from the build-only modules in e2e/tools/*/go.mod (no Go source of ours):
 #   e2e/tools/kubernetes  k8s.io/kubernetes (staging modules pinned by replace) -> kube-apiserver,
-#                         kube-controller-manager, kubectl
+#                         kube-controller-manager, kubectl, kube-scheduler
 #   e2e/tools/etcd        go.etcd.io/etcd/server/v3                             -> etcd
 #   e2e/tools/chainsaw    github.com/kyverno/chainsaw                           -> chainsaw
+#   e2e/tools/kwok        sigs.k8s.io/kwok                                      -> kwok
 # Cache: ${KYVERNO_TS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kyverno-ts}/bin/<name>-<version>
 #
 # --budget SECONDS  give up when the builds together would take longer (exit 124, "blocked: ...").
 # --check           build nothing; exit 0 when every component is cached, 3 when one is missing.
 # --print-env       print NAME=/path/to/binary lines (KUBE_APISERVER=..., ETCD=...) and
-#                   KUBERNETES_VERSION=/ETCD_VERSION=/CHAINSAW_VERSION= on stdout. Progress goes to
-#                   stderr.
+#                   KUBERNETES_VERSION=/ETCD_VERSION=/CHAINSAW_VERSION=/KWOK_VERSION= on stdout.
+#                   Progress goes to stderr.
 # Exit codes: 0 ok, 1 a build failed (the exact command and Go's error are printed as "blocked:"),
 #             2 usage, 3 not cached (--check), 124 budget exceeded.
 set -euo pipefail
@@ -37,8 +40,8 @@ while [ $# -gt 0 ]; do
     --budget=*) budget="${1#--budget=}"; shift ;;
     --check) check=1; shift ;;
     --print-env) print_env=1; shift ;;
-    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    etcd|kube-apiserver|kube-controller-manager|kubectl|chainsaw) components+=("$1"); shift ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    etcd|kube-apiserver|kube-controller-manager|kubectl|chainsaw|kube-scheduler|kwok) components+=("$1"); shift ;;
     *) echo "build.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -54,19 +57,24 @@ module_version() {
 k8s_version="$(module_version "$tools/kubernetes" k8s.io/kubernetes)"
 etcd_version="$(module_version "$tools/etcd" go.etcd.io/etcd/server/v3)"
 chainsaw_version="$(module_version "$tools/chainsaw" github.com/kyverno/chainsaw)"
-for v in k8s_version etcd_version chainsaw_version; do
+kwok_version="$(module_version "$tools/kwok" sigs.k8s.io/kwok)"
+for v in k8s_version etcd_version chainsaw_version kwok_version; do
   [ -n "${!v}" ] || { echo "build.sh: cannot read $v from e2e/tools/*/go.mod" >&2; exit 1; }
 done
 
 # component -> module dir, package, version (plain lookups: forks are slow on a loaded machine).
-declare -A module_dir=([etcd]="$tools/etcd" [chainsaw]="$tools/chainsaw"
-  [kube-apiserver]="$tools/kubernetes" [kube-controller-manager]="$tools/kubernetes" [kubectl]="$tools/kubernetes")
+declare -A module_dir=([etcd]="$tools/etcd" [chainsaw]="$tools/chainsaw" [kwok]="$tools/kwok"
+  [kube-apiserver]="$tools/kubernetes" [kube-controller-manager]="$tools/kubernetes" [kubectl]="$tools/kubernetes"
+  [kube-scheduler]="$tools/kubernetes")
 declare -A package_of=([etcd]=go.etcd.io/etcd/server/v3 [chainsaw]=github.com/kyverno/chainsaw
   [kube-apiserver]=k8s.io/kubernetes/cmd/kube-apiserver
   [kube-controller-manager]=k8s.io/kubernetes/cmd/kube-controller-manager
-  [kubectl]=k8s.io/kubernetes/cmd/kubectl)
-declare -A version_of=([etcd]="$etcd_version" [chainsaw]="$chainsaw_version"
-  [kube-apiserver]="$k8s_version" [kube-controller-manager]="$k8s_version" [kubectl]="$k8s_version")
+  [kubectl]=k8s.io/kubernetes/cmd/kubectl
+  [kube-scheduler]=k8s.io/kubernetes/cmd/kube-scheduler
+  [kwok]=sigs.k8s.io/kwok/cmd/kwok)
+declare -A version_of=([etcd]="$etcd_version" [chainsaw]="$chainsaw_version" [kwok]="$kwok_version"
+  [kube-apiserver]="$k8s_version" [kube-controller-manager]="$k8s_version" [kubectl]="$k8s_version"
+  [kube-scheduler]="$k8s_version")
 declare -A binary_path env_name
 for c in "${!version_of[@]}"; do
   binary_path[$c]="$cache/$c-${version_of[$c]}"
@@ -78,7 +86,7 @@ done
 ldflags_of() {
   local flags="-s -w"
   case "$1" in
-    kube-apiserver|kube-controller-manager|kubectl)
+    kube-apiserver|kube-controller-manager|kubectl|kube-scheduler)
       local v="${k8s_version#v}" major minor
       major="${v%%.*}"; minor="${v#*.}"; minor="${minor%%.*}"
       local pkg
@@ -87,6 +95,7 @@ ldflags_of() {
         flags+=" -X $pkg.gitTreeState=clean -X $pkg.gitCommit= -X $pkg.buildDate=1970-01-01T00:00:00Z"
       done ;;
     chainsaw) flags+=" -X github.com/kyverno/chainsaw/pkg/version.BuildVersion=$chainsaw_version" ;;
+    kwok) flags+=" -X sigs.k8s.io/kwok/pkg/consts.Version=${kwok_version#v}" ;;
   esac
   echo "$flags"
 }
@@ -148,6 +157,7 @@ if [ "$print_env" = 1 ]; then
   echo "KUBERNETES_VERSION=$k8s_version"
   echo "ETCD_VERSION=$etcd_version"
   echo "CHAINSAW_VERSION=$chainsaw_version"
+  echo "KWOK_VERSION=$kwok_version"
 fi
 exit 0
 }

@@ -29,6 +29,7 @@ required="$(awk '$1 ~ /^k8s\.io\// && $2 == "v0.0.0" { print $1 }' "$upstream_mo
   echo 'tool ('
   echo '	k8s.io/kubernetes/cmd/kube-apiserver'
   echo '	k8s.io/kubernetes/cmd/kube-controller-manager'
+  echo '	k8s.io/kubernetes/cmd/kube-scheduler'
   echo '	k8s.io/kubernetes/cmd/kubectl'
   echo ')'
   echo

@@ -1,5 +1,5 @@
 // Build-only module: it has no Go source. It pins the upstream Kubernetes release whose binaries
-// (kube-apiserver, kube-controller-manager, kubectl) the e2e control plane runs; see
+// (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl) the e2e control plane runs; see
 // scripts/control-plane/build.sh. k8s.io/kubernetes lists its staging modules at v0.0.0 with
 // replace directives to ./staging, which only apply inside that repository, so each one is pinned
 // here to the published v0.<minor>.<patch> release that matches v1.<minor>.<patch>.
@@ -10,6 +10,7 @@ go 1.26.0
 tool (
 	k8s.io/kubernetes/cmd/kube-apiserver
 	k8s.io/kubernetes/cmd/kube-controller-manager
+	k8s.io/kubernetes/cmd/kube-scheduler
 	k8s.io/kubernetes/cmd/kubectl
 )
 
