@@ -1,9 +1,11 @@
 /**
  * Manual use of the e2e control plane:
  *
- *   node --import tsx scripts/control-plane/cli.ts up [--keep] [--no-controller-manager] [--budget SECONDS]
+ *   node --import tsx scripts/control-plane/cli.ts up [--keep] [--no-controller-manager] [--fake-node [--exec]] [--budget SECONDS]
  *     starts etcd + kube-apiserver (+ kube-controller-manager), prints `export KUBECONFIG=...` and the
  *     binaries' paths, and runs until SIGINT/SIGTERM, then stops everything (data kept with --keep).
+ *     --fake-node adds kube-scheduler and kwok with a Node whose pods become Running (kwok plays its
+ *     kubelet, no container runs); --exec lets `kubectl exec` into them run the command on this machine.
  *   node --import tsx scripts/control-plane/cli.ts build [--budget SECONDS]
  *     builds (or finds cached) every binary, like scripts/control-plane/build.sh.
  */
@@ -35,13 +37,14 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'up') {
     const cp = await startControlPlane({
       controllerManager: !flag(args, '--no-controller-manager'),
+      ...(flag(args, '--fake-node') ? { fakeNode: { exec: flag(args, '--exec') } } : {}),
       ...(budgetSeconds !== undefined ? { buildBudgetSeconds: budgetSeconds } : {}),
     });
     const bins = await resolveBinaries({ components: ['kubectl', 'chainsaw'] });
     console.log(`# kube-apiserver ${cp.version.gitVersion} at ${cp.server}, ready in ${cp.startupMs} ms; data in ${cp.dataDir}`);
     console.log(`export KUBECONFIG=${cp.kubeconfigFile}`);
     const binDir = linkBinaries(join(cp.dataDir, 'bin'), { ...bins, paths: { ...cp.binaries.paths, ...bins.paths } });
-    console.log(`export PATH=${binDir}:$PATH  # kubectl, chainsaw, etcd, kube-apiserver, kube-controller-manager`);
+    console.log(`export PATH=${binDir}:$PATH  # kubectl, chainsaw and the control plane's binaries`);
     console.log('# Ctrl-C stops the control plane');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -50,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     await cp.stop({ keepData: flag(args, '--keep') });
     return 0;
   }
-  console.error('usage: cli.ts up [--keep] [--no-controller-manager] [--budget SECONDS] | build [--budget SECONDS]');
+  console.error('usage: cli.ts up [--keep] [--no-controller-manager] [--fake-node [--exec]] [--budget SECONDS] | build [--budget SECONDS]');
   return 2;
 }
 

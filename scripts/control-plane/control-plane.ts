@@ -5,18 +5,23 @@
  * service-account signing key and an admin kubeconfig, all in one temporary data directory that
  * stop() removes on success and keeps on failure (with the logs).
  *
+ * On request (`fakeNode`), pods run too: kube-scheduler binds them to one Node that kwok manages.
+ * kwok (sigs.k8s.io/kwok) plays that Node's kubelet: it marks pods Running and Ready, completes Job
+ * pods, removes deleted ones, and can serve `kubectl exec`; no image is pulled, no container runs.
+ *
  * Example:
  *   const cp = await startControlPlane();
  *   // cp.kubeconfigFile, cp.server, cp.version.gitVersion ('v1.36.5')
  *   await cp.stop({ keepData: failed });
  */
 import { request } from 'node:https';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { resolveBinaries, type Binaries } from './binaries.ts';
+import { POD_COMPONENTS, resolveBinaries, type Binaries, type Component } from './binaries.ts';
+import { fakeNode, kwokConfig, KWOK_NODE_ANNOTATION, KWOK_NODE_ANNOTATION_VALUE } from './kwok.ts';
 import { createCertificateAuthority, createKeyPair, issueCertificate, type CertificateFiles, type KeyPairFiles } from './pki.ts';
 import { freePorts } from './ports.ts';
 import { startProcess, type ManagedProcess } from './process.ts';
@@ -43,8 +48,14 @@ export interface ControlPlaneOptions {
   controllerManager?: boolean;
   /** Passed to build.sh when a binary must still be built (see resolveBinaries). */
   buildBudgetSeconds?: number;
+  /**
+   * Run pods: kube-scheduler and kwok (built by build.sh on first use) with one kwok-managed Node,
+   * `kwok-node-0`, on which pods become Running and Ready (kwok plays the kubelet; no container runs).
+   * Default off: the default e2e suite neither builds nor starts them.
+   */
+  fakeNode?: boolean | FakeNodeOptions;
   /** Use these binaries instead of build.sh's (e.g. `{ etcd: '/usr/bin/etcd' }`). */
-  binaryOverrides?: { etcd?: string; 'kube-apiserver'?: string; 'kube-controller-manager'?: string };
+  binaryOverrides?: { etcd?: string; 'kube-apiserver'?: string; 'kube-controller-manager'?: string; 'kube-scheduler'?: string; kwok?: string };
   /** Extra kube-apiserver flags, e.g. `['--feature-gates=Foo=true', '--runtime-config=api/beta=true']`. */
   apiServerArgs?: readonly string[];
   /** Extra kube-controller-manager flags. */
@@ -53,6 +64,17 @@ export interface ControlPlaneOptions {
   readyTimeoutMs?: number;
   /** Progress lines (default: to stderr). */
   log?: (line: string) => void;
+}
+
+export interface FakeNodeOptions {
+  /** How long a Job's pod stays Running before kwok marks it Succeeded (ms). Default 120 s. */
+  jobPodRunMs?: number;
+  /**
+   * Serve `kubectl exec` into the Node's pods through kwok's kubelet-like server: there is no container,
+   * so kwok runs the command on this machine, in a scratch directory (as `nobody` when this process is
+   * root). Default off.
+   */
+  exec?: boolean;
 }
 
 export interface ControlPlane {
@@ -71,6 +93,8 @@ export interface ControlPlane {
   readonly binaries: Binaries;
   /** Log file of each component, by name. */
   readonly logFiles: Readonly<Record<string, string>>;
+  /** The kwok-managed Node's name, when started with `fakeNode`. */
+  readonly nodeName?: string;
   /** Milliseconds from the call to startControlPlane until ready (binary resolution included). */
   readonly startupMs: number;
   /** Raw HTTPS request to the API server as admin; resolves with the status and body text. */
@@ -101,19 +125,26 @@ interface TlsClient {
   key: string;
 }
 
-function httpsGet(url: string, tls: TlsClient, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
+/** HTTPS request; `tls` undefined: no client certificate and the server's certificate is not checked (health probes). */
+function httpsRequest(method: string, url: string, tls: TlsClient | undefined, body?: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', ca: tls.ca, cert: tls.cert, key: tls.key, timeout: timeoutMs }, (res) => {
-      let body = '';
+    const auth = tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : { rejectUnauthorized: false };
+    const headers = body !== undefined ? { 'content-type': 'application/json' } : undefined;
+    const req = request(url, { method, ...auth, headers, timeout: timeoutMs }, (res) => {
+      let text = '';
       res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
+}
+
+function httpsGet(url: string, tls: TlsClient | undefined, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
+  return httpsRequest('GET', url, tls, undefined, timeoutMs);
 }
 
 async function httpGet(url: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
@@ -165,12 +196,14 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const log = options.log ?? ((line: string) => process.stderr.write(`[control-plane] ${line}\n`));
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   const withKcm = options.controllerManager ?? true;
+  const node = options.fakeNode ? { jobPodRunMs: 120_000, exec: false, ...(options.fakeNode === true ? {} : options.fakeNode) } : undefined;
 
+  const components: Component[] = ['etcd', 'kube-apiserver', ...(withKcm ? (['kube-controller-manager'] as const) : []), ...(node ? POD_COMPONENTS : [])];
   const binaries = await resolveBinaries({
-    components: withKcm ? ['etcd', 'kube-apiserver', 'kube-controller-manager'] : ['etcd', 'kube-apiserver'],
+    components,
     ...(options.buildBudgetSeconds !== undefined ? { budgetSeconds: options.buildBudgetSeconds } : {}),
   });
-  const bin = (c: 'etcd' | 'kube-apiserver' | 'kube-controller-manager'): string => {
+  const bin = (c: 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok'): string => {
     const p = options.binaryOverrides?.[c] ?? binaries.paths[c];
     if (p === undefined) throw new ControlPlaneError(`no binary for ${c}`);
     return p;
@@ -194,12 +227,25 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const admin = issueCertificate(ca, pkiDir, { name: 'admin', commonName: 'kubernetes-admin', organizations: ['system:masters'], usage: 'client' });
   const kcmClient = issueCertificate(ca, pkiDir, { name: 'kube-controller-manager', commonName: 'system:kube-controller-manager', usage: 'client' });
   const serviceAccountKey = createKeyPair(pkiDir, 'sa');
+  // the fake Node's: kube-scheduler's identity (bound by the bootstrap RBAC), kwok's (it manages Nodes,
+  // pods and Leases of the whole cluster: an admin), kwok's serving pair, and the API server's client
+  // certificate for calls to the "kubelet" (exec)
+  const nodePki = node
+    ? {
+        scheduler: issueCertificate(ca, pkiDir, { name: 'kube-scheduler', commonName: 'system:kube-scheduler', usage: 'client' }),
+        kwok: issueCertificate(ca, pkiDir, { name: 'kwok', commonName: 'kwok', organizations: ['system:masters'], usage: 'client' }),
+        kwokServing: issueCertificate(ca, pkiDir, { name: 'kwok-serving', commonName: 'kwok-node-0', dnsNames: ['localhost', 'kwok-node-0'], ipAddresses: ['127.0.0.1'], usage: 'server' }),
+        kubeletClient: issueCertificate(ca, pkiDir, { name: 'apiserver-kubelet-client', commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client' }),
+      }
+    : undefined;
   log(`binaries found in ${tBinaries} ms, certificates and keys made in ${Date.now() - t0 - tBinaries} ms (${dataDir})`);
 
   const procs: ManagedProcess[] = [];
+  const cleanups: Array<() => void> = [];
   const logFiles: Record<string, string> = {};
   const stopAll = async (): Promise<void> => {
     for (const p of [...procs].reverse()) await p.stop();
+    for (const c of cleanups.splice(0)) c();
   };
   const fail = async (e: unknown): Promise<never> => {
     await stopAll();
@@ -264,6 +310,15 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         '--profiling=false',
         `--cert-dir=${join(dataDir, 'apiserver-certs')}`,
         '--v=1',
+        // the fake Node's "kubelet" (kwok) is reached at its InternalIP, 127.0.0.1, with its certificate checked
+        ...(nodePki
+          ? [
+              '--kubelet-preferred-address-types=InternalIP',
+              `--kubelet-certificate-authority=${ca.certFile}`,
+              `--kubelet-client-certificate=${nodePki.kubeletClient.certFile}`,
+              `--kubelet-client-key=${nodePki.kubeletClient.keyFile}`,
+            ]
+          : []),
         ...(options.apiServerArgs ?? []),
       ],
       logFiles['kube-apiserver'],
@@ -311,6 +366,79 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       log(`kube-controller-manager running (${Date.now() - t0} ms)`);
     }
 
+    // kube-scheduler and kwok with the fake Node
+    let nodeName: string | undefined;
+    if (node && nodePki) {
+      const [schedulerPort, kwokPort] = await freePorts(2);
+      const schedulerKubeconfig = join(dataDir, 'kube-scheduler.kubeconfig');
+      writeFileSync(schedulerKubeconfig, kubeconfig(server, ca, 'system:kube-scheduler', nodePki.scheduler));
+      logFiles['kube-scheduler'] = join(logDir, 'kube-scheduler.log');
+      const scheduler = startProcess(
+        'kube-scheduler',
+        bin('kube-scheduler'),
+        [
+          `--kubeconfig=${schedulerKubeconfig}`,
+          `--authentication-kubeconfig=${schedulerKubeconfig}`,
+          `--authorization-kubeconfig=${schedulerKubeconfig}`,
+          '--bind-address=127.0.0.1',
+          `--secure-port=${schedulerPort}`,
+          `--cert-dir=${join(dataDir, 'kube-scheduler-certs')}`,
+          '--leader-elect=false',
+          '--v=1',
+        ],
+        logFiles['kube-scheduler'],
+      );
+      procs.push(scheduler);
+      await waitUntil('kube-scheduler /healthz', scheduler, readyTimeoutMs, async () => (await httpsGet(`https://127.0.0.1:${schedulerPort}/healthz`, undefined)).status === 200);
+      log(`kube-scheduler running (${Date.now() - t0} ms)`);
+
+      nodeName = 'kwok-node-0';
+      const created = await httpsRequest('POST', `${server}/api/v1/nodes`, adminTls, JSON.stringify(fakeNode(nodeName, kwokPort as number, binaries.versions.kwok)));
+      if (created.status !== 201) throw new ControlPlaneError(`creating Node ${nodeName}: HTTP ${created.status} ${created.body}`);
+      let exec: { workDir: string; runAsUser?: number } | undefined;
+      if (node.exec) {
+        // outside the data directory (0700, keys): the command may run as nobody, who must be able to enter it
+        const workDir = mkdtempSync(join(tmpdir(), 'kyverno-ts-e2e-kwok-exec-'));
+        cleanups.push(() => rmSync(workDir, { recursive: true, force: true }));
+        const nobody = process.getuid?.() === 0 && /^[^:]*:[^:]*:65534:/m.test(readFileSync('/etc/passwd', 'utf8'));
+        if (nobody) chmodSync(workDir, 0o755);
+        exec = { workDir, ...(nobody ? { runAsUser: 65534 } : {}) };
+      }
+      const kwokConfigFile = join(dataDir, 'kwok.yaml');
+      writeFileSync(kwokConfigFile, kwokConfig({ jobPodRunMs: node.jobPodRunMs, ...(exec ? { exec } : {}) }));
+      const kwokKubeconfig = join(dataDir, 'kwok.kubeconfig');
+      writeFileSync(kwokKubeconfig, kubeconfig(server, ca, 'kwok', nodePki.kwok));
+      logFiles.kwok = join(logDir, 'kwok.log');
+      const kwok = startProcess(
+        'kwok',
+        bin('kwok'),
+        [
+          `--kubeconfig=${kwokKubeconfig}`,
+          `--config=${kwokConfigFile}`,
+          '--manage-all-nodes=false',
+          `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=${KWOK_NODE_ANNOTATION_VALUE}`,
+          '--node-ip=127.0.0.1',
+          `--node-port=${kwokPort}`,
+          `--server-address=127.0.0.1:${kwokPort}`,
+          `--tls-cert-file=${nodePki.kwokServing.certFile}`,
+          `--tls-private-key-file=${nodePki.kwokServing.keyFile}`,
+          // pod IPs (allocated by kwok, routed nowhere)
+          '--cidr=10.244.0.0/16',
+          // the Node's heartbeat: kwok holds and renews its Lease (kube-node-lease), which
+          // kube-controller-manager's node lifecycle controller watches (no Lease: NotReady, pods evicted)
+          '--node-lease-duration-seconds=40',
+        ],
+        logFiles.kwok,
+      );
+      procs.push(kwok);
+      await waitUntil(`kwok to mark Node ${nodeName} Ready`, kwok, readyTimeoutMs, async () => {
+        const r = await httpsGet(`${server}/api/v1/nodes/${nodeName}`, adminTls);
+        const conditions = (JSON.parse(r.body) as { status?: { conditions?: Array<{ type: string; status: string }> } }).status?.conditions ?? [];
+        return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+      });
+      log(`kwok ${binaries.versions.kwok} plays the kubelet of Node ${nodeName} (${Date.now() - t0} ms)`);
+    }
+
     const startupMs = Date.now() - t0;
     let stopped = false;
     return {
@@ -324,6 +452,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       version,
       binaries,
       logFiles,
+      ...(nodeName !== undefined ? { nodeName } : {}),
       startupMs,
       get: (path) => httpsGet(`${server}${path}`, adminTls, 30_000),
       async stop({ keepData = false } = {}) {
