@@ -40,7 +40,8 @@ type Json = Record<string, unknown>;
  */
 type Selector = string | { jq: string; operator: 'In' | 'NotIn'; values: string[] };
 
-function stage(name: string, kind: 'Node' | 'Pod', selectors: readonly Selector[], steps: readonly Json[], delayMs?: number): Json {
+/** kwok's Stage; `delay`: how long after the object matched the steps run (kwok's StageDelay). */
+function stage(name: string, kind: 'Node' | 'Pod', selectors: readonly Selector[], steps: readonly Json[], delay?: Json): Json {
   return {
     apiVersion: 'kwok.x-k8s.io/v1alpha1',
     kind: 'Stage',
@@ -50,7 +51,7 @@ function stage(name: string, kind: 'Node' | 'Pod', selectors: readonly Selector[
       selector: {
         matchExpressions: selectors.map((e) => (typeof e === 'string' ? { cel: { expression: e } } : { jq: { key: e.jq, operator: e.operator, values: e.values } })),
       },
-      ...(delayMs !== undefined ? { delay: { durationMilliseconds: delayMs } } : {}),
+      ...(delay !== undefined ? { delay } : {}),
       steps,
     },
   };
@@ -151,14 +152,20 @@ const podSucceeded = (jobPodRunMs: number): Json =>
         ].join('\n'),
       ),
     ],
-    jobPodRunMs,
+    { durationMilliseconds: jobPodRunMs },
   );
 
 /**
- * A pod being deleted is removed (what a kubelet does once its containers stopped: the final delete
- * with no grace period; finalizers of others still hold the object).
+ * A pod being deleted is removed once its containers would have stopped: what a kubelet does after
+ * SIGTERM, the final delete with no grace period (finalizers of others still hold the object). The
+ * containers are taken to stop `POD_STOP_SECONDS` after SIGTERM, or at the end of the pod's grace period
+ * when that comes first; until then the pod stays as it was (Running), as with a kubelet.
  */
-const POD_GONE = stage('pod-gone', 'Pod', ['has(self.metadata.deletionTimestamp)'], [{ delete: true }]);
+const POD_STOP_SECONDS = 2;
+const POD_GONE = stage('pod-gone', 'Pod', ['has(self.metadata.deletionTimestamp)'], [{ delete: true }], {
+  durationMilliseconds: POD_STOP_SECONDS * 1000,
+  durationFrom: { jq: { expression: `[.metadata.deletionGracePeriodSeconds // 0, ${POD_STOP_SECONDS}] | min | "\\(.)s"` } },
+});
 
 /** kwok's `--config` file: the stages, and the exec rule when asked for. YAML documents (each one JSON). */
 export function kwokConfig(options: KwokConfigOptions): string {
