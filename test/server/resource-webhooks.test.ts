@@ -361,3 +361,29 @@ spec:
     await t.close();
   }
 });
+
+test('changes to downstream resources and clone sources reach the background sink though no policy matches them (handleNonTrigger); not on dry-run', async () => {
+  const downstream = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gen', namespace: 'default', labels: { 'app.kubernetes.io/managed-by': 'kyverno', 'generate.kyverno.io/policy-name': 'p' } }, data: { a: 'b' } };
+  const source = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'src', namespace: 'default', labels: { 'generate.kyverno.io/clone-source': '' } } };
+  const plain = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain', namespace: 'default' }, data: { a: 'b' } };
+  const before = s.background.length;
+  // whatever the verdict (no-delete denies deleting ConfigMaps): Kyverno hands the request on before it
+  const send = async (review: Parameters<typeof admissionReview>[0]) => void (await s.review('/validate/fail', admissionReview(review)));
+  await send({ operation: 'UPDATE', object: { ...downstream, data: { a: 'changed' } }, oldObject: downstream });
+  await send({ operation: 'DELETE', oldObject: downstream });
+  await send({ operation: 'DELETE', oldObject: source });
+  // the labels are read on the old object: a new object carrying them is not a change to a downstream
+  await send({ operation: 'CREATE', object: downstream });
+  await send({ operation: 'UPDATE', object: plain, oldObject: plain });
+  await send({ operation: 'DELETE', oldObject: downstream, dryRun: true });
+  const got = s.background.slice(before);
+  assert.deepEqual(
+    got.map((r) => [r.attributes.request.operation, r.attributes.request.name, r.generatePolicies.length, r.mutateExistingPolicies.length]),
+    [
+      ['UPDATE', 'gen', 0, 0],
+      ['DELETE', 'gen', 0, 0],
+      ['DELETE', 'src', 0, 0],
+    ],
+  );
+  assert.equal(got[0]?.policyByKey('require-team')?.metadata.name, 'require-team', 'the sink gets the policy listers');
+});

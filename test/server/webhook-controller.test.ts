@@ -61,6 +61,37 @@ test('webhook rules: a Pod validate policy registers pods (with ephemeralcontain
   assert.deepEqual(batch?.resources, ['cronjobs', 'jobs']);
 });
 
+test('webhook rules: generate rules register what they generate and clone with CREATE, UPDATE and DELETE (downstream and clone source changes reach the validating webhook, mergeWebhook)', () => {
+  const wh = new AggregatedWebhook(10, 'Fail');
+  const onNamespaces = { any: [{ resources: { kinds: ['Namespace'] } }] };
+  mergePolicy(
+    wh,
+    cpol('gen', {
+      rules: [
+        { name: 'data', match: onNamespaces, generate: { apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: '{{request.object.metadata.name}}', synchronize: true, data: {} } },
+        { name: 'clone', match: onNamespaces, generate: { apiVersion: 'v1', kind: 'Secret', name: 's', namespace: '{{request.object.metadata.name}}', synchronize: true, clone: { namespace: 'default', name: 's' } } },
+        { name: 'list', match: onNamespaces, generate: { namespace: '{{request.object.metadata.name}}', synchronize: true, cloneList: { namespace: 'default', kinds: ['networking.k8s.io/v1/NetworkPolicy'], selector: { matchLabels: { a: 'b' } } } } },
+        { name: 'each', match: onNamespaces, generate: { synchronize: true, foreach: [{ list: 'request.object.metadata.labels', apiVersion: 'v1', kind: 'ResourceQuota', name: 'q', namespace: '{{element}}', data: {} }] } },
+      ],
+    }),
+    true,
+    discovery,
+  );
+  const rules = wh.rulesWithOperations();
+  const core = rules.filter((r) => r.apiGroups[0] === '');
+  assert.deepEqual(
+    core.map((r) => [r.resources, r.operations, r.scope]),
+    [
+      [['namespaces'], ['CONNECT', 'CREATE', 'DELETE', 'UPDATE'], '*'],
+      [['configmaps', 'resourcequotas', 'secrets'], ['CREATE', 'DELETE', 'UPDATE'], 'Namespaced'],
+    ],
+  );
+  assert.deepEqual(
+    rules.filter((r) => r.apiGroups[0] === 'networking.k8s.io').map((r) => [r.resources, r.operations]),
+    [[['networkpolicies'], ['CREATE', 'DELETE', 'UPDATE']]],
+  );
+});
+
 test('webhook rules: mutate policies use CREATE and UPDATE; match operations are honoured; kind-only exclude.any removes operations', () => {
   const mutate = new AggregatedWebhook(10, 'Fail');
   mergePolicy(mutate, cpol('m', { rules: [{ name: 'add', match: { any: [{ resources: { kinds: ['ConfigMap'] } }] }, mutate: { patchStrategicMerge: { metadata: { labels: { a: 'b' } } } } }] }), false, discovery);

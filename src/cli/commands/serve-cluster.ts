@@ -145,6 +145,7 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
         exceptions: () => policies.exceptionCandidates(),
         namespaces,
         generator: urs,
+        api,
         kyvernoNamespace: ns,
         ...(o.backgroundServiceAccountName ? { backgroundServiceAccountName: o.backgroundServiceAccountName } : {}),
         events,

@@ -10,23 +10,32 @@
  * - Mutate existing: one mutate UR per rule that passes (on DELETE only rules whose match names DELETE).
  * - Requests from the background controller's own service account skip rules with
  *   `skipBackgroundRequests` (default true).
+ * - Non-triggers (`handleNonTrigger`, non-trigger.ts): an UPDATE or DELETE of a downstream resource or a
+ *   clone source (the old object carries Kyverno's generate labels) gives the generate URs that keep
+ *   `synchronize` rules in sync — whatever generate policies match the request, except for the
+ *   background controller's own requests. This needs `list` on the cloned kinds (`FindDownstream`), which
+ *   the chart's `view` binding gives the admission controller.
  *
  * URs go through the `UpdateRequestGenerator` (queued and retried until written; never dropped for the
  * threshold). The evaluation runs after the admission response, off the request path.
  */
 import type { JsonObject, Resource } from '../../engine/api/json.ts';
-import type { KyvernoPolicy, PolicyException, Rule } from '../../engine/api/policy.ts';
+import type { AdmissionOperation, KyvernoPolicy, PolicyException, Rule } from '../../engine/api/policy.ts';
 import { policyKey } from '../../engine/api/policy.ts';
 import { computeRules } from '../../engine/autogen/index.ts';
 import type { Engine } from '../../engine/engine.ts';
+import { labelSelectorString, type KubeApi } from '../../k8s/client/types.ts';
+import { namespaceLabelsFor } from '../../server/admission/namespace-labels.ts';
 import { buildPolicyContext, requestInfo, withPolicy } from '../../server/admission/policy-context.ts';
+import { extractResources } from '../../server/admission/resources.ts';
 import type { BackgroundRequest, BackgroundSink } from '../../server/admission/resource-handlers.ts';
 import { requestToContext } from '../../server/admission/types.ts';
 import type { Logger } from '../../server/logging.ts';
 import type { NamespaceLabelsSource } from '../../server/sources/types.ts';
-import { failedEvent } from '../events/events.ts';
+import { backgroundFailedEvent, failedEvent } from '../events/events.ts';
 import { EventSource, type EventSink } from '../events/info.ts';
 import { ruleHasGenerate, ruleHasMutateExisting } from '../policies/policy-informers.ts';
+import { isNonTrigger, processNonTriggerRequest } from './non-trigger.ts';
 import { newGenerateUR, newMutateUR, resourceSpecOf, ruleContext, type RuleContext, type UpdateRequestSpec } from './update-request.ts';
 import type { UpdateRequestGenerator } from './ur-generator.ts';
 
@@ -35,6 +44,8 @@ export interface AdmissionBackgroundSinkOptions {
   exceptions: () => readonly PolicyException[];
   namespaces: NamespaceLabelsSource;
   generator: UpdateRequestGenerator;
+  /** reads the copies of a clone source (`FindDownstream`); default: the generator's client */
+  api?: KubeApi;
   kyvernoNamespace: string;
   /** `system:serviceaccount:<ns>:kyverno-background-controller` */
   backgroundServiceAccountName?: string;
@@ -68,11 +79,7 @@ export class AdmissionBackgroundSink implements BackgroundSink {
     this.submitted++;
     // off the request path
     setImmediate(() => {
-      try {
-        this.handle(req);
-      } catch (err) {
-        this.opts.log?.error(err, 'failed to create update requests');
-      }
+      this.handle(req).catch((err: unknown) => this.opts.log?.error(err, 'failed to create update requests'));
     });
   }
 
@@ -95,19 +102,92 @@ export class AdmissionBackgroundSink implements BackgroundSink {
     });
   }
 
-  /** Evaluates the request and queues the URs (synchronous part). */
-  handle(req: BackgroundRequest): void {
+  /**
+   * Evaluates the request and queues the URs: the trigger part synchronously, then the non-trigger part
+   * (which may list the copies of a clone source). Resolves once every UR is queued.
+   */
+  async handle(req: BackgroundRequest): Promise<void> {
+    const username = req.attributes.request.userInfo.username;
+    const bgsa = this.opts.backgroundServiceAccountName ?? `system:serviceaccount:${this.opts.kyvernoNamespace}:kyverno-background-controller`;
+    this.handleTriggers(req, bgsa, username);
+    // generation handler `Handle`: the background controller's own writes are not non-trigger changes
+    if (bgsa === username) return;
+    await this.handleNonTrigger(req);
+  }
+
+  /** `handleNonTrigger` for the request (see non-trigger.ts). */
+  private async handleNonTrigger(req: BackgroundRequest): Promise<void> {
     const a = req.attributes;
-    const engine = this.opts.engine();
+    let resources;
+    try {
+      resources = extractResources(a.request);
+    } catch (err) {
+      this.opts.log?.error(err, 'failed to create policy context');
+      return;
+    }
+    if (!isNonTrigger(resources.oldResource)) return;
+    // `buildPolicyContextFromAdmissionRequest`: the namespace's labels when the generate policies use a namespaceSelector
+    let namespaceLabels: Record<string, string>;
+    try {
+      namespaceLabels = namespaceLabelsFor(a.request.kind.kind, a.request.namespace, this.opts.namespaces, req.generatePolicies);
+    } catch (err) {
+      this.opts.log?.error(err, 'failed to create policy context');
+      return;
+    }
+    const api = this.opts.api ?? this.opts.generator.client;
+    const related = resources.newResource ? resourceSpecOf(resources.newResource) : {};
+    this.opts.log?.v(4).info('handle non-trigger resource operation for generate');
+    try {
+      await processNonTriggerRequest(
+        {
+          policy: req.policyByKey,
+          findDownstream: async (apiVersion, kind, selector) => {
+            const res = await api.resource(apiVersion, kind);
+            if (!res) throw new Error(`the server could not find the requested resource ${apiVersion}/${kind}`);
+            return (await api.list(res, { labelSelector: labelSelectorString(selector) })).items as Resource[];
+          },
+          apply: (spec, policy) => {
+            const ur = newGenerateUR(this.opts.kyvernoNamespace, spec.policy, spec.ruleContext ?? [], spec.context);
+            this.opts.generator.apply(ur).catch((err: Error) => {
+              this.opts.log?.error(err, 'failed to create the UR on non-trigger admission request', { policy: spec.policy });
+              this.opts.events?.add(
+                backgroundFailedEvent(err.message, policy, '', EventSource.GeneratePolicyController, {
+                  apiVersion: '',
+                  kind: related.kind ?? '',
+                  namespace: related.namespace ?? '',
+                  name: related.name ?? '',
+                  uid: '',
+                }),
+              );
+            });
+          },
+        },
+        {
+          newResource: resources.newResource,
+          oldResource: resources.oldResource,
+          admissionInfo: requestInfo(a),
+          namespaceLabels,
+          gvk: a.gvk,
+          subresource: a.request.subResource,
+          operation: a.request.operation as AdmissionOperation,
+        },
+      );
+    } catch (err) {
+      this.opts.log?.error(err, 'failed to create the UR on non-trigger admission request');
+    }
+  }
+
+  /** Generate triggers (`handleTrigger`) and mutate-existing policies matching the request. */
+  private handleTriggers(req: BackgroundRequest, bgsa: string, username: string): void {
+    const a = req.attributes;
     const all = [...req.generatePolicies, ...req.mutateExistingPolicies];
     if (all.length === 0) return;
+    const engine = this.opts.engine();
     const built = buildPolicyContext(engine, a, all[0] as KyvernoPolicy, this.opts.exceptions());
     const context: UpdateRequestSpec['context'] = {
       userInfo: { ...requestInfo(a), userInfo: requestInfo(a).userInfo ?? {} } as never,
       admissionRequestInfo: { admissionRequest: requestToContext(a.request) as JsonObject, operation: a.request.operation },
     };
-    const username = a.request.userInfo.username;
-    const bgsa = this.opts.backgroundServiceAccountName ?? `system:serviceaccount:${this.opts.kyvernoNamespace}:kyverno-background-controller`;
     const nsLabels = (policy: KyvernoPolicy): Record<string, string> => {
       if (a.request.kind.kind === 'Namespace' || a.request.namespace === '') return {};
       return this.opts.namespaces.get(a.request.namespace)?.labels ?? {};

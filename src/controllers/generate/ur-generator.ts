@@ -56,6 +56,11 @@ export class UpdateRequestGenerator {
 
   constructor(private readonly opts: UpdateRequestGeneratorOptions) {}
 
+  /** The client URs are written with (the admission server also reads clone sources' copies with it). */
+  get client(): KubeApi {
+    return this.opts.api;
+  }
+
   get pending(): number {
     return this.queue.length;
   }

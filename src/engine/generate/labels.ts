@@ -56,6 +56,16 @@ export function manageLabels(resource: Resource, trigger: Resource, policy: Poli
   setLabels(resource, labels);
 }
 
+/**
+ * The labels the generation handler looks for on the old object of an admission request to treat it as a
+ * non-trigger change (pkg/webhooks/resource/generation/handler.go `handleNonTrigger`): a clone source
+ * (`generate.kyverno.io/clone-source` present, whatever its value) or a downstream resource
+ * (`generate.kyverno.io/policy-name` not empty).
+ */
+export function hasNonTriggerLabels(labels: Readonly<Record<string, string>>): boolean {
+  return Object.prototype.hasOwnProperty.call(labels, GENERATE_CLONE_SOURCE_LABEL) || (labels[GENERATE_POLICY_LABEL] ?? '') !== '';
+}
+
 /** `updateSourceLabel` (in place): tags a clone source with `generate.kyverno.io/clone-source: ""`. */
 export function tagCloneSource(source: Resource): void {
   const labels = getLabels(source) ?? {};

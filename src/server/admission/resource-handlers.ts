@@ -7,13 +7,16 @@
  * - the path's failure policy (`fail`, `ignore`, or `all` for the bare path) keeps only the policies
  *   whose `failurePolicy` is the same (`all` keeps every one);
  * - validation answers with the Enforce outcome, then queues the Audit pass; generate and
- *   mutate-existing policies are handed to the background sink (not on dry-run);
+ *   mutate-existing policies, and changes to downstream resources and clone sources, are handed to the
+ *   background sink (not on dry-run);
  * - mutation answers with the joined JSON patch.
  *
  * An internal deadline (before the API server's webhook timeout) bounds each review: past it, no further
  * policy is evaluated and the request gets the verdict its failure policy dictates.
  */
+import { isObject } from '../../engine/api/json.ts';
 import type { KyvernoPolicy, PolicyException } from '../../engine/api/policy.ts';
+import { hasNonTriggerLabels } from '../../engine/generate/labels.ts';
 import type { EngineResponse } from '../../engine/api/response.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { KyvernoMetrics } from '../metrics.ts';
@@ -29,11 +32,34 @@ import { DeadlineExceededError, handleValidationAudit, handleValidationEnforce }
 /** The path's failure policy: `fail`, `ignore`, or `all` (the bare `/validate`, `/mutate`). */
 export type PathFailurePolicy = 'fail' | 'ignore' | 'all';
 
-/** Generate and mutate-existing work for the background controller (UpdateRequests in-cluster). */
+/**
+ * Generate and mutate-existing work for the background controller (UpdateRequests in-cluster): the
+ * policies matching the request, and, for changes to downstream resources and clone sources (the
+ * generation handler's non-trigger requests), the policy listers.
+ */
 export interface BackgroundRequest {
   attributes: AdmissionAttributes;
   generatePolicies: readonly KyvernoPolicy[];
   mutateExistingPolicies: readonly KyvernoPolicy[];
+  /** every known policy by `name` / `namespace/name` (`cpolLister` / `polLister`) */
+  policyByKey: (key: string) => KyvernoPolicy | undefined;
+}
+
+/**
+ * Whether the request's old object carries Kyverno's generate labels (a downstream resource or a clone
+ * source): then the background sink has work whatever policies match (`handleNonTrigger`). Read from the
+ * raw old object, so that requests without it cost nothing.
+ */
+export function concernsGenerateNonTrigger(a: AdmissionAttributes): boolean {
+  const old = a.request.oldObject;
+  if (!isObject(old)) return false;
+  const meta = old['metadata'];
+  if (!isObject(meta)) return false;
+  const labels = meta['labels'];
+  if (!isObject(labels)) return false;
+  const strings: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') strings[k] = v;
+  return hasNonTriggerLabels(strings);
 }
 
 export interface BackgroundSink {
@@ -160,8 +186,11 @@ export function validateResource(deps: ResourceHandlerDeps, a: AdmissionAttribut
     throw err;
   }
   const mutateExisting = c.mutatePolicies.filter((p) => (p.spec?.rules ?? []).some((r) => r.mutate?.targets !== undefined && r.mutate?.targets !== null));
-  if (!isDryRun(a.request) && (c.generatePolicies.length > 0 || mutateExisting.length > 0)) {
-    deps.background.submit({ attributes: a, generatePolicies: c.generatePolicies, mutateExistingPolicies: mutateExisting });
+  // Kyverno runs `handleBackgroundApplies` for every validated request that is not a dry run: its generate
+  // handler also looks at changes to downstream resources and clone sources, which no generate policy
+  // matches (only their kinds are registered in the webhook, by `mergeWebhook`)
+  if (!isDryRun(a.request) && (c.generatePolicies.length > 0 || mutateExisting.length > 0 || concernsGenerateNonTrigger(a))) {
+    deps.background.submit({ attributes: a, generatePolicies: c.generatePolicies, mutateExistingPolicies: mutateExisting, policyByKey: deps.policyByKey });
   }
   if (!outcome.ok) {
     a.log.v(4).info('admission request denied');
