@@ -6,9 +6,15 @@
  * | group        | Lease                            | controllers                                                   |
  * |--------------|----------------------------------|---------------------------------------------------------------|
  * | `reports`    | `kyverno-reports-controller`     | background scan, admission results (ephemeral reports), PolicyReports |
- * | `background` | `kyverno-background-controller`  | UpdateRequests (generate, mutate-existing), policy controller, downstream sync |
+ * | `background` | `kyverno-background-controller`  | UpdateRequests (generate, mutate-existing), policy controller |
  * | `status`     | `kyverno-status-controller`      | policy status, webhook fail-safe watchdog                     |
  * | `cleanup`    | `kyverno-cleanup-controller`     | TTL cleanup (label `cleanup.kyverno.io/ttl`), (Cluster)CleanupPolicies |
+ *
+ * Generated downstream resources and clone sources are kept in sync as in Kyverno: the admission server
+ * turns their UPDATE and DELETE requests into UpdateRequests (generate/non-trigger.ts), which the
+ * background group processes. `watchDownstream` adds the older way, watching them from here
+ * (generate/downstream-controller.ts), which needs `watch` on those kinds (Kyverno's chart does not give
+ * it) and only duplicates the admission server's URs where its webhooks see the changes.
  *
  * Every replica keeps the shared caches (policies, namespaces, the `kyverno` ConfigMap) warm, so a new
  * leader starts at once. A group's controllers are built afresh each time its lease is won and stopped
@@ -87,6 +93,12 @@ export interface ControllerManagerOptions {
   reportFlushMs?: number;
   /** background */
   genWorkers?: number;
+  /**
+   * `--watchDownstream`: also watch synchronized downstream resources and clone sources (informers,
+   * needs `watch` on their kinds) and create URs for their changes; default false (the admission server
+   * does it from its webhooks, as Kyverno does)
+   */
+  watchDownstream?: boolean;
   maxUpdateRequestRetries?: number;
   urRetryBaseMs?: number;
   /** events */
@@ -251,14 +263,17 @@ export class ControllerManager {
         reconcilePeriodMs: o.backgroundScanIntervalMs,
         log: log.child('policy-controller'),
       });
-      const downstream = new DownstreamController({ api: o.api, namespace: o.namespace, policies: this.policies, generator: this.generator, log: log.child('generate-downstream') });
       this.updateRequests = urs;
       this.policyController = policyController;
-      this.downstream = downstream;
-      handle.stops.push(() => urs.stop(), () => policyController.stop(), () => downstream.stop());
+      handle.stops.push(() => urs.stop(), () => policyController.stop());
       await urs.start(signal);
       await policyController.start(signal);
-      await downstream.start(signal);
+      if (o.watchDownstream === true) {
+        const downstream = new DownstreamController({ api: o.api, namespace: o.namespace, policies: this.policies, generator: this.generator, log: log.child('generate-downstream') });
+        this.downstream = downstream;
+        handle.stops.push(() => downstream.stop());
+        await downstream.start(signal);
+      }
       return;
     }
     if (group === 'cleanup') {

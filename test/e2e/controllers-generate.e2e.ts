@@ -1,7 +1,7 @@
 /**
  * Generate on the real control plane, through the admission webhook and UpdateRequests:
  * every new namespace gets a default-deny NetworkPolicy and a ResourceQuota; a deleted or modified one
- * comes back (synchronize); generateExisting covers namespaces that existed before the policy; and the
+ * comes back (synchronize: the admission replica sees the change and creates the UR, as Kyverno does); generateExisting covers namespaces that existed before the policy; and the
  * UpdateRequest queue is durable: namespaces created while the background controller is down, then
  * processed by a controller killed (SIGKILL) mid-queue and replaced, all end up with their resources,
  * with no UpdateRequest left behind.
@@ -81,7 +81,14 @@ describe('controllers: generate', () => {
     const [port] = await freePorts(1);
     replica = await startAdmissionReplica({ kubeconfigFile: cluster().kubeconfigFile, port: port as number, certPem: tls.certPem, keyPem: tls.keyPem, id: 'generate-replica' });
     await writeWebhooks(api, `https://127.0.0.1:${replica.port}`, Buffer.from(ca.certPem).toString('base64'), {
-      validate: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['namespaces'], scope: '*' }],
+      // the triggers, and the generated kinds with CREATE, UPDATE and DELETE, as Kyverno's webhook controller
+      // registers them (mergeWebhook): a deleted or modified downstream reaches the admission replica, which
+      // creates the UR restoring it (handleNonTrigger)
+      validate: [
+        { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['namespaces'], scope: '*' },
+        { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['resourcequotas'], scope: 'Namespaced' },
+        { apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['networkpolicies'], scope: 'Namespaced' },
+      ],
     });
     controllers = await startControllerManager(cluster().kubeconfigFile, { groups: ['background', 'status'], urRetryBaseMs: 250 });
     await api.create(CLUSTER_POLICIES, POLICY);

@@ -12,6 +12,12 @@
  * `--clientRateLimitQPS`, `--clientRateLimitBurst`, `--leaderElectionRetryPeriod`, `--ttlReconciliationInterval`,
  * `--crdWatcher`: on by default here, as the controllers follow CRDs created after they started).
  *
+ * `--watchDownstream` (off by default) makes the background group also watch the downstream resources
+ * and clone sources of `synchronize` generate rules and create UpdateRequests for their changes. Kyverno
+ * does not do this: its admission webhooks see those changes (`kyverno serve` does the same), and its
+ * chart grants the background controller no `watch` on the generated kinds; the flag needs that right
+ * on every such kind (a kind it cannot watch is not followed).
+ *
  * `--health-listen` serves `/health/liveness` and `/health/readiness` over plain HTTP (the chart's probes):
  * live until shutdown begins, ready once the shared caches are synced (runtime/health.ts).
  *
@@ -68,6 +74,12 @@ export function registerControllersCommand(program: Command): void {
     .option('--maxReportBytes <n>', 'Largest aggregated report object (namespace layout)', intOption('--maxReportBytes'), 1024 * 1024)
     .option('--allowedResults <statuses>', 'Result statuses recorded in reports (comma separated; default all)', collect, [])
     .option('--genWorkers <n>', 'UpdateRequests processed concurrently', intOption('--genWorkers'), 10)
+    .option(
+      '--watchDownstream [bool]',
+      'Also watch synchronized downstream resources and clone sources and create UpdateRequests for their changes (needs watch on those kinds; by default the admission webhooks do it, as in Kyverno)',
+      boolOption,
+      false,
+    )
     .option('--enablePolicyException [bool]', 'Enable PolicyException feature', boolOption, false)
     .option('--exceptionNamespace <ns>', 'Namespace of the PolicyExceptions to use (* for all)', '')
     .option('--omitEvents <reasons>', 'Event reasons never emitted (PolicyViolation, PolicyApplied, PolicyError, PolicySkipped)', collect, [])
@@ -136,6 +148,7 @@ export function registerControllersCommand(program: Command): void {
         skipResourceFilters: Boolean(o['skipResourceFilters']),
         admissionReports: Boolean(o['admissionReports']),
         genWorkers: Number(o['genWorkers']),
+        watchDownstream: Boolean(o['watchDownstream']),
         omitEvents: o['omitEvents'] as string[],
         maxQueuedEvents: Number(o['maxQueuedEvents']),
         ttlRediscoverMs: parseDurationMs(String(o['ttlReconciliationInterval'])),

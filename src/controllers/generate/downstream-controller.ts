@@ -12,6 +12,11 @@
  *   deleted too (deleteDownstream).
  *
  * The watched kinds follow the synchronize rules of the current policies.
+ *
+ * Opt-in (`kyverno controllers --watchDownstream`): by default the admission server creates these URs
+ * from its webhooks, as Kyverno does (non-trigger.ts). This controller needs `watch` on every generated
+ * and cloned kind, which Kyverno's chart does not grant the background controller; a kind it cannot
+ * watch is silently not followed.
  */
 import { deepEqual, isObject, type JsonObject } from '../../engine/api/json.ts';
 import type { KyvernoPolicy } from '../../engine/api/policy.ts';
