@@ -38,9 +38,14 @@ function formatNumber(n: number): string {
   return String(n);
 }
 
-function labelText(names: readonly string[], values: readonly string[], extra?: string): string {
+function labelText(names: readonly string[], values: readonly string[], extra?: string, optional?: ReadonlySet<string>): string {
   const parts: string[] = [];
-  for (let i = 0; i < names.length; i++) parts.push(`${names[i]}="${escapeLabelValue(values[i] ?? '')}"`);
+  for (let i = 0; i < names.length; i++) {
+    const v = values[i] ?? '';
+    // an optional label with no value is left out, as an attribute Kyverno does not set
+    if (v === '' && optional?.has(names[i] as string)) continue;
+    parts.push(`${names[i]}="${escapeLabelValue(v)}"`);
+  }
   if (extra !== undefined) parts.push(extra);
   return parts.length === 0 ? '' : `{${parts.join(',')}}`;
 }
@@ -53,20 +58,70 @@ export interface MetricSnapshot {
 
 interface Metric {
   readonly name: string;
+  readonly labelNames: readonly string[];
+  /** the OpenTelemetry instrument's name (`kyverno-metrics` `metricsExposure` keys): counters without `_total` */
+  readonly instrumentName: string;
+  /** number of series */
+  readonly size: number;
   render(out: string[]): void;
   reset(): void;
   snapshot(): MetricSnapshot;
   merge(s: MetricSnapshot): void;
+  /** a copy without the labels at `drop` (series that then coincide are summed; gauges: the last wins) */
+  without(drop: ReadonlySet<string>): Metric;
+}
+
+/**
+ * How one metric is exposed (`kyverno-metrics` ConfigMap `metricsExposure.<instrument>`): not at all when
+ * `enabled` is false; without the labels in `disabledLabelDimensions` (their series summed).
+ */
+export interface MetricExposure {
+  enabled: boolean;
+  disabledLabelDimensions: readonly string[];
+  /** histogram boundaries of this metric (applied when the metric is created) */
+  bucketBoundaries?: readonly number[];
+}
+
+export interface RenderOptions {
+  /** leave out metrics without any series (OpenTelemetry's exporter writes only instruments with data) */
+  omitEmpty?: boolean;
+  /** per-instrument exposure, looked up by instrument name */
+  exposure?: ReadonlyMap<string, MetricExposure>;
+}
+
+/** Label values without the positions in `dropIdx`. */
+function keep(values: readonly string[], dropIdx: readonly number[]): string[] {
+  return values.filter((_, i) => !dropIdx.includes(i));
 }
 
 /** A monotonically increasing counter. */
 export class Counter implements Metric {
   private readonly series = new Map<string, { values: readonly string[]; value: number }>();
+  /** labels left out of a series where they are empty */
+  readonly optionalLabels: ReadonlySet<string> | undefined;
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: readonly string[],
-  ) {}
+    opts: { optionalLabels?: readonly string[] } = {},
+  ) {
+    this.optionalLabels = opts.optionalLabels && opts.optionalLabels.length > 0 ? new Set(opts.optionalLabels) : undefined;
+  }
+
+  get instrumentName(): string {
+    return this.name.endsWith('_total') ? this.name.slice(0, -'_total'.length) : this.name;
+  }
+
+  get size(): number {
+    return this.series.size;
+  }
+
+  without(drop: ReadonlySet<string>): Counter {
+    const idx = this.labelNames.flatMap((n, i) => (drop.has(n) ? [i] : []));
+    const c = new Counter(this.name, this.help, keep(this.labelNames, idx), { optionalLabels: this.optionalLabels ? [...this.optionalLabels] : [] });
+    for (const s of this.series.values()) c.inc(keep(s.values, idx), s.value);
+    return c;
+  }
 
   /** Adds `by` (default 1) to the series with these label values (in `labelNames` order). */
   inc(labelValues: readonly string[], by = 1): void {
@@ -111,7 +166,7 @@ export class Counter implements Metric {
 
   render(out: string[]): void {
     out.push(`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} counter`);
-    for (const s of this.series.values()) out.push(`${this.name}${labelText(this.labelNames, s.values)} ${formatNumber(s.value)}`);
+    for (const s of this.series.values()) out.push(`${this.name}${labelText(this.labelNames, s.values, undefined, this.optionalLabels)} ${formatNumber(s.value)}`);
   }
 
   reset(): void {
@@ -127,6 +182,21 @@ export class Gauge implements Metric {
     readonly help: string,
     readonly labelNames: readonly string[],
   ) {}
+
+  get instrumentName(): string {
+    return this.name;
+  }
+
+  get size(): number {
+    return this.series.size;
+  }
+
+  without(drop: ReadonlySet<string>): Gauge {
+    const idx = this.labelNames.flatMap((n, i) => (drop.has(n) ? [i] : []));
+    const g = new Gauge(this.name, this.help, keep(this.labelNames, idx));
+    for (const s of this.series.values()) g.set(keep(s.values, idx), s.value);
+    return g;
+  }
 
   set(labelValues: readonly string[], value: number): void {
     const key = labelValues.join(SEP);
@@ -171,6 +241,27 @@ export class Histogram implements Metric {
     readonly labelNames: readonly string[],
     readonly buckets: readonly number[] = DEFAULT_BUCKET_BOUNDARIES,
   ) {}
+
+  get instrumentName(): string {
+    return this.name;
+  }
+
+  get size(): number {
+    return this.series.size;
+  }
+
+  without(drop: ReadonlySet<string>): Histogram {
+    const idx = this.labelNames.flatMap((n, i) => (drop.has(n) ? [i] : []));
+    const h = new Histogram(this.name, this.help, keep(this.labelNames, idx), this.buckets);
+    h.merge({
+      name: this.name,
+      series: [...this.series.values()].map((s) => {
+        const values = keep(s.values, idx);
+        return { key: values.join(SEP), values, counts: s.counts, sum: s.sum, count: s.count };
+      }),
+    });
+    return h;
+  }
 
   observe(labelValues: readonly string[], value: number): void {
     this.observeKey(labelValues.join(SEP), () => labelValues.slice(), value);
@@ -247,8 +338,9 @@ export class Histogram implements Metric {
 export class MetricsRegistry {
   private readonly metrics = new Map<string, Metric>();
 
-  counter(name: string, help: string, labelNames: readonly string[]): Counter {
-    return this.register(new Counter(name, help, labelNames));
+  /** `optionalLabels`: left out of a series where empty (attributes Kyverno sets only when known) */
+  counter(name: string, help: string, labelNames: readonly string[], opts: { optionalLabels?: readonly string[] } = {}): Counter {
+    return this.register(new Counter(name, help, labelNames, opts));
   }
 
   gauge(name: string, help: string, labelNames: readonly string[]): Gauge {
@@ -274,10 +366,20 @@ export class MetricsRegistry {
     for (const s of snaps) this.metrics.get(s.name)?.merge(s);
   }
 
-  /** The Prometheus text format (content type `text/plain; version=0.0.4; charset=utf-8`). */
-  render(): string {
+  /**
+   * The Prometheus text format (content type `text/plain; version=0.0.4; charset=utf-8`). With options:
+   * metrics without series left out, and each metric exposed as its `exposure` entry says (keyed by
+   * instrument name, as Kyverno's views match instruments: a counter's key has no `_total`).
+   */
+  render(opts: RenderOptions = {}): string {
     const out: string[] = [];
-    for (const m of this.metrics.values()) m.render(out);
+    for (const m of this.metrics.values()) {
+      if (opts.omitEmpty && m.size === 0) continue;
+      const exp = opts.exposure?.get(m.instrumentName);
+      if (exp && !exp.enabled) continue;
+      const drop = exp ? exp.disabledLabelDimensions.filter((l) => m.labelNames.includes(l)) : [];
+      (drop.length > 0 ? m.without(new Set(drop)) : m).render(out);
+    }
     return out.join('\n') + '\n';
   }
 }
@@ -333,8 +435,13 @@ export class KyvernoMetrics {
   /** the resource labels of the last recorded response (engine-metrics.ts) */
   lastResourceLabels: unknown;
 
-  constructor(opts: { version: string; buckets?: readonly number[]; namespaces?: MetricsNamespaces }) {
-    const buckets = opts.buckets ?? DEFAULT_BUCKET_BOUNDARIES;
+  /**
+   * `buckets`: the boundaries of every histogram (the ConfigMap's `bucketBoundaries`); `bucketsFor`: those
+   * of one histogram, by name, when it has its own (`metricsExposure.<name>.bucketBoundaries`).
+   */
+  constructor(opts: { version: string; buckets?: readonly number[]; bucketsFor?: (name: string) => readonly number[] | undefined; namespaces?: MetricsNamespaces }) {
+    const defaultBuckets = opts.buckets ?? DEFAULT_BUCKET_BOUNDARIES;
+    const bucketsOf = (name: string): readonly number[] => opts.bucketsFor?.(name) ?? defaultBuckets;
     this.namespaces = opts.namespaces ?? { include: [], exclude: [] };
     const r = this.registry;
     this.info = r.gauge('kyverno_info', 'Kyverno version information', ['version']);
@@ -348,14 +455,14 @@ export class KyvernoMetrics {
       'kyverno_admission_review_duration_seconds',
       'can be used to track the latencies (in seconds) associated with the entire individual admission review. For example, if an incoming request trigger, say, five policies, this metric will track the e2e latency associated with the execution of all those policies',
       ['resource_kind', 'resource_namespace', 'resource_request_operation', 'request_allowed', 'request_webhook'],
-      buckets,
+      bucketsOf('kyverno_admission_review_duration_seconds'),
     );
     this.httpRequests = r.counter('kyverno_http_requests_total', 'can be used to track the number of http requests', ['http_method', 'http_url', 'request_webhook']);
     this.httpRequestsDuration = r.histogram(
       'kyverno_http_requests_duration_seconds',
       'can be used to track the latencies (in seconds) associated with the entire individual http request.',
       ['http_method', 'http_url', 'request_webhook'],
-      buckets,
+      bucketsOf('kyverno_http_requests_duration_seconds'),
     );
     const policyLabels = [
       'policy_validation_mode',
@@ -381,7 +488,7 @@ export class KyvernoMetrics {
       'kyverno_policy_execution_duration_seconds',
       'can be used to track the latencies (in seconds) associated with the execution/processing of the individual rules under Kyverno policies whenever they evaluate incoming resource requests',
       policyLabels,
-      buckets,
+      bucketsOf('kyverno_policy_execution_duration_seconds'),
     );
   }
 
