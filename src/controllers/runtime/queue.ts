@@ -13,7 +13,31 @@
  *   const q = new WorkQueue<string>({ name: 'background-scan' });
  *   q.add('default/uid-1');
  *   void q.run(2, async (key) => { ... });
+ *
+ * Metrics: every processed key, requeue (with the key's requeue count after it) and drop is reported to
+ * the queue's `observer` (Kyverno's `kyverno_controller_{reconcile,requeue,drop}_total`, recorded in
+ * pkg/utils/controller `handleErr`). A queue without one takes the observer of the scope it is created
+ * in (`withWorkQueueObserver`), so that a controller manager can observe the queues of the controllers it
+ * builds without threading an option through each of them.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export interface WorkQueueObserver {
+  /** a key was processed (successfully or not) */
+  reconciled(queue: string, key: string): void;
+  /** a failed key was requeued; `requeues`: its requeue count now (1 on the first retry) */
+  requeued(queue: string, key: string, requeues: number): void;
+  /** a failed key was dropped after `maxRetries` */
+  dropped(queue: string, key: string): void;
+}
+
+const observerScope = new AsyncLocalStorage<WorkQueueObserver>();
+
+/** Runs `fn` so that the work queues created in it (synchronously or after awaits) report to `observer`. */
+export function withWorkQueueObserver<T>(observer: WorkQueueObserver | undefined, fn: () => T): T {
+  return observer ? observerScope.run(observer, fn) : fn();
+}
+
 export interface WorkQueueOptions {
   name: string;
   /** per-key backoff base and cap (default 5 ms, 1000 s as client-go; Kyverno controllers retry up to `maxRetries`) */
@@ -22,6 +46,8 @@ export interface WorkQueueOptions {
   maxRetries?: number;
   onError?: (key: string, err: unknown, requeues: number) => void;
   onDrop?: (key: string, err: unknown) => void;
+  /** metrics (default: the observer of the scope the queue is created in, see `withWorkQueueObserver`) */
+  observer?: WorkQueueObserver;
 }
 
 export class WorkQueue<K extends string = string> {
@@ -37,8 +63,11 @@ export class WorkQueue<K extends string = string> {
   reconciled = 0;
   requeued = 0;
   dropped = 0;
+  private readonly observer: WorkQueueObserver | undefined;
 
-  constructor(readonly opts: WorkQueueOptions) {}
+  constructor(readonly opts: WorkQueueOptions) {
+    this.observer = opts.observer ?? observerScope.getStore();
+  }
 
   get length(): number {
     return this.queue.length;
@@ -133,19 +162,24 @@ export class WorkQueue<K extends string = string> {
       for (;;) {
         const key = await this.get();
         if (key === undefined) return;
+        const observer = this.observer;
         try {
           await reconcile(key);
           this.reconciled++;
           this.forget(key);
+          observer?.reconciled(this.opts.name, key);
         } catch (err) {
+          observer?.reconciled(this.opts.name, key);
           const n = this.numRequeues(key);
           if (n < maxRetries) {
             this.opts.onError?.(key, err, n);
             this.addRateLimited(key);
+            observer?.requeued(this.opts.name, key, n + 1);
           } else {
             this.dropped++;
             this.forget(key);
             this.opts.onDrop?.(key, err);
+            observer?.dropped(this.opts.name, key);
           }
         } finally {
           this.done(key);
