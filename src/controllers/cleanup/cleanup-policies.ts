@@ -6,7 +6,9 @@
  * with the resource bound to `target`, and deletes what passes (`deletionPropagationPolicy` if set).
  * The time of the last run is kept in `status.lastExecutionTime`, so a restarted controller neither
  * repeats a run nor skips one: the next run is the first schedule time after it. Each deletion (or
- * failed deletion) raises Kyverno's event on the policy (`NewCleanupPolicyEvent`).
+ * failed deletion) raises Kyverno's event on the policy (`NewCleanupPolicyEvent`) and is counted by
+ * `metrics` (`kyverno_cleanup_controller_{deletedobjects,errors}_total`, by policy, the kind as the policy
+ * names it, namespace and propagation policy), as is a kind that cannot be listed.
  *
  * Example:
  *   const c = new CleanupPolicyController({ api, engine: () => engine, namespaceLabels, log });
@@ -39,6 +41,24 @@ interface CleanupSpec {
   deletionPropagationPolicy?: DeleteOptions['propagationPolicy'];
 }
 
+/** The labels of a cleanup metric (pkg/metrics/cleanup.go): the policy, the kind as its match names it, the resource's namespace. */
+export interface CleanupMetricLabels {
+  /** CleanupPolicy or ClusterCleanupPolicy */
+  policyType: string;
+  policyNamespace: string;
+  policyName: string;
+  kind: string;
+  /** '' for a cluster-scoped resource (or a failed cluster-wide list) */
+  namespace: string;
+  propagation?: string;
+}
+
+/** Where deletions are counted. */
+export interface CleanupMetrics {
+  deleted(labels: CleanupMetricLabels): void;
+  failed(labels: CleanupMetricLabels): void;
+}
+
 export interface CleanupPolicyControllerOptions {
   api: KubeApi;
   engine: () => Engine;
@@ -47,6 +67,7 @@ export interface CleanupPolicyControllerOptions {
   events?: EventSink;
   log?: Logger;
   now?: () => number;
+  metrics?: CleanupMetrics;
 }
 
 /** The data fetch an evaluation is waiting for, however deep the engine wrapped it. */
@@ -174,10 +195,36 @@ export class CleanupPolicyController {
       metadata: { name: nameOf(policy), ...(policyNs !== '' ? { namespace: policyNs } : {}) },
       spec: { rules: [rule] },
     } as unknown as KyvernoPolicy;
+    const policyType = res === CLEANUP_POLICIES ? 'CleanupPolicy' : 'ClusterCleanupPolicy';
+    const labels = (kind: string, namespace: string): CleanupMetricLabels => ({
+      policyType,
+      policyNamespace: policyNs,
+      policyName: nameOf(policy),
+      kind,
+      namespace,
+      ...(spec.deletionPropagationPolicy ? { propagation: spec.deletionPropagationPolicy } : {}),
+    });
+    // each kind as the policy names it (the metrics' resource_kind), a resource matched by two names once
+    const kinds: Array<{ selector: string; res: ApiResource }> = [];
+    const seen = new Set<string>();
+    for (const selector of kindsOf(spec)) {
+      for (const r of await resolveKindSelectors(this.opts.api, [selector])) {
+        const k = `${r.group}/${r.version}/${r.resource}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        kinds.push({ selector, res: r });
+      }
+    }
     let deleted = 0;
-    for (const kindRes of await resolveKindSelectors(this.opts.api, kindsOf(spec))) {
+    for (const { selector, res: kindRes } of kinds) {
       if (policyNs !== '' && !kindRes.namespaced) continue;
-      const list = await this.opts.api.list(kindRes, policyNs !== '' ? { namespace: policyNs } : {});
+      let list;
+      try {
+        list = await this.opts.api.list(kindRes, policyNs !== '' ? { namespace: policyNs } : {});
+      } catch (err) {
+        this.opts.metrics?.failed(labels(selector, policyNs));
+        throw err;
+      }
       for (const obj of list.items) {
         const m = obj['metadata'] as { deletionTimestamp?: string; namespace?: string; uid?: string };
         if (m.deletionTimestamp) continue;
@@ -205,10 +252,12 @@ export class CleanupPolicyController {
           await this.opts.api.delete(kindRes, ns, nameOf(obj), options);
           deleted++;
           this.deleted++;
+          this.opts.metrics?.deleted(labels(selector, ns));
           this.opts.log?.v(2).info('resource cleaned up', { policy: nameOf(policy), kind: kindRes.kind, resource: `${ns}/${nameOf(obj)}` });
           this.opts.events?.add(cleanupPolicyEvent(about, related));
         } catch (err) {
           if (isNotFound(err)) continue;
+          this.opts.metrics?.failed(labels(selector, ns));
           this.opts.log?.error(err, 'failed to delete resource', { policy: nameOf(policy), resource: `${ns}/${nameOf(obj)}` });
           this.opts.events?.add(cleanupPolicyEvent(about, related, err instanceof Error ? err.message : String(err)));
         }

@@ -14,6 +14,9 @@
  *   delete uses the propagation policy named by the annotation `cleanup.kyverno.io/propagation-policy`
  *   (Foreground, Background, Orphan; anything else: the server default) and the object's UID as a
  *   precondition (a recreated object with the same name is judged afresh).
+ * - Metrics (`metrics`): each deletion and failed deletion, by kind and namespace
+ *   (`kyverno_ttl_controller_{deletedobjects,errors}_total`); Kyverno runs one queue per kind, named
+ *   `[group/]version/resource`, and `ttlControllerName` gives that name for a key of the shared queue here.
  *
  * Example:
  *   const ttl = new TtlController({ api, log });
@@ -146,6 +149,19 @@ export function selfAccessCheck(api: KubeApi): AccessCheck {
   };
 }
 
+/** The kind part of a queue key (`group/version/resource|ns/name`) as Kyverno names its per-kind TTL controller: `[group/]version/resource`. */
+export function ttlControllerName(key: string): string {
+  const bar = key.indexOf('|');
+  const gvr = bar < 0 ? key : key.slice(0, bar);
+  return gvr.startsWith('/') ? gvr.slice(1) : gvr;
+}
+
+/** Where deletions are counted (pkg/metrics/ttl_info.go). */
+export interface TtlMetrics {
+  deleted(res: ApiResource, namespace: string): void;
+  failed(res: ApiResource, namespace: string): void;
+}
+
 export interface TtlControllerOptions {
   api: KubeApi;
   /** whether the controller may watch, list and delete a kind (default: SelfSubjectAccessReviews) */
@@ -157,6 +173,7 @@ export interface TtlControllerOptions {
   workers?: number;
   log?: Logger;
   now?: () => number;
+  metrics?: TtlMetrics;
 }
 
 export class TtlController {
@@ -291,9 +308,11 @@ export class TtlController {
     try {
       await this.opts.api.delete(entry.res, ns, name, options);
       this.deleted++;
+      this.opts.metrics?.deleted(entry.res, ns);
       this.opts.log?.v(2).info('resource has been deleted', { key });
     } catch (err) {
       if (isNotFound(err)) return;
+      this.opts.metrics?.failed(entry.res, ns);
       throw err;
     }
   }

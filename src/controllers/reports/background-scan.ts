@@ -15,6 +15,10 @@
  * background mode, and they are not labelled `reports.kyverno.io/disabled`. The ConfigMap's
  * resourceFilters are ignored unless `skipResourceFilters` is false (Kyverno's reports controller
  * default is true).
+ *
+ * With `metrics`, each evaluation is counted as Kyverno's engine counts a background scan
+ * (`kyverno_policy_results_total` / `kyverno_policy_execution_duration_seconds` per rule, operation
+ * `create`, `rule_execution_cause="background_scan"`, not a dry run), timed around the evaluation.
  */
 import { createHash } from 'node:crypto';
 import { isObject, type JsonObject, type Resource } from '../../engine/api/json.ts';
@@ -24,7 +28,9 @@ import type { Engine } from '../../engine/engine.ts';
 import { groupVersionKindOf } from '../../engine/match/gvk.ts';
 import { evaluateWithFetch, type ClusterContextPorts } from '../../k8s/client/context-ports.ts';
 import { nameOf, namespaceOf, resourceVersionOf, uidOf, type KubeApi, type KubeObject } from '../../k8s/client/types.ts';
+import { recordPolicyResults } from '../../server/admission/engine-metrics.ts';
 import type { Logger } from '../../server/logging.ts';
+import type { KyvernoMetrics } from '../../server/metrics.ts';
 import { scanEvents } from '../events/events.ts';
 import type { EventSink } from '../events/info.ts';
 import { isReportable, PolicyInformers, ruleHasValidate, type PolicyChange } from '../policies/policy-informers.ts';
@@ -53,6 +59,8 @@ export interface BackgroundScanOptions {
   workers?: number;
   /** `--skipResourceFilters` (default true) */
   skipResourceFilters?: boolean;
+  /** where policy results are counted (cause `background_scan`) */
+  metrics?: KyvernoMetrics;
 }
 
 interface Scanned {
@@ -292,10 +300,12 @@ export class BackgroundScanController {
       if (!full && prev?.policies.get(key) === rv) continue;
       await yieldIfBusy();
       const engine = this.engine;
+      const started = performance.now();
       const response = await evaluateWithFetch(() =>
         engine.validate(engine.newPolicyContext({ policy, newResource: obj, operation: 'CREATE', namespaceLabels, exceptions })),
       );
       this.evaluations++;
+      if (this.opts.metrics) recordPolicyResults(this.opts.metrics, policy, response, 'CREATE', false, false, (performance.now() - started) / 1000);
       const now = Date.now();
       store.setScanResults(ref, `kyverno/${key}`, engineResponseResults(response, Math.floor(now / 1000), allowed), now);
       if (this.opts.events) this.opts.events.add(...scanEvents(response, config.generateSuccessEvents));

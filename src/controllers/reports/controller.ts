@@ -15,6 +15,7 @@ import { computeRules } from '../../engine/autogen/index.ts';
 import type { ClusterContextPorts } from '../../k8s/client/context-ports.ts';
 import type { KubeApi } from '../../k8s/client/types.ts';
 import type { Logger } from '../../server/logging.ts';
+import type { KyvernoMetrics } from '../../server/metrics.ts';
 import type { EventSink } from '../events/info.ts';
 import type { PolicyInformers } from '../policies/policy-informers.ts';
 import type { ClusterState } from '../runtime/cluster-state.ts';
@@ -44,6 +45,8 @@ export interface ReportsControllerOptions {
   flushIntervalMs?: number;
   /** `--admissionReports`: consume admission results (default true) */
   admissionReports?: boolean;
+  /** background scan results are counted here (`kyverno_policy_results_total`, cause background_scan) */
+  metrics?: KyvernoMetrics;
 }
 
 export class ReportsController {
@@ -76,6 +79,7 @@ export class ReportsController {
       enqueueDelayMs: opts.scanDelayMs,
       workers: opts.scanWorkers,
       skipResourceFilters: opts.skipResourceFilters,
+      metrics: opts.metrics,
     });
     if (opts.admissionReports ?? true) {
       this.ingest = new EphemeralReportIngest({
