@@ -20,6 +20,12 @@
  * leader starts at once. A group's controllers are built afresh each time its lease is won and stopped
  * when it is lost (`onLostLeadership` then decides, Kyverno exits the process).
  *
+ * With `metrics` (`kyverno controllers --metricsPort`), the work queues of the controllers built here
+ * report to it (`kyverno_controller_*_total`, by Kyverno's controller names), background scans count
+ * their policy results, the TTL and cleanup controllers their deletions, the event recorder its drops,
+ * and the leaders of the background and cleanup groups report the UpdateRequests and the kinds watched
+ * for the TTL label (metrics/controller-metrics.ts).
+ *
  * Example:
  *   const m = new ControllerManager({ api, namespace: 'kyverno', identity: pod, log });
  *   await m.start();
@@ -40,6 +46,7 @@ import { PolicyController } from './generate/policy-controller.ts';
 import { UpdateRequestController } from './generate/ur-controller.ts';
 import { UpdateRequestGenerator } from './generate/ur-generator.ts';
 import { LeaderElector } from './leader-election/elector.ts';
+import { gvrLabels, type ControllerMetrics } from './metrics/controller-metrics.ts';
 import { PolicyInformers } from './policies/policy-informers.ts';
 import { PolicyStatusController } from './policy-status/controller.ts';
 import { ReportsController } from './reports/controller.ts';
@@ -49,6 +56,7 @@ import { statusFilter } from './reports/results.ts';
 import { ClusterState } from './runtime/cluster-state.ts';
 import { CrdWatcher } from './runtime/crd-watcher.ts';
 import { controllerEngine } from './runtime/engine.ts';
+import { withWorkQueueObserver } from './runtime/queue.ts';
 import { Watchdog } from './watchdog/watchdog.ts';
 
 export type ControllerGroup = 'reports' | 'background' | 'status' | 'cleanup';
@@ -114,6 +122,8 @@ export interface ControllerManagerOptions {
   ttlRediscoverMs?: number;
   /** watch CustomResourceDefinitions and invalidate discovery on changes (default true; Kyverno's `--crdWatcher`) */
   crdWatcher?: boolean;
+  /** where the controllers' metrics are recorded (`--metricsPort`; none when undefined) */
+  metrics?: ControllerMetrics;
 }
 
 interface GroupHandle {
@@ -151,14 +161,15 @@ export class ControllerManager {
     this.policies = new PolicyInformers(opts.api, opts.exceptions ?? { enabled: false, namespace: '' }, log.child('policies'));
     this.state = new ClusterState(opts.api, opts.namespace, opts.configMapName ?? 'kyverno', log.child('config'));
     this.ports = new ClusterContextPorts(opts.api, { namespaceLabels: (ns) => this.state.namespaceLabels(ns) });
-    this.events = new EventRecorder({
+    // the event queue's drops are `kyverno_events_dropped_total`
+    this.events = withWorkQueueObserver(opts.metrics, () => new EventRecorder({
       api: opts.api,
       settings: () => this.state.current(),
       omitEvents: opts.omitEvents,
       maxQueuedEvents: opts.maxQueuedEvents,
       log: log.child('events'),
       hostname: this.identity,
-    });
+    }));
     this.crds = opts.crdWatcher === false ? undefined : new CrdWatcher(opts.api, { log: log.child('crd-watcher') });
     this.backgroundReports = new EphemeralReportSink({ api: opts.api, replicaId: `${this.identity}-background`, log: log.child('background-reports') });
     this.generator = new UpdateRequestGenerator({
@@ -212,6 +223,7 @@ export class ControllerManager {
         skipResourceFilters: o.skipResourceFilters,
         flushIntervalMs: o.reportFlushMs,
         admissionReports: o.admissionReports,
+        metrics: o.metrics?.kyverno,
       });
       this.reports = reports;
       handle.stops.push(() => reports.stop());
@@ -264,6 +276,15 @@ export class ControllerManager {
         log: log.child('policy-controller'),
       });
       this.updateRequests = urs;
+      if (o.metrics) {
+        // kyverno_updaterequest_total: the UpdateRequests in Kyverno's namespace, while this replica leads
+        const m = o.metrics;
+        const off = m.addCollector(() => m.updateRequests.set([o.namespace], urs.informer.size));
+        handle.stops.push(async () => {
+          off();
+          m.updateRequests.reset();
+        });
+      }
       this.policyController = policyController;
       handle.stops.push(() => urs.stop(), () => policyController.stop());
       await urs.start(signal);
@@ -277,16 +298,29 @@ export class ControllerManager {
       return;
     }
     if (group === 'cleanup') {
-      const ttl = new TtlController({ api: o.api, rediscoverMs: o.ttlRediscoverMs, log: log.child('ttl') });
+      const ttl = new TtlController({ api: o.api, rediscoverMs: o.ttlRediscoverMs, log: log.child('ttl'), metrics: o.metrics?.ttl });
       const cleanup = new CleanupPolicyController({
         api: o.api,
         engine: () => controllerEngine(this.state.current(), this.ports.ports()),
         namespaceLabels: (ns) => this.state.namespaceLabels(ns),
         events: this.events,
         log: log.child('cleanup'),
+        metrics: o.metrics?.cleanup,
       });
       this.ttl = ttl;
       this.cleanupPolicies = cleanup;
+      if (o.metrics) {
+        // kyverno_ttl_controller_info: 1 per kind watched for the TTL label, while this replica leads
+        const m = o.metrics;
+        const off = m.addCollector(() => {
+          m.ttlInfo.reset();
+          for (const k of ttl.watched()) m.ttlInfo.set(gvrLabels(k), 1);
+        });
+        handle.stops.push(async () => {
+          off();
+          m.ttlInfo.reset();
+        });
+      }
       handle.stops.push(() => ttl.stop(), () => cleanup.stop());
       await ttl.start(signal);
       // a CRD added or removed: its kind is watched (or no longer) without waiting for the next rediscovery
@@ -342,7 +376,8 @@ export class ControllerManager {
         const c = new AbortController();
         handle.controller = c;
         signal.addEventListener('abort', () => c.abort(), { once: true });
-        this.startGroup(group, c.signal, handle).catch((err) => o.log.error(err, 'failed to start controllers', { group }));
+        // the work queues built for the group report to the metrics
+        withWorkQueueObserver(o.metrics, () => this.startGroup(group, c.signal, handle)).catch((err) => o.log.error(err, 'failed to start controllers', { group }));
       };
       if (o.leaderElection === false) {
         run(new AbortController().signal);

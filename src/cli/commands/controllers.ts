@@ -4,7 +4,7 @@
  * service account.
  *
  *   kyverno controllers [--kubeconfig FILE] [--kyvernoNamespace kyverno] [--controllers reports,background,status]
- *     [--health-listen :8080]
+ *     [--health-listen :8080] [--metricsPort 8000] [--metricsHost ADDR] [--disableMetrics]
  *
  * Flags keep Kyverno's names where Kyverno has them (`--backgroundScanInterval`, `--genWorkers`,
  * `--admissionReports`, `--openreportsEnabled`, `--allowedResults`, `--skipResourceFilters`,
@@ -21,6 +21,12 @@
  * `--health-listen` serves `/health/liveness` and `/health/readiness` over plain HTTP (the chart's probes):
  * live until shutdown begins, ready once the shared caches are synced (runtime/health.ts).
  *
+ * Metrics, as Kyverno's controllers serve them: Prometheus text at `GET /metrics` over plain HTTP on
+ * `--metricsHost`:`--metricsPort` (default all interfaces, port 8000; port 0 picks a free port, as Go's
+ * listener does), off with `--disableMetrics`. The `kyverno-metrics` ConfigMap (env METRICS_CONFIG) is
+ * honoured (metrics/controller-metrics.ts lists the metrics). A port that cannot be bound is logged and the
+ * controllers run without metrics (Kyverno exits).
+ *
  * Signals: SIGTERM / SIGINT stop gracefully (leases released, queued UpdateRequests and reports written).
  * A lost lease exits with code 1, as Kyverno's controllers do, unless `--exitOnLeadershipLoss=false`.
  */
@@ -30,6 +36,9 @@ import { createLogger } from '../../server/logging.ts';
 import { RestKubeApi } from '../../k8s/client/rest.ts';
 import { ALL_GROUPS, ControllerManager, type ControllerGroup } from '../../controllers/manager.ts';
 import { startHealthListener } from '../../controllers/runtime/health.ts';
+import { startControllerMetrics, type ControllerMetricsServer } from '../../controllers/metrics/server.ts';
+import { SERVER_VERSION } from '../../server/core.ts';
+import { DEFAULT_METRICS_CONFIGMAP } from '../../server/metrics-config.ts';
 import { parseDurationMs, parseListen, untilSignal } from './serve.ts';
 
 function collect(value: string, previous: string[]): string[] {
@@ -48,6 +57,14 @@ function intOption(name: string) {
     if (!/^\d+$/.test(v)) throw new CliError(`invalid value for ${name}: ${v}`);
     return Number(v);
   };
+}
+
+/** `--metricsPort`: Go's int flag, a TCP port here (0: any free port). */
+export function metricsPortOption(v: string): number {
+  if (!/^-?\d+$/.test(v)) throw new CliError(`invalid value for --metricsPort: ${v}`);
+  const n = Number(v);
+  if (n < 0 || n > 65535) throw new CliError(`invalid value for --metricsPort: ${v} (expected 0 to 65535)`);
+  return n;
 }
 
 const GROUPS: readonly ControllerGroup[] = ALL_GROUPS;
@@ -92,6 +109,9 @@ export function registerControllersCommand(program: Command): void {
     .option('--watchdogInterval <duration>', 'How often the health Lease is touched', '10s')
     .option('--watchdogGrace <duration>', 'How long without a live replica before the webhook rules are suspended', '100s')
     .option('--policyStatus [bool]', 'In the status group, set the Ready condition of policies (false when `kyverno serve` does it: only the watchdog runs)', boolOption, true)
+    .option('--metricsPort <port>', 'Expose Prometheus metrics at /metrics on this port (plain HTTP; 0: any free port)', metricsPortOption, 8000)
+    .option('--metricsHost <host>', 'Address the metrics are exposed on (default: all interfaces)', '')
+    .option('--disableMetrics [bool]', 'Do not expose metrics', boolOption, false)
     .option('--health-listen <host:port>', 'Serve /health/liveness and /health/readiness over plain HTTP on this address (e.g. :8080)')
     .option('-v, --v <level>', 'Log verbosity', intOption('-v'), 0)
     .action(async (o: Record<string, unknown>) => {
@@ -123,6 +143,25 @@ export function registerControllersCommand(program: Command): void {
         await api.resources();
       } catch (err) {
         throw new CliError(`failed to reach the API server: ${(err as Error).message}`);
+      }
+      let metricsServer: ControllerMetricsServer | undefined;
+      if (!o['disableMetrics']) {
+        const metricsListen = { host: String(o['metricsHost'] ?? '') || '0.0.0.0', port: Number(o['metricsPort']) };
+        try {
+          metricsServer = await startControllerMetrics({
+            api,
+            namespace: String(o['kyvernoNamespace']),
+            configMapName: process.env['METRICS_CONFIG'] || DEFAULT_METRICS_CONFIGMAP,
+            listen: metricsListen,
+            version: SERVER_VERSION,
+            log: log.child('metrics'),
+          });
+          log.child('metrics').info('serving metrics', { address: metricsServer.address.address, port: metricsServer.address.port });
+        } catch (err) {
+          // Kyverno exits here; the controllers go on without metrics instead (several processes on one
+          // host, as in tests, would otherwise stop each other on the default port)
+          log.child('metrics').error(err, 'failed to enable metrics server, running without metrics', { address: metricsListen.host, port: metricsListen.port });
+        }
       }
       const manager = new ControllerManager({
         api,
@@ -157,6 +196,7 @@ export function registerControllersCommand(program: Command): void {
         policyStatus: Boolean(o['policyStatus']),
         watchdogIntervalMs: parseDurationMs(String(o['watchdogInterval'])),
         watchdogGraceMs: parseDurationMs(String(o['watchdogGrace'])),
+        metrics: metricsServer?.metrics,
       });
       await manager.start();
       probe.started = true;
@@ -166,6 +206,7 @@ export function registerControllersCommand(program: Command): void {
         return manager.stop();
       });
       await health?.close();
+      await metricsServer?.close();
       api.close();
     });
 }

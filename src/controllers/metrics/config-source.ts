@@ -1,0 +1,63 @@
+/**
+ * The `kyverno-metrics` ConfigMap (name: env `METRICS_CONFIG`, default `kyverno-metrics`) of Kyverno's
+ * namespace, watched as Kyverno's metrics-config-controller does: parsed on every change (a deleted
+ * ConfigMap is the defaults), invalid keys logged and left at their defaults.
+ *
+ * Example:
+ *   const src = new MetricsConfigSource(api, 'kyverno', 'kyverno-metrics', log);
+ *   src.start(); await src.synced();
+ *   const metrics = new ControllerMetrics({ version, config: src.current() });
+ *   src.onChange((c) => metrics.setConfig(c));
+ */
+import { Informer } from '../../k8s/client/informer.ts';
+import type { KubeApi, KubeObject } from '../../k8s/client/types.ts';
+import type { Logger } from '../../server/logging.ts';
+import { defaultMetricsConfig, parseMetricsConfig, type MetricsConfiguration } from '../../server/metrics-config.ts';
+import { CONFIGMAPS } from '../runtime/cluster-state.ts';
+
+function dataOf(o: KubeObject): Record<string, string> {
+  const d = o['data'];
+  const out: Record<string, string> = {};
+  if (d && typeof d === 'object' && !Array.isArray(d)) for (const [k, v] of Object.entries(d)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+export class MetricsConfigSource {
+  private readonly informer: Informer;
+  private config: MetricsConfiguration = defaultMetricsConfig();
+  private readonly listeners: Array<(c: MetricsConfiguration) => void> = [];
+
+  constructor(api: KubeApi, namespace: string, name: string, log?: Logger) {
+    this.informer = new Informer(api, CONFIGMAPS, {
+      namespace,
+      fieldSelector: `metadata.name=${name}`,
+      onError: (e) => log?.error(e, 'metrics configmap informer failed'),
+    });
+    const reload = (o: KubeObject | undefined): void => {
+      this.config = parseMetricsConfig(o ? dataOf(o) : undefined);
+      for (const p of this.config.problems) log?.error(p, 'invalid metrics configuration value', { configMap: name });
+      for (const l of this.listeners) l(this.config);
+    };
+    this.informer.on({ add: (o) => reload(o), update: (_old, o) => reload(o), delete: () => reload(undefined) });
+  }
+
+  start(): void {
+    this.informer.start();
+  }
+
+  synced(): Promise<void> {
+    return this.informer.synced();
+  }
+
+  stop(): void {
+    this.informer.stop();
+  }
+
+  current(): MetricsConfiguration {
+    return this.config;
+  }
+
+  onChange(cb: (c: MetricsConfiguration) => void): void {
+    this.listeners.push(cb);
+  }
+}
