@@ -16,6 +16,7 @@ import { Command } from 'commander';
 import { isObject, type JsonObject, type JsonValue } from '../../src/engine/api/json.ts';
 import { parseYamlStream, toYaml } from '../../src/k8s/yaml.ts';
 import { parseKyvernoConfig } from '../../src/server/config.ts';
+import { parseMetricsConfig } from '../../src/server/metrics-config.ts';
 import { parseListen, registerServeCommand } from '../../src/cli/commands/serve.ts';
 import { registerControllersCommand } from '../../src/cli/commands/controllers.ts';
 import { GROUP_LEASES, type ControllerGroup } from '../../src/controllers/manager.ts';
@@ -81,6 +82,12 @@ const one = (objects: JsonObject[], kind: string, n?: string): JsonObject => {
   return found[0]!;
 };
 const policies = (objects: JsonObject[]): JsonObject[] => ofKind(objects, 'ClusterPolicy');
+/** The `kyverno` ConfigMap (the chart also renders the `kyverno-metrics` one). */
+const kyvernoConfigMap = (objects: JsonObject[]): JsonObject => {
+  const found = ofKind(objects, 'ConfigMap').filter((o) => !name(o).endsWith('-metrics'));
+  assert.equal(found.length, 1, 'one kyverno ConfigMap');
+  return found[0]!;
+};
 const labelsOf = (o: JsonObject): JsonObject => obj(obj(o['metadata'])['labels']);
 /** The four components, as Kyverno names them (label app.kubernetes.io/component). */
 const CONTROLLERS = ['background-controller', 'reports-controller', 'cleanup-controller'] as const;
@@ -330,20 +337,30 @@ test('packaging: the components are wired together', () => {
     for (const [k, v] of Object.entries(sel)) assert.equal(podLabels[k], v, `selector ${k}`);
   };
   selectorMatches(obj(obj(obj(deploy['spec'])['selector'])['matchLabels']));
-  // every Service selects the pods and targets a named container port
-  const ports = ((container['ports'] as JsonValue[]) ?? []).map(obj);
+  // every Service selects the pods of one Deployment and targets a named port of its container
   for (const svc of ofKind(objects, 'Service')) {
-    selectorMatches(obj(obj(svc['spec'])['selector']));
+    const sel = obj(obj(svc['spec'])['selector']);
+    const selects = (d: JsonObject): boolean => {
+      const labels = obj(obj(obj(obj(d['spec'])['template'])['metadata'])['labels']);
+      return Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => labels[k] === v);
+    };
+    const targets = ofKind(objects, 'Deployment').filter(selects);
+    assert.equal(targets.length, 1, `${name(svc)} selects the pods of one Deployment`);
+    const ports = ((containerOf(targets[0]!)['ports'] as JsonValue[]) ?? []).map(obj);
     for (const p of ((obj(svc['spec'])['ports'] as JsonValue[]) ?? []).map(obj)) {
       assert.ok(ports.some((cp) => cp['name'] === p['targetPort']), `${name(svc)} targets ${str(p['targetPort'])}`);
     }
   }
+  assert.deepEqual(
+    ofKind(objects, 'Service').map(name).sort(),
+    ['acme-kyverno-background-controller-metrics', 'acme-kyverno-cleanup-controller-metrics', 'acme-kyverno-reports-controller-metrics', 'acme-kyverno-svc', 'acme-kyverno-svc-metrics'],
+  );
   const webhookSvc = one(objects, 'Service', 'acme-kyverno-svc');
   assert.equal(obj((obj(webhookSvc['spec'])['ports'] as JsonValue[])[0])['port'], 443);
   // the ServiceAccount, ConfigMap and Service the pod refers to exist under those names
   assert.equal(name(one(objects, 'ServiceAccount', str(pod['serviceAccountName']))), 'acme-kyverno-admission-controller');
   const env = new Map(((container['env'] as JsonValue[]) ?? []).map(obj).map((e) => [str(e['name']), e]));
-  assert.equal(str(env.get('INIT_CONFIG')?.['value']), name(one(objects, 'ConfigMap')));
+  assert.equal(str(env.get('INIT_CONFIG')?.['value']), name(kyvernoConfigMap(objects)));
   assert.equal(str(env.get('KYVERNO_SVC')?.['value']), name(webhookSvc));
   assert.equal(str(env.get('KYVERNO_DEPLOYMENT')?.['value']), name(deploy));
   // the controllers: named after the release, except the background controller's ServiceAccount, which
@@ -405,7 +422,7 @@ test('packaging: the ConfigMap is read by the configuration parser without probl
   });
   assert.deepEqual(cfg.webhookAnnotations, { 'admissions.enforcer/disabled': 'true' });
   // the release namespace can be let through, and the namespace list replaced
-  const open = parseKyvernoConfig(obj(one(render({ config: { excludeKyvernoNamespace: false, excludedNamespaces: ['kube-system'] } }), 'ConfigMap')['data']) as Record<string, string>);
+  const open = parseKyvernoConfig(obj(kyvernoConfigMap(render({ config: { excludeKyvernoNamespace: false, excludedNamespaces: ['kube-system'] } }))['data']) as Record<string, string>);
   assert.equal(open.toFilter(pod, '', 'kyverno', 'p'), false);
   assert.equal(open.toFilter(pod, '', 'kube-public', 'p'), false);
   assert.equal(open.toFilter(pod, '', 'kube-system', 'p'), true);
@@ -530,7 +547,7 @@ test('packaging: each controller runs `kyverno controllers` with its groups, its
     // the leader election identity is the Pod's name, the ConfigMap is the chart's
     const env = new Map(((container['env'] as JsonValue[]) ?? []).map(obj).map((e) => [str(e['name']), e]));
     assert.equal(obj(obj(env.get('POD_NAME')?.['valueFrom'])['fieldRef'])['fieldPath'], 'metadata.name');
-    assert.equal(str(env.get('INIT_CONFIG')?.['value']), name(one(objects, 'ConfigMap')));
+    assert.equal(str(env.get('INIT_CONFIG')?.['value']), name(kyvernoConfigMap(objects)));
     // the Role lets it create Leases, and read and renew only its groups' own ones
     const leaseRules = ofComponent(objects, c, 'Role').flatMap(rulesOfRole).filter((r) => strings(r['resources']).includes('leases'));
     const named_ = leaseRules.filter((r) => r['resourceNames'] !== undefined);
@@ -560,6 +577,99 @@ test('packaging: each controller runs `kyverno controllers` with its groups, its
   assert.ok(!ofComponent(noWatchdog, 'background-controller', 'ClusterRole').flatMap(rulesOfRole).some((r) => strings(r['apiGroups']).includes('admissionregistration.k8s.io')));
 });
 
+test('packaging: each controller serves metrics: --metricsPort, its metrics port, a metrics Service (and ServiceMonitor) as Kyverno names them, the kyverno-metrics ConfigMap', () => {
+  type Want = { port?: number; servicePort?: number; service: boolean; monitor: boolean; type?: string; nodePort?: number; metricsConfig: string; configMap: boolean };
+  const cases: Array<{ name: string; values: (key: string) => Record<string, unknown>; want: Want }> = [
+    { name: 'defaults', values: () => ({}), want: { port: 8000, servicePort: 8000, service: true, monitor: false, metricsConfig: 'kyverno-metrics', configMap: true } },
+    {
+      name: 'other ports, a NodePort Service and a ServiceMonitor',
+      values: (key) => ({ [key]: { metering: { port: 9090 }, metricsService: { port: 8080, type: 'NodePort', nodePort: 30090 }, serviceMonitor: { enabled: true, additionalLabels: { release: 'prom' } } } }),
+      want: { port: 9090, servicePort: 8080, service: true, monitor: true, type: 'NodePort', nodePort: 30090, metricsConfig: 'kyverno-metrics', configMap: true },
+    },
+    { name: 'no Service', values: (key) => ({ [key]: { metricsService: { create: false } } }), want: { port: 8000, service: false, monitor: false, metricsConfig: 'kyverno-metrics', configMap: true } },
+    { name: 'metrics off', values: (key) => ({ [key]: { metering: { disabled: true } } }), want: { service: false, monitor: false, metricsConfig: 'kyverno-metrics', configMap: true } },
+    {
+      name: 'a ConfigMap of the user',
+      values: () => ({ metricsConfig: { create: false, name: 'my-metrics' } }),
+      want: { port: 8000, servicePort: 8000, service: true, monitor: false, metricsConfig: 'my-metrics', configMap: false },
+    },
+  ];
+  for (const c of CONTROLLERS) {
+    const key = c.replace(/-controller$/, 'Controller');
+    for (const tc of cases) {
+      const what = `${c}, ${tc.name}`;
+      const objects = render(tc.values(key));
+      const deploy = deploymentOf(objects, c);
+      const container = containerOf(deploy);
+      const o = controllersOptions(argsOf(deploy));
+      const ports = ((container['ports'] as JsonValue[]) ?? []).map(obj);
+      const metricsPort = ports.find((p) => p['name'] === 'metrics');
+      if (tc.want.port === undefined) {
+        assert.equal(o['disableMetrics'], true, what);
+        assert.equal(metricsPort, undefined, what);
+      } else {
+        assert.equal(o['disableMetrics'], false, what);
+        assert.equal(o['metricsPort'], tc.want.port, what);
+        assert.equal(metricsPort?.['containerPort'], tc.want.port, what);
+      }
+      const env = new Map(((container['env'] as JsonValue[]) ?? []).map(obj).map((e) => [str(e['name']), e]));
+      assert.equal(str(env.get('METRICS_CONFIG')?.['value']), tc.want.metricsConfig, what);
+      assert.equal(ofKind(objects, 'ConfigMap').some((x) => name(x) === tc.want.metricsConfig), tc.want.configMap, what);
+      // Kyverno's names: <fullname>-<component>-metrics, port metrics-port
+      const services = ofKind(objects, 'Service').filter((x) => name(x) === `kyverno-${c}-metrics`);
+      assert.equal(services.length, tc.want.service ? 1 : 0, what);
+      const svc = services[0];
+      if (svc) {
+        const spec = obj(svc['spec']);
+        assert.deepEqual(spec['selector'], obj(obj(deploy['spec'])['selector'])['matchLabels'], `${what}: selects its Pods`);
+        const [p, ...more] = ((spec['ports'] as JsonValue[]) ?? []).map(obj);
+        assert.equal(more.length, 0);
+        assert.equal(p?.['name'], 'metrics-port', what);
+        assert.equal(p?.['port'], tc.want.servicePort, what);
+        assert.equal(p?.['targetPort'], 'metrics', what);
+        assert.equal(spec['type'], tc.want.type ?? 'ClusterIP', what);
+        assert.equal(p?.['nodePort'], tc.want.nodePort, what);
+        assert.equal(labelsOf(svc)['app.kubernetes.io/component'], c);
+      }
+      const monitors = ofKind(objects, 'ServiceMonitor').filter((x) => name(x) === `kyverno-${c}`);
+      assert.equal(monitors.length, tc.want.monitor ? 1 : 0, what);
+      const sm = monitors[0];
+      if (sm && svc) {
+        const sel = obj(obj(obj(sm['spec'])['selector'])['matchLabels']);
+        for (const [k, v] of Object.entries(sel)) assert.equal(labelsOf(svc)[k], v, `${what}: the ServiceMonitor selects the metrics Service (${k})`);
+        assert.ok(!ofKind(objects, 'Service').some((x) => x !== svc && Object.entries(sel).every(([k, v]) => labelsOf(x)[k] === v)), `${what}: and no other Service`);
+        assert.equal(obj(((obj(sm['spec'])['endpoints'] as JsonValue[]) ?? [])[0])['port'], 'metrics-port');
+        assert.equal(labelsOf(sm)['release'], 'prom');
+      }
+    }
+    // a ServiceMonitor needs the Service
+    assert.match(renderError({ [key]: { metricsService: { create: false }, serviceMonitor: { enabled: true } } }), new RegExp(`${key}.serviceMonitor.enabled needs`));
+    assert.match(renderError({ [key]: { metering: { disabled: true }, serviceMonitor: { enabled: true } } }), new RegExp(`${key}.serviceMonitor.enabled needs`));
+  }
+  // the ConfigMap as Kyverno's chart fills it, read by the controllers' parser without problems
+  const objects = render();
+  const cfg = parseMetricsConfig(obj(one(objects, 'ConfigMap', 'kyverno-metrics')['data']) as Record<string, string>);
+  assert.deepEqual(cfg.problems, []);
+  assert.deepEqual(cfg.bucketBoundaries, [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 25, 30]);
+  assert.deepEqual(cfg.namespaces, { include: [], exclude: [] });
+  assert.deepEqual(cfg.metricsExposure.get('kyverno_policy_execution_duration_seconds')?.disabledLabelDimensions, ['resource_namespace', 'resource_request_operation']);
+  const custom = parseMetricsConfig(
+    obj(one(render({ metricsConfig: { namespaces: { exclude: ['kube-system'] }, bucketBoundaries: [0.1, 1], metricsRefreshInterval: '24h', metricsExposure: { kyverno_controller_drop: { enabled: false } } } }), 'ConfigMap', 'kyverno-metrics')['data']) as Record<
+      string,
+      string
+    >,
+  );
+  assert.deepEqual(custom.problems, []);
+  assert.deepEqual(custom.namespaces, { include: [], exclude: ['kube-system'] });
+  assert.deepEqual(custom.bucketBoundaries, [0.1, 1]);
+  assert.equal(custom.metricsRefreshIntervalMs, 86_400_000);
+  assert.equal(custom.metricsExposure.get('kyverno_controller_drop')?.enabled, false);
+  assert.match(renderError({ metricsConfig: { create: false } }), /metricsConfig.name is required/);
+  // the chart's own metrics objects are resource filters
+  const filters = str(obj(kyvernoConfigMap(objects)['data'])['resourceFilters']);
+  for (const f of ['[ConfigMap,kyverno,kyverno-metrics]', '[Service,kyverno,kyverno-reports-controller-metrics]', '[ServiceMonitor,kyverno,kyverno-cleanup-controller]']) assert.ok(filters.includes(f), f);
+});
+
 test('packaging: a disabled controller leaves nothing behind; images follow the admission controller', () => {
   const all = render();
   for (const c of CONTROLLERS) {
@@ -568,7 +678,7 @@ test('packaging: a disabled controller leaves nothing behind; images follow the 
     assert.deepEqual(ofComponent(without, c), [], `${c} disabled`);
     assert.equal(without.length, all.length - ofComponent(all, c).length);
     // its objects are resource filters of the ConfigMap only while installed
-    const filters = (objects: JsonObject[]): string => str(obj(one(objects, 'ConfigMap')['data'])['resourceFilters']);
+    const filters = (objects: JsonObject[]): string => str(obj(kyvernoConfigMap(objects)['data'])['resourceFilters']);
     assert.match(filters(all), new RegExp(`\\[Deployment,kyverno,kyverno-${c}\\]`));
     assert.doesNotMatch(filters(without), new RegExp(`kyverno-${c}`));
   }

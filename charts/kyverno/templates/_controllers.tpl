@@ -89,12 +89,15 @@ app.kubernetes.io/name: {{ include "kyverno.controller.name" . }}
 {{/*
 The Deployment: (dict "root" $ "component" "background-controller" "groups" (list "background") "args" (list ...)).
 `kyverno controllers --controllers <groups>`: each group runs only in the replica that holds its Lease, so
-replicas beyond the first are warm standbys. The probes are served by `--health-listen` (plain HTTP).
+replicas beyond the first are warm standbys. The probes are served by `--health-listen` (plain HTTP), the
+Prometheus metrics by `--metricsPort` (port `metrics`, <component>.metering; controller-metrics.yaml
+adds the metrics Service), configured by the `kyverno-metrics` ConfigMap (env METRICS_CONFIG).
 */}}
 {{- define "kyverno.controller.deployment" -}}
 {{- $root := .root -}}
 {{- $v := include "kyverno.controller.values" . | fromYaml -}}
 {{- $name := include "kyverno.controller.name" . -}}
+{{- $metering := $v.metering | default dict -}}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -159,6 +162,11 @@ spec:
             - --controllers={{ join "," .groups }}
             - --kyvernoNamespace={{ include "kyverno.namespace" $root }}
             - --health-listen=:{{ $v.server.port }}
+            {{- if $metering.disabled }}
+            - --disableMetrics=true
+            {{- else }}
+            - --metricsPort={{ $metering.port }}
+            {{- end }}
             {{- range .args }}
             - {{ . }}
             {{- end }}
@@ -182,6 +190,8 @@ spec:
               value: {{ $name }}
             - name: INIT_CONFIG
               value: {{ include "kyverno.config.name" $root }}
+            - name: METRICS_CONFIG
+              value: {{ include "kyverno.metricsConfig.name" $root }}
             - name: TMPDIR
               value: /tmp
             {{- with $v.extraEnvVars }}
@@ -191,6 +201,11 @@ spec:
             - name: health
               containerPort: {{ $v.server.port }}
               protocol: TCP
+            {{- if not $metering.disabled }}
+            - name: metrics
+              containerPort: {{ $metering.port }}
+              protocol: TCP
+            {{- end }}
           startupProbe:
             httpGet:
               path: /health/liveness
@@ -247,6 +262,87 @@ spec:
                       fieldRef:
                         apiVersion: v1
                         fieldPath: metadata.namespace
+{{- end -}}
+
+{{/*
+The metrics Service `<name>-metrics` (port `metrics-port`, as Kyverno's chart names them) when the component
+serves metrics and <component>.metricsService.create; and its ServiceMonitor with
+<component>.serviceMonitor.enabled.
+*/}}
+{{- define "kyverno.controller.metricsService" -}}
+{{- $root := .root -}}
+{{- $v := include "kyverno.controller.values" . | fromYaml -}}
+{{- $metering := $v.metering | default dict -}}
+{{- $svc := $v.metricsService | default dict -}}
+{{- $sm := $v.serviceMonitor | default dict -}}
+{{- $name := include "kyverno.controller.name" . -}}
+{{- $key := include "kyverno.controller.valuesKey" . -}}
+{{- $serves := and (not $metering.disabled) $svc.create -}}
+{{- if and $sm.enabled (not $serves) }}
+{{- fail (printf "%s.serviceMonitor.enabled needs %s.metricsService.create and metrics (%s.metering.disabled false)" $key $key $key) }}
+{{- end }}
+{{- if $serves }}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ $name }}-metrics
+  namespace: {{ include "kyverno.namespace" $root }}
+  labels:
+    {{- include "kyverno.controller.labels" . | nindent 4 }}
+    app.kubernetes.io/metrics: "true"
+  {{- with $svc.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  type: {{ $svc.type | default "ClusterIP" }}
+  selector:
+    {{- include "kyverno.controller.matchLabels" . | nindent 4 }}
+  ports:
+    - name: metrics-port
+      port: {{ $svc.port }}
+      targetPort: metrics
+      protocol: TCP
+      {{- if and (eq ($svc.type | default "ClusterIP") "NodePort") $svc.nodePort }}
+      nodePort: {{ $svc.nodePort }}
+      {{- end }}
+  {{- with $svc.trafficDistribution }}
+  trafficDistribution: {{ . }}
+  {{- end }}
+{{- end }}
+{{- if $sm.enabled }}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: {{ $name }}
+  namespace: {{ include "kyverno.controller.serviceMonitorNamespace" . }}
+  labels:
+    {{- include "kyverno.controller.labels" . | nindent 4 }}
+    {{- with $sm.additionalLabels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  namespaceSelector:
+    matchNames:
+      - {{ include "kyverno.namespace" $root }}
+  selector:
+    matchLabels:
+      {{- include "kyverno.controller.matchLabels" . | nindent 6 }}
+      app.kubernetes.io/metrics: "true"
+  endpoints:
+    - port: metrics-port
+      path: /metrics
+      scheme: http
+      interval: {{ $sm.interval }}
+      scrapeTimeout: {{ $sm.scrapeTimeout }}
+{{- end }}
+{{- end -}}
+
+{{- define "kyverno.controller.serviceMonitorNamespace" -}}
+{{- $v := include "kyverno.controller.values" . | fromYaml -}}
+{{- default (include "kyverno.namespace" .root) (($v.serviceMonitor | default dict).namespace) -}}
 {{- end -}}
 
 {{/* A PodDisruptionBudget when the component runs more than one replica (and the values ask for one). */}}
@@ -447,6 +543,8 @@ subjects:
   (printf "[Pod,%s,%s-*]" $ns $name)
   (printf "[Pod/?*,%s,%s-*]" $ns $name)
   (printf "[PodDisruptionBudget,%s,%s]" $ns $name)
+  (printf "[Service,%s,%s-metrics]" $ns $name)
+  (printf "[ServiceMonitor,%s,%s]" (include "kyverno.controller.serviceMonitorNamespace" .) $name)
 -}}
 {{- join "\n" $filters -}}
 {{- end -}}

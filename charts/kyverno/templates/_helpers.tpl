@@ -98,6 +98,15 @@ app.kubernetes.io/name: {{ include "kyverno.admission.name" . }}
 {{- default (include "kyverno.fullname" .) .Values.config.name -}}
 {{- end -}}
 
+{{/* The `kyverno-metrics` ConfigMap (Kyverno's name: `<fullname>-metrics`), read by `kyverno controllers` (env METRICS_CONFIG). */}}
+{{- define "kyverno.metricsConfig.name" -}}
+{{- if .Values.metricsConfig.create -}}
+{{- default (printf "%s-metrics" (include "kyverno.fullname" .)) .Values.metricsConfig.name -}}
+{{- else -}}
+{{- required "metricsConfig.name is required when metricsConfig.create is false" .Values.metricsConfig.name -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Excluded namespaces, one per line: config.excludedNamespaces plus the release namespace. */}}
 {{- define "kyverno.config.excludedNamespaces" -}}
 {{- $list := .Values.config.excludedNamespaces | default list -}}
@@ -128,6 +137,7 @@ app.kubernetes.io/name: {{ include "kyverno.admission.name" . }}
   (printf "[Role,%s,%s]" $ns $role)
   (printf "[RoleBinding,%s,%s]" $ns $role)
   (printf "[ConfigMap,%s,%s]" $ns (include "kyverno.config.name" .))
+  (printf "[ConfigMap,%s,%s]" $ns (include "kyverno.metricsConfig.name" .))
   (printf "[Deployment,%s,%s]" $ns $admission)
   (printf "[Deployment/?*,%s,%s]" $ns $admission)
   (printf "[Pod,%s,%s-*]" $ns $admission)
