@@ -25,6 +25,8 @@ import type { ExceptionOptions } from './admission/exceptions.ts';
 import type { ReportSink } from './admission/reports.ts';
 import type { Logger } from './logging.ts';
 import { KyvernoMetrics } from './metrics.ts';
+import { DEFAULT_METRICS_CONFIGMAP } from './metrics-config.ts';
+import { MetricsConfigSource } from './sources/metrics-config-source.ts';
 import { startMetricsListener } from './http/metrics-listener.ts';
 import { AdmissionServer, SERVER_VERSION } from './server.ts';
 import { StaticDiscovery } from './sources/discovery.ts';
@@ -77,6 +79,14 @@ export interface InClusterOptions {
   auditWorkers?: number;
   auditCapacity?: number;
   metricsListen?: { host: string; port: number };
+  /**
+   * the `kyverno-metrics` ConfigMap in `kyvernoNamespace` (Kyverno: env METRICS_CONFIG; default
+   * `kyverno-metrics`): namespaces counted, label dimensions and metrics exposed (followed live),
+   * histogram boundaries (read at start, as Kyverno builds its instruments once)
+   */
+  metricsConfigMapName?: string;
+  /** how long the metrics ConfigMap is awaited at start before the defaults are used (default 10 s) */
+  metricsConfigSyncTimeoutMs?: number;
   /** delete the webhook configurations on shutdown (Kyverno does when its Deployment goes away) */
   cleanupWebhooksOnShutdown?: boolean;
   /**
@@ -156,7 +166,29 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
   const rereadDiscovery = async (): Promise<void> => {
     if (discovery.replace(await refresh())) log.child('discovery').v(2).info('API resources changed');
   };
-  const metrics = new KyvernoMetrics({ version: SERVER_VERSION });
+  const metricsConfig = new MetricsConfigSource(opts.api, opts.kyvernoNamespace, opts.metricsConfigMapName ?? (process.env['METRICS_CONFIG'] || DEFAULT_METRICS_CONFIGMAP), log.child('metrics'));
+  metricsConfig.start();
+  {
+    let timer: NodeJS.Timeout | undefined;
+    const synced = await Promise.race([
+      metricsConfig.synced().then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), opts.metricsConfigSyncTimeoutMs ?? 10_000))),
+    ]);
+    clearTimeout(timer);
+    if (!synced) log.child('metrics').info('the metrics ConfigMap could not be listed in time: using the default metrics configuration until it can');
+  }
+  const initialMetricsConfig = metricsConfig.current();
+  const metrics = new KyvernoMetrics({
+    version: SERVER_VERSION,
+    buckets: initialMetricsConfig.bucketBoundaries,
+    bucketsFor: (name) => initialMetricsConfig.metricsExposure.get(name)?.bucketBoundaries,
+    namespaces: initialMetricsConfig.namespaces,
+  });
+  metrics.exposure = initialMetricsConfig.metricsExposure;
+  metricsConfig.onChange((c) => {
+    metrics.namespaces = c.namespaces;
+    metrics.exposure = c.metricsExposure;
+  });
   const server = new AdmissionServer({
     // policy validation re-reads discovery before refusing a policy for a kind it does not know yet
     refreshDiscovery: rereadDiscovery,
@@ -240,6 +272,7 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
     discovery,
     caBundle: () => renewer.caBundle(),
     async stop() {
+      metricsConfig.stop();
       clearInterval(discoveryTimer);
       if (refreshTimer) clearTimeout(refreshTimer);
       tls.stop();

@@ -430,6 +430,8 @@ export class KyvernoMetrics {
   readonly policyExecutionDuration: Histogram;
   readonly info: Gauge;
   namespaces: MetricsNamespaces;
+  /** per-instrument exposure of the `kyverno-metrics` ConfigMap (`metricsExposure`), applied when rendering */
+  exposure: ReadonlyMap<string, MetricExposure> | undefined;
   /** per-policy cache of policy result series: resource labels → rule → result and type (see engine-metrics.ts) */
   readonly policySeries = new WeakMap<object, PolicySeriesCache>();
   /** the resource labels of the last recorded response (engine-metrics.ts) */

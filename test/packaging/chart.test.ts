@@ -594,6 +594,12 @@ test('packaging: each controller serves metrics: --metricsPort, its metrics port
       want: { port: 8000, servicePort: 8000, service: true, monitor: false, metricsConfig: 'my-metrics', configMap: false },
     },
   ];
+  // the admission controller reads the same ConfigMap (its admission and policy metrics)
+  for (const tc of cases.filter((x) => x.name === 'defaults' || x.name.includes('ConfigMap'))) {
+    const admission = containerOf(deploymentOf(render(tc.values('admissionController')), 'admission-controller'));
+    const env = new Map(((admission['env'] as JsonValue[]) ?? []).map(obj).map((e) => [str(e['name']), e]));
+    assert.equal(str(env.get('METRICS_CONFIG')?.['value']), tc.want.metricsConfig, `admission-controller, ${tc.name}`);
+  }
   for (const c of CONTROLLERS) {
     const key = c.replace(/-controller$/, 'Controller');
     for (const tc of cases) {

@@ -18,7 +18,7 @@ import type { KubeApi } from '../../k8s/client/types.ts';
 import { startMetricsListener } from '../../server/http/metrics-listener.ts';
 import type { Logger } from '../../server/logging.ts';
 import { DEFAULT_METRICS_CONFIGMAP } from '../../server/metrics-config.ts';
-import { MetricsConfigSource } from './config-source.ts';
+import { MetricsConfigSource } from '../../server/sources/metrics-config-source.ts';
 import { ControllerMetrics } from './controller-metrics.ts';
 
 export interface ControllerMetricsServerOptions {

@@ -1,7 +1,8 @@
 /**
  * The `kyverno-metrics` ConfigMap (name: env `METRICS_CONFIG`, default `kyverno-metrics`) of Kyverno's
- * namespace, watched as Kyverno's metrics-config-controller does: parsed on every change (a deleted
- * ConfigMap is the defaults), invalid keys logged and left at their defaults.
+ * namespace, read by the admission server and the controllers and watched as Kyverno's
+ * metrics-config-controller does: parsed on every change (a deleted ConfigMap is the defaults), invalid
+ * keys logged and left at their defaults.
  *
  * Example:
  *   const src = new MetricsConfigSource(api, 'kyverno', 'kyverno-metrics', log);
@@ -10,10 +11,11 @@
  *   src.onChange((c) => metrics.setConfig(c));
  */
 import { Informer } from '../../k8s/client/informer.ts';
-import type { KubeApi, KubeObject } from '../../k8s/client/types.ts';
-import type { Logger } from '../../server/logging.ts';
-import { defaultMetricsConfig, parseMetricsConfig, type MetricsConfiguration } from '../../server/metrics-config.ts';
-import { CONFIGMAPS } from '../runtime/cluster-state.ts';
+import type { ApiResource, KubeApi, KubeObject } from '../../k8s/client/types.ts';
+import type { Logger } from '../logging.ts';
+import { defaultMetricsConfig, parseMetricsConfig, type MetricsConfiguration } from '../metrics-config.ts';
+
+const CONFIGMAPS: ApiResource = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: [], subresources: [] };
 
 function dataOf(o: KubeObject): Record<string, string> {
   const d = o['data'];
