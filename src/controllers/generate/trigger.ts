@@ -18,6 +18,7 @@ import type { Engine } from '../../engine/engine.ts';
 import type { PolicyContext } from '../../engine/policy-context.ts';
 import { GENERATE_POLICY_LABEL } from '../../engine/generate/labels.ts';
 import type { KubeApi } from '../../k8s/client/types.ts';
+import { convertResource } from '../../server/admission/resources.ts';
 import type { ResourceSpec, UpdateRequestSpec } from './update-request.ts';
 
 export class TriggerError extends Error {
@@ -30,12 +31,34 @@ function metaOf(o: Resource | undefined): JsonObject {
   return o && isObject(o['metadata']) ? o['metadata'] : {};
 }
 
-/** `ExtractResources`: the request's object and old object (undefined when absent). */
-export function requestResources(req: JsonObject | undefined): { newResource: Resource | undefined; oldResource: Resource | undefined } {
+/** The request's object and old object as stored (`BytesToUnstructured`), undefined when absent. */
+function rawRequestResources(req: JsonObject | undefined): { newResource: Resource | undefined; oldResource: Resource | undefined } {
   if (!req) return { newResource: undefined, oldResource: undefined };
   const n = req['object'];
   const o = req['oldObject'];
   return { newResource: isObject(n) ? n : undefined, oldResource: isObject(o) ? o : undefined };
+}
+
+/**
+ * `ExtractResources(nil, request)`: the request's object and old object (undefined when absent), with
+ * `ConvertResource`'s apiVersion/kind from the request's kind and namespace from the request's. A
+ * subresource's object has no metadata of its own (PodExecOptions of `kubectl exec`): the namespace is
+ * the request's, which the generated resources' trigger-namespace label carries.
+ */
+export function requestResources(req: JsonObject | undefined): { newResource: Resource | undefined; oldResource: Resource | undefined } {
+  const raw = rawRequestResources(req);
+  const kind = req?.['kind'];
+  if (!req || !isObject(kind)) return raw;
+  const gvk = { group: str(kind['group']), version: str(kind['version']), kind: str(kind['kind']) };
+  const convert = (o: Resource | undefined): Resource | undefined => {
+    if (!o) return undefined;
+    try {
+      return convertResource(o, gvk, str(req['namespace']));
+    } catch {
+      return o; // not an object with a kind: left as stored
+    }
+  };
+  return { newResource: convert(raw.newResource), oldResource: convert(raw.oldResource) };
 }
 
 function specString(s: ResourceSpec): string {
@@ -68,7 +91,7 @@ export async function getResource(api: KubeApi, resourceSpec: ResourceSpec, urSp
   }
   const req = urSpec.context.admissionRequestInfo?.admissionRequest;
   if (req) {
-    const { newResource, oldResource } = requestResources(req);
+    const { newResource, oldResource } = rawRequestResources(req);
     const raw = str(req['operation']) === 'DELETE' ? oldResource : newResource;
     if (raw) return raw;
   }
