@@ -21,7 +21,9 @@
  * and restarted by a kubelet — have a floor of 0, with the reason).
  *
  * Opt-in (the nine folders take about an hour on 2 cores): E2E_CHAINSAW_CONTROLLERS=1 runs them all,
- * E2E_CHAINSAW_CONTROLLERS=<a,b> a subset; E2E_CHAINSAW_V=1 prints chainsaw's output.
+ * E2E_CHAINSAW_CONTROLLERS=<a,b> a subset; E2E_CHAINSAW_V=1 prints chainsaw's output. To diagnose,
+ * E2E_CHAINSAW_TESTS=<a,b> runs only the folder's tests whose path (in the folder) contains one of these
+ * substrings, and checks them all ran, without the folder's floor.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -346,13 +348,16 @@ describe('controllers: Kyverno chainsaw conformance (reports, background, genera
     const skip = optOut || (only !== undefined && !only.includes(folder) ? 'not selected by E2E_CHAINSAW_CONTROLLERS' : false);
     test(`conformance (chainsaw): ${folder}`, { timeout: 60 * 60_000, skip }, async (t) => {
       const testDir = join(CONFORMANCE, folder);
-      const tests = chainsawTests(testDir);
+      const selection = process.env['E2E_CHAINSAW_TESTS']?.split(',').filter((x) => x !== '');
+      const tests = chainsawTests(testDir).filter((name) => !selection || selection.some((x) => name.includes(x)));
+      assert.ok(tests.length > 0, `E2E_CHAINSAW_TESTS selects tests of ${folder}`);
       // a test expecting a policy to be rejected leaves it behind when it was admitted: each folder starts
       // without policies, so one folder's leftovers do not change the next one's webhooks and reports
       await kubectl(['delete', 'clusterpolicies,policies.kyverno.io,policyexceptions.kyverno.io', '--all', '--all-namespaces', '--wait=false']);
       const t0 = Date.now();
       const config = templating === false ? noTemplatingConfigFile() : configFile;
-      const chainsaw = (dirToTest: string) => run('chainsaw', ['test', '--test-dir', dirToTest, '--config', config, '--no-color'], env, 55 * 60_000);
+      const chainsaw = (...dirsToTest: string[]) =>
+        run('chainsaw', ['test', ...dirsToTest.flatMap((d) => ['--test-dir', d]), '--config', config, '--no-color'], env, 55 * 60_000);
       let s: ReturnType<typeof summary>;
       let output = '';
       if (folder === 'tls-certificates') {
@@ -372,7 +377,7 @@ describe('controllers: Kyverno chainsaw conformance (reports, background, genera
           await reinstallServe({ serve: [] }, 'standard');
         }
       } else {
-        const result = await chainsaw(testDir);
+        const result = await (selection ? chainsaw(...tests.map((name) => join(testDir, name))) : chainsaw(testDir));
         output = result.output;
         s = summary(result.output);
       }
@@ -383,6 +388,7 @@ describe('controllers: Kyverno chainsaw conformance (reports, background, genera
       );
       assert.ok(!Number.isNaN(s.passed) && !Number.isNaN(s.failed), `chainsaw printed its summary:\n${output.slice(-4000)}`);
       assert.equal(s.passed + s.failed + s.skipped, tests.length, 'every chainsaw test of the folder was run');
+      if (selection) return; // the floor is the whole folder's
       assert.ok(s.passed >= floor, `at least ${floor} tests pass (regression floor)`);
     });
   }
