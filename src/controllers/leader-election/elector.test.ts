@@ -14,7 +14,7 @@ async function until(what: string, probe: () => boolean, timeoutMs = 5000): Prom
   return Date.now() - t0;
 }
 
-function candidates(api: MemoryKubeApi, releaseOnStop: boolean, retryPeriodMs = 20) {
+function candidates(api: MemoryKubeApi, releaseOnStop: boolean, retryPeriodMs = 20, leaseDurationMs?: number) {
   const log: string[] = [];
   const make = (id: string) =>
     new LeaderElector({
@@ -23,6 +23,7 @@ function candidates(api: MemoryKubeApi, releaseOnStop: boolean, retryPeriodMs = 
       name: 'kyverno-background-controller',
       identity: id,
       retryPeriodMs,
+      ...(leaseDurationMs !== undefined ? { leaseDurationMs } : {}),
       releaseOnStop,
       onStartedLeading: () => log.push(`${id} started`),
       onStoppedLeading: () => log.push(`${id} stopped`),
@@ -33,7 +34,9 @@ function candidates(api: MemoryKubeApi, releaseOnStop: boolean, retryPeriodMs = 
 describe('controllers: leader election', () => {
   test('exactly one of two candidates leads; a released lease is taken over at once', async () => {
     const api = new MemoryKubeApi();
-    const { a, b, log } = candidates(api, true);
+    // a lease far longer than the test: a takeover before it expires can only come from the release
+    // (a busy machine may delay the takeover by a second; it must not look like an expiry)
+    const { a, b, log } = candidates(api, true, 20, 60_000);
     a.start();
     b.start();
     await until('a leader', () => a.isLeader() || b.isLeader());
@@ -43,7 +46,7 @@ describe('controllers: leader election', () => {
     const lease = await getLease(api, 'kyverno', 'kyverno-background-controller');
     assert.equal(lease?.record.holderIdentity, leader === a ? 'a' : 'b');
     await leader.stop();
-    const ms = await until('the other to take over', () => other.isLeader());
+    const ms = await until('the other to take over', () => other.isLeader(), 30_000);
     assert.ok(ms < leader.leaseDurationMs, `a released lease is taken before it would expire (${ms} ms)`);
     assert.equal(log.filter((l) => l.endsWith('started')).length, 2);
     await other.stop();
