@@ -77,7 +77,8 @@ function request(operation: 'UPDATE' | 'DELETE', old: KubeObject, username: stri
         namespace: meta.namespace,
         operation,
         userInfo: { username, uid: '', groups: [], extra: {} },
-        object: operation === 'DELETE' ? undefined : (old as JsonObject),
+        // an UPDATE changes the object (one that changes nothing gives no UR)
+        object: operation === 'DELETE' ? undefined : operation === 'UPDATE' ? ({ ...old, data: { changed: 'eWVz' } } as JsonObject) : (old as JsonObject),
         oldObject: old as JsonObject,
         dryRun: false,
         options: undefined,

@@ -89,12 +89,19 @@ interface Row {
   urs: Array<[string, RuleContext[]]>;
   error?: string;
   listError?: string;
+  /** an UPDATE that changes nothing (by default an UPDATE changes the object's data) */
+  noop?: boolean;
+}
+
+/** The object after an UPDATE that changed its content. */
+function modified(o: Resource): Resource {
+  return { ...o, data: { ...((o['data'] as Record<string, string> | undefined) ?? {}), changed: 'yes' } };
 }
 
 function request(row: Row): NonTriggerRequest {
   const kind = String(row.old['kind']);
   return {
-    newResource: row.operation === 'DELETE' ? null : row.old,
+    newResource: row.operation === 'DELETE' ? null : row.operation === 'UPDATE' && !row.noop ? modified(row.old) : row.old,
     oldResource: row.old,
     admissionInfo: { userInfo: { username: 'alice' } },
     namespaceLabels: {},
@@ -105,6 +112,13 @@ function request(row: Row): NonTriggerRequest {
 }
 
 const rows: Row[] = [
+  {
+    name: 'an UPDATE that changes nothing (the clone step re-writing its source, a restored downstream written again): no UR',
+    operation: 'UPDATE',
+    old: obj('ConfigMap', 'ns1', 'zk-kafka-address', downstreamLabels('sync-cm', 'gen-cm', 'ns1')),
+    noop: true,
+    urs: [],
+  },
   { name: 'a modified downstream ConfigMap: a UR for its trigger', operation: 'UPDATE', old: obj('ConfigMap', 'ns1', 'zk-kafka-address', downstreamLabels('sync-cm', 'gen-cm', 'ns1')), urs: [['sync-cm', [rc('gen-cm', 'ns1')]]] },
   { name: 'a deleted downstream ConfigMap: a UR re-creating it (not deleteDownstream)', operation: 'DELETE', old: obj('ConfigMap', 'ns1', 'zk-kafka-address', downstreamLabels('sync-cm', 'gen-cm', 'ns1')), urs: [['sync-cm', [rc('gen-cm', 'ns1')]]] },
   { name: 'a downstream of a rule without synchronize: a UR without rule contexts (the generator drops it)', operation: 'DELETE', old: obj('ConfigMap', 'ns1', 'zk-kafka-address', downstreamLabels('nosync-cm', 'gen-cm', 'ns1')), urs: [['nosync-cm', []]] },

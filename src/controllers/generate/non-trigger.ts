@@ -26,7 +26,7 @@
  * `ns1` (uid u1) gives `{requestType: generate, policy: p, ruleContext: [{rule: r, trigger: {apiVersion:
  * v1, kind: Namespace, namespace: '', name: '', uid: u1}, deleteDownstream: false}]}`.
  */
-import type { Resource } from '../../engine/api/json.ts';
+import { deepEqual, isObject, type JsonObject, type Resource } from '../../engine/api/json.ts';
 import type { AdmissionOperation, KyvernoPolicy } from '../../engine/api/policy.ts';
 import type { GroupVersionKind, RequestUserInfo } from '../../engine/api/request.ts';
 import {
@@ -79,6 +79,16 @@ export function isNonTrigger(oldResource: Resource | null): boolean {
   return oldResource !== null && hasNonTriggerLabels(getLabels(oldResource) ?? {});
 }
 
+/** Equal but for the bookkeeping the API server changes on any write (resourceVersion, managedFields, generation). */
+function sameContent(a: Resource, b: Resource): boolean {
+  const strip = (o: Resource): JsonObject => {
+    const m = isObject(o['metadata']) ? o['metadata'] : {};
+    const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...meta } = m;
+    return { ...o, metadata: meta };
+  };
+  return deepEqual(strip(a), strip(b));
+}
+
 function policyNotFound(namespace: string, name: string): Error {
   return new Error(namespace !== '' ? `policy.kyverno.io "${name}" not found` : `clusterpolicy.kyverno.io "${name}" not found`);
 }
@@ -91,6 +101,11 @@ function policyNotFound(namespace: string, name: string): Error {
 export async function processNonTriggerRequest(deps: NonTriggerDeps, req: NonTriggerRequest): Promise<void> {
   const old = req.oldResource;
   if (!old) return;
+  // Beyond Kyverno: an UPDATE that changes nothing needs no sync. Kyverno relies on skipping the
+  // background controller's own requests (its clone step re-writes the source on every run, and a
+  // synchronize rule re-writes its downstream); when the background controller runs under another
+  // identity than --backgroundServiceAccountName, those writes would come back as URs without end.
+  if (req.operation === 'UPDATE' && req.newResource !== null && sameContent(old, req.newResource)) return;
   const labels = getLabels(old) ?? {};
   const managedBy = labels[LABEL_MANAGED_BY] === VALUE_KYVERNO_APP;
   let deleteDownstream = false;
