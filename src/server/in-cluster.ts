@@ -168,14 +168,8 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
   };
   const metricsConfig = new MetricsConfigSource(opts.api, opts.kyvernoNamespace, opts.metricsConfigMapName ?? (process.env['METRICS_CONFIG'] || DEFAULT_METRICS_CONFIGMAP), log.child('metrics'));
   metricsConfig.start();
-  {
-    let timer: NodeJS.Timeout | undefined;
-    const synced = await Promise.race([
-      metricsConfig.synced().then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), opts.metricsConfigSyncTimeoutMs ?? 10_000))),
-    ]);
-    clearTimeout(timer);
-    if (!synced) log.child('metrics').info('the metrics ConfigMap could not be listed in time: using the default metrics configuration until it can');
+  if (!(await metricsConfig.syncedWithin(opts.metricsConfigSyncTimeoutMs ?? 10_000))) {
+    log.child('metrics').info('the metrics ConfigMap could not be listed in time: using the default metrics configuration until it can');
   }
   const initialMetricsConfig = metricsConfig.current();
   const metrics = new KyvernoMetrics({
@@ -183,8 +177,8 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
     buckets: initialMetricsConfig.bucketBoundaries,
     bucketsFor: (name) => initialMetricsConfig.metricsExposure.get(name)?.bucketBoundaries,
     namespaces: initialMetricsConfig.namespaces,
+    exposure: initialMetricsConfig.metricsExposure,
   });
-  metrics.exposure = initialMetricsConfig.metricsExposure;
   metricsConfig.onChange((c) => {
     metrics.namespaces = c.namespaces;
     metrics.exposure = c.metricsExposure;

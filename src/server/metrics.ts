@@ -441,10 +441,11 @@ export class KyvernoMetrics {
    * `buckets`: the boundaries of every histogram (the ConfigMap's `bucketBoundaries`); `bucketsFor`: those
    * of one histogram, by name, when it has its own (`metricsExposure.<name>.bucketBoundaries`).
    */
-  constructor(opts: { version: string; buckets?: readonly number[]; bucketsFor?: (name: string) => readonly number[] | undefined; namespaces?: MetricsNamespaces }) {
+  constructor(opts: { version: string; buckets?: readonly number[]; bucketsFor?: (name: string) => readonly number[] | undefined; namespaces?: MetricsNamespaces; exposure?: ReadonlyMap<string, MetricExposure> }) {
     const defaultBuckets = opts.buckets ?? DEFAULT_BUCKET_BOUNDARIES;
     const bucketsOf = (name: string): readonly number[] => opts.bucketsFor?.(name) ?? defaultBuckets;
     this.namespaces = opts.namespaces ?? { include: [], exclude: [] };
+    this.exposure = opts.exposure;
     const r = this.registry;
     this.info = r.gauge('kyverno_info', 'Kyverno version information', ['version']);
     this.info.set([opts.version], 1);

@@ -18,9 +18,10 @@
  * and cloned kind, which Kyverno's chart does not grant the background controller; a kind it cannot
  * watch is silently not followed.
  */
-import { deepEqual, isObject, type JsonObject } from '../../engine/api/json.ts';
+import { deepEqual, type JsonObject } from '../../engine/api/json.ts';
 import type { KyvernoPolicy } from '../../engine/api/policy.ts';
 import { getKindFromGvk } from '../../engine/generate/kinds.ts';
+import { withoutWriteBookkeeping } from '../../engine/generate/unstructured.ts';
 import {
   GENERATE_CLONE_SOURCE_LABEL,
   GENERATE_POLICY_LABEL,
@@ -58,13 +59,6 @@ interface Pending {
   obj: KubeObject;
   res: ApiResource;
   deleted: boolean;
-}
-
-/** The content that matters for drift (metadata bookkeeping aside). */
-function content(o: KubeObject): JsonObject {
-  const m = isObject(o['metadata']) ? o['metadata'] : {};
-  const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...meta } = m;
-  return { ...o, metadata: meta };
 }
 
 /** The (apiVersion, kind) pairs a policy's synchronize rules write, and the kinds it clones from. */
@@ -162,7 +156,7 @@ export class DownstreamController {
       inf.on({
         // objects present at start are in sync as far as we know: only changes count
         update: (old, o) => {
-          if (!deepEqual(content(old), content(o))) enqueue(o, false);
+          if (!deepEqual(withoutWriteBookkeeping(old), withoutWriteBookkeeping(o))) enqueue(o, false);
         },
         delete: (o) => enqueue(o, true),
       });

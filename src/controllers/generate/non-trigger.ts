@@ -26,7 +26,7 @@
  * `ns1` (uid u1) gives `{requestType: generate, policy: p, ruleContext: [{rule: r, trigger: {apiVersion:
  * v1, kind: Namespace, namespace: '', name: '', uid: u1}, deleteDownstream: false}]}`.
  */
-import { deepEqual, isObject, type JsonObject, type Resource } from '../../engine/api/json.ts';
+import { deepEqual, type Resource } from '../../engine/api/json.ts';
 import type { AdmissionOperation, KyvernoPolicy } from '../../engine/api/policy.ts';
 import type { GroupVersionKind, RequestUserInfo } from '../../engine/api/request.ts';
 import {
@@ -43,7 +43,7 @@ import {
   VALUE_KYVERNO_APP,
   hasNonTriggerLabels,
 } from '../../engine/generate/labels.ts';
-import { getApiVersion, getKind, getLabels, getName, getNamespace, getUid } from '../../engine/generate/unstructured.ts';
+import { getApiVersion, getKind, getLabels, getName, getNamespace, getUid, withoutWriteBookkeeping } from '../../engine/generate/unstructured.ts';
 import { groupVersionKindOf } from '../../engine/match/gvk.ts';
 import { compileMatch } from '../../engine/match/match-resources.ts';
 import { triggerFromLabels } from './policy-controller.ts';
@@ -79,16 +79,6 @@ export function isNonTrigger(oldResource: Resource | null): boolean {
   return oldResource !== null && hasNonTriggerLabels(getLabels(oldResource) ?? {});
 }
 
-/** Equal but for the bookkeeping the API server changes on any write (resourceVersion, managedFields, generation). */
-function sameContent(a: Resource, b: Resource): boolean {
-  const strip = (o: Resource): JsonObject => {
-    const m = isObject(o['metadata']) ? o['metadata'] : {};
-    const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...meta } = m;
-    return { ...o, metadata: meta };
-  };
-  return deepEqual(strip(a), strip(b));
-}
-
 function policyNotFound(namespace: string, name: string): Error {
   return new Error(namespace !== '' ? `policy.kyverno.io "${name}" not found` : `clusterpolicy.kyverno.io "${name}" not found`);
 }
@@ -105,7 +95,7 @@ export async function processNonTriggerRequest(deps: NonTriggerDeps, req: NonTri
   // background controller's own requests (its clone step re-writes the source on every run, and a
   // synchronize rule re-writes its downstream); when the background controller runs under another
   // identity than --backgroundServiceAccountName, those writes would come back as URs without end.
-  if (req.operation === 'UPDATE' && req.newResource !== null && sameContent(old, req.newResource)) return;
+  if (req.operation === 'UPDATE' && req.newResource !== null && deepEqual(withoutWriteBookkeeping(old), withoutWriteBookkeeping(req.newResource))) return;
   const labels = getLabels(old) ?? {};
   const managedBy = labels[LABEL_MANAGED_BY] === VALUE_KYVERNO_APP;
   let deleteDownstream = false;

@@ -34,7 +34,7 @@
  */
 import type { ApiResource } from '../../k8s/client/types.ts';
 import { defaultMetricsConfig, type MetricsConfiguration } from '../../server/metrics-config.ts';
-import { KyvernoMetrics, type Counter, type Gauge, type MetricExposure, type MetricsRegistry } from '../../server/metrics.ts';
+import { KyvernoMetrics, type Counter, type Gauge, type MetricsRegistry } from '../../server/metrics.ts';
 import type { CleanupMetricLabels, CleanupMetrics } from '../cleanup/cleanup-policies.ts';
 import { ttlControllerName, type TtlMetrics } from '../cleanup/ttl.ts';
 import type { WorkQueueObserver } from '../runtime/queue.ts';
@@ -95,7 +95,6 @@ export class ControllerMetrics implements WorkQueueObserver {
   readonly ttl: TtlMetrics;
   /** cleanup policy deletions, for `CleanupPolicyControllerOptions.metrics` */
   readonly cleanup: CleanupMetrics;
-  private exposure: ReadonlyMap<string, MetricExposure>;
   private readonly collectors = new Set<() => void>();
 
   constructor(opts: ControllerMetricsOptions) {
@@ -105,8 +104,8 @@ export class ControllerMetrics implements WorkQueueObserver {
       buckets: config.bucketBoundaries,
       bucketsFor: (name) => config.metricsExposure.get(name)?.bucketBoundaries,
       namespaces: config.namespaces,
+      exposure: config.metricsExposure,
     });
-    this.exposure = config.metricsExposure;
     const r = (this.registry = this.kyverno.registry);
     this.reconcileTotal = r.counter('kyverno_controller_reconcile_total', 'can be used to track number of reconciliation cycles', ['controller_name']);
     this.requeueTotal = r.counter('kyverno_controller_requeue_total', 'can be used to track number of reconciliation errors', ['controller_name', 'num_requeues']);
@@ -137,7 +136,7 @@ export class ControllerMetrics implements WorkQueueObserver {
   /** A changed `kyverno-metrics` ConfigMap: namespaces and exposure from now on (boundaries need a restart). */
   setConfig(config: MetricsConfiguration): void {
     this.kyverno.namespaces = config.namespaces;
-    this.exposure = config.metricsExposure;
+    this.kyverno.exposure = config.metricsExposure;
   }
 
   /** Runs `collect` before each render (gauges observed from current state); returns its removal. */
@@ -168,6 +167,6 @@ export class ControllerMetrics implements WorkQueueObserver {
   /** The Prometheus text exposition of what has been recorded. */
   render(): string {
     for (const collect of this.collectors) collect();
-    return this.registry.render({ omitEmpty: true, exposure: this.exposure });
+    return this.registry.render({ omitEmpty: true, exposure: this.kyverno.exposure });
   }
 }

@@ -44,12 +44,7 @@ export async function startControllerMetrics(opts: ControllerMetricsServerOption
   const source = new MetricsConfigSource(opts.api, opts.namespace, opts.configMapName ?? DEFAULT_METRICS_CONFIGMAP, opts.log);
   source.start();
   try {
-    let timer: NodeJS.Timeout | undefined;
-    const synced = await Promise.race([
-      source.synced().then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), opts.configSyncTimeoutMs ?? 10_000))),
-    ]);
-    clearTimeout(timer);
+    const synced = await source.syncedWithin(opts.configSyncTimeoutMs ?? 10_000);
     if (!synced) opts.log?.error(new Error('the metrics ConfigMap could not be listed in time'), 'using the default metrics configuration', { configMap: opts.configMapName ?? DEFAULT_METRICS_CONFIGMAP });
     const metrics = new ControllerMetrics({ version: opts.version, config: source.current() });
     source.onChange((c) => metrics.setConfig(c));

@@ -6,12 +6,11 @@
  * state.namespaceLabels('default')` -> `{'kubernetes.io/metadata.name': 'default'}`.
  */
 import { Informer, stripManagedFields } from '../../k8s/client/informer.ts';
-import { labelsOf, type ApiResource, type KubeApi, type KubeObject } from '../../k8s/client/types.ts';
+import { CONFIGMAPS, labelsOf, type ApiResource, type KubeApi, type KubeObject } from '../../k8s/client/types.ts';
 import { parseKyvernoConfig, type KyvernoConfiguration } from '../../server/config.ts';
 import type { Logger } from '../../server/logging.ts';
 
 export const NAMESPACES: ApiResource = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, verbs: [], subresources: ['status'] };
-export const CONFIGMAPS: ApiResource = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: [], subresources: [] };
 
 function configData(o: KubeObject | undefined): Record<string, string> {
   const d = o?.['data'];

@@ -114,3 +114,13 @@ export interface ResourceSpec {
 export function resourceSpecString(s: ResourceSpec): string {
   return [s.apiVersion, s.kind, s.namespace, s.name].join('/');
 }
+
+/**
+ * The object without what the API server changes on any write (metadata.resourceVersion, managedFields,
+ * generation): two versions with equal content compare equal (a write that changed nothing).
+ */
+export function withoutWriteBookkeeping(o: Resource): Resource {
+  const m = isObject(o['metadata']) ? o['metadata'] : {};
+  const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...meta } = m;
+  return { ...o, metadata: meta };
+}

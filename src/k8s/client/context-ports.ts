@@ -17,7 +17,7 @@ import type { JsonValue, Resource } from '../../engine/api/json.ts';
 import type { ContextPorts } from '../../engine/api/request.ts';
 import { isPendingFetch, PendingFetch } from '../../engine/context/pending.ts';
 import { isNotFound } from './errors.ts';
-import type { ApiResource, KubeApi } from './types.ts';
+import { CONFIGMAPS, type ApiResource, type KubeApi } from './types.ts';
 
 interface Entry {
   at: number;
@@ -34,7 +34,6 @@ export interface ClusterContextPortsOptions {
   namespaceLabels?: (name: string) => Record<string, string> | undefined;
 }
 
-const CONFIGMAPS: ApiResource = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: [], subresources: [] };
 const NAMESPACES: ApiResource = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, verbs: [], subresources: [] };
 
 export class ClusterContextPorts {

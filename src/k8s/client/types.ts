@@ -26,6 +26,9 @@ export interface ApiResource {
   subresources: readonly string[];
 }
 
+/** core/v1 ConfigMaps (the kyverno and kyverno-metrics ConfigMaps, configMap context entries) */
+export const CONFIGMAPS: ApiResource = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: [], subresources: [] };
+
 export interface ListOptions {
   /** `''` or undefined: every namespace (or a cluster-scoped resource) */
   namespace?: string;

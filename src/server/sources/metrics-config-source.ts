@@ -11,11 +11,10 @@
  *   src.onChange((c) => metrics.setConfig(c));
  */
 import { Informer } from '../../k8s/client/informer.ts';
-import type { ApiResource, KubeApi, KubeObject } from '../../k8s/client/types.ts';
+import { CONFIGMAPS, type KubeApi, type KubeObject } from '../../k8s/client/types.ts';
 import type { Logger } from '../logging.ts';
 import { defaultMetricsConfig, parseMetricsConfig, type MetricsConfiguration } from '../metrics-config.ts';
 
-const CONFIGMAPS: ApiResource = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: [], subresources: [] };
 
 function dataOf(o: KubeObject): Record<string, string> {
   const d = o['data'];
@@ -49,6 +48,16 @@ export class MetricsConfigSource {
 
   synced(): Promise<void> {
     return this.informer.synced();
+  }
+
+  /** Waits for the first list at most `ms`; false when it did not come in time (the defaults apply until it does). */
+  async syncedWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([this.synced().then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   stop(): void {
