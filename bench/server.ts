@@ -24,6 +24,12 @@
  *                         [--workers N] [--client wrk|autocannon] [--tsx] [--no-build]
  *                         [--node-flags=--max-semi-space-size=4]
  *
+ * By default the server runs as recommended on a machine of two cores or more: `--workers 1` (the server
+ * thread keeps to TLS and HTTP, one worker thread evaluates) with node's `--max-semi-space-size=1
+ * --v8-pool-size=1` (RECOMMENDED_NODE_FLAGS: two V8 heaps with small young generations, one V8 helper
+ * thread instead of four competing for the cores). `--workers 0` measures the single-thread server (with
+ * node's defaults unless `--node-flags` are given).
+ *
  * The server is compiled with tsc into out/bench-server and run through the compiled CLI entry
  * (dist/cli/main.js, the package's `kyverno` bin), unless `--tsx`.
  */
@@ -180,6 +186,9 @@ function percentile(sorted: Float64Array, p: number): number {
 
 type Autocannon = (opts: unknown) => Promise<unknown> & { on(event: string, cb: (...args: never[]) => void): void };
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+/** Node flags for `kyverno serve --workers 1` on a small machine (see the header). */
+const RECOMMENDED_NODE_FLAGS = ['--max-semi-space-size=1', '--v8-pool-size=1'];
 
 const BODIES = Array.from({ length: 64 }, (_, i) => podReview(i, i % 4 !== 0));
 
@@ -344,9 +353,10 @@ async function main(): Promise<void> {
   const n = writeEnforcePolicies(policies);
   const tlsDir = join(work, 'tls');
   const port = 19000 + Math.floor(Math.random() * 1000);
-  const workers = arg('--workers', '0');
+  const workers = arg('--workers', '1');
   // extra node flags for the server process, e.g. --node-flags=--max-semi-space-size=4
-  const nodeFlags = args.filter((a) => a.startsWith('--node-flags=')).map((a) => a.slice('--node-flags='.length));
+  const givenFlags = args.filter((a) => a.startsWith('--node-flags=')).map((a) => a.slice('--node-flags='.length));
+  const nodeFlags = givenFlags.length > 0 || workers === '0' ? givenFlags : RECOMMENDED_NODE_FLAGS;
   const c = cpus();
   console.log(
     `kyverno serve bench: ${n} pod-security policies (baseline + restricted, Enforce), ${workers} worker threads${nodeFlags.length ? ` (node ${nodeFlags.join(' ')})` : ''}, ` +

@@ -124,7 +124,7 @@ export function registerServeCommand(program: Command): void {
     .option('--maxAuditWorkers <n>', 'Audit evaluations per event-loop turn', intOption('--maxAuditWorkers'), 8)
     .option('--maxAuditCapacity <n>', 'Maximum queued audit evaluations', intOption('--maxAuditCapacity'), 1000)
     .option('--max-request-bytes <n>', 'Largest accepted AdmissionReview body', intOption('--max-request-bytes'), DEFAULT_MAX_REQUEST_BYTES)
-    .option('--workers <n>', 'Evaluation worker threads (0: evaluate on the server thread)', intOption('--workers'), 0)
+    .option('--workers <n>', 'Evaluation worker threads, standalone only (0: evaluate on the server thread; on 2+ cores 1 serves more, best with NODE_OPTIONS="--max-semi-space-size=1 --v8-pool-size=1")', intOption('--workers'), 0)
     .option(
       '--heapGrowthPercent <n>',
       'How far the heap may grow past its live size before a full collection, like GOGC (0: V8 decides; node flags win)',
