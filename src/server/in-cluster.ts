@@ -30,6 +30,7 @@ import { MetricsConfigSource } from './sources/metrics-config-source.ts';
 import { startMetricsListener } from './http/metrics-listener.ts';
 import { AdmissionServer, SERVER_VERSION } from './server.ts';
 import { StaticDiscovery } from './sources/discovery.ts';
+import { observePolicyRuleInfo, recordPolicyChange, type PolicyChangeEvent } from './admission/policy-info-metrics.ts';
 import type { ConfigSource, NamespaceLabelsSource, PolicySource, RoleBindingSource } from './sources/types.ts';
 import { servingDnsNames } from './standalone.ts';
 import type { KeyAlgorithm } from './tls/keypair.ts';
@@ -48,6 +49,8 @@ export interface InClusterOptions {
   allPolicies: () => readonly KyvernoPolicy[];
   /** registers a callback run when any policy changes */
   onPoliciesChange: (cb: () => void) => void;
+  /** registers a callback given every ClusterPolicy/Policy informer event, from the first (policy change metrics) */
+  onPolicyChanges?: (cb: (c: PolicyChangeEvent) => void) => void;
   /** every ValidatingPolicy, MutatingPolicy and namespaced kind (what the CEL webhooks register) */
   celPolicies?: () => readonly JsonObject[];
   /** called when the set of CEL policies registered in the webhooks changes (`Kind/[ns/]name`) */
@@ -179,6 +182,8 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
     namespaces: initialMetricsConfig.namespaces,
     exposure: initialMetricsConfig.metricsExposure,
   });
+  metrics.onCollect(() => observePolicyRuleInfo(metrics, opts.allPolicies()));
+  opts.onPolicyChanges?.((c) => recordPolicyChange(metrics, c));
   metricsConfig.onChange((c) => {
     metrics.namespaces = c.namespaces;
     metrics.exposure = c.metricsExposure;

@@ -34,7 +34,7 @@ test('counters and histograms render in the text format', () => {
 test('Kyverno metric names, default buckets and namespace filtering', () => {
   const m = new KyvernoMetrics({ version: 'v1' });
   const text = m.registry.render();
-  for (const name of ['kyverno_info', 'kyverno_admission_requests_total', 'kyverno_admission_review_duration_seconds', 'kyverno_http_requests_total', 'kyverno_http_requests_duration_seconds', 'kyverno_policy_results_total', 'kyverno_policy_execution_duration_seconds']) {
+  for (const name of ['kyverno_info', 'kyverno_admission_requests_total', 'kyverno_admission_review_duration_seconds', 'kyverno_http_requests_total', 'kyverno_http_requests_duration_seconds', 'kyverno_policy_results_total', 'kyverno_policy_execution_duration_seconds', 'kyverno_policy_changes_total', 'kyverno_policy_rule_info_total']) {
     assert.match(text, new RegExp(`# TYPE ${name} `));
   }
   m.admissionReviewDuration.observe(['Pod', 'ns', 'create', 'true', 'ValidatingWebhookConfiguration'], 0.001);

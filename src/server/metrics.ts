@@ -429,6 +429,8 @@ export class KyvernoMetrics {
   readonly policyResults: Counter;
   readonly policyExecutionDuration: Histogram;
   readonly info: Gauge;
+  readonly policyChanges: Counter;
+  readonly policyRuleInfo: Gauge;
   namespaces: MetricsNamespaces;
   /** per-instrument exposure of the `kyverno-metrics` ConfigMap (`metricsExposure`), applied when rendering */
   exposure: ReadonlyMap<string, MetricExposure> | undefined;
@@ -436,6 +438,8 @@ export class KyvernoMetrics {
   readonly policySeries = new WeakMap<object, PolicySeriesCache>();
   /** the resource labels of the last recorded response (engine-metrics.ts) */
   lastResourceLabels: unknown;
+  /** observations made at scrape time (asynchronous instruments, e.g. kyverno_policy_rule_info_total) */
+  private readonly collectors: Array<() => void> = [];
 
   /**
    * `buckets`: the boundaries of every histogram (the ConfigMap's `bucketBoundaries`); `bucketsFor`: those
@@ -487,6 +491,16 @@ export class KyvernoMetrics {
       "can be used to track the results associated with the policies applied in the user's cluster, at the level from rule to policy to admission requests",
       policyLabels,
     );
+    this.policyChanges = r.counter(
+      'kyverno_policy_changes_total',
+      'can be used to track all the changes associated with the Kyverno policies present on the cluster such as creation, updates and deletions',
+      ['policy_validation_mode', 'policy_type', 'policy_background_mode', 'policy_namespace', 'policy_name', 'policy_change_type'],
+    );
+    this.policyRuleInfo = r.gauge(
+      'kyverno_policy_rule_info_total',
+      "can be used to track the info of the rules or/and policies present in the cluster. 0 means the rule doesn't exist and has been deleted, 1 means the rule is currently existent in the cluster",
+      ['rule_name', 'rule_type', 'policy_namespace', 'policy_name', 'status_ready', 'policy_validation_mode', 'policy_type', 'policy_background_mode'],
+    );
     this.policyExecutionDuration = r.histogram(
       'kyverno_policy_execution_duration_seconds',
       'can be used to track the latencies (in seconds) associated with the execution/processing of the individual rules under Kyverno policies whenever they evaluate incoming resource requests',
@@ -497,5 +511,15 @@ export class KyvernoMetrics {
 
   checkNamespace(namespace: string): boolean {
     return checkMetricsNamespace(this.namespaces, namespace);
+  }
+
+  /** Adds an observation made before each scrape (`collect`). */
+  onCollect(f: () => void): void {
+    this.collectors.push(f);
+  }
+
+  /** Runs the scrape-time observations; called before rendering. */
+  collect(): void {
+    for (const f of this.collectors) f();
   }
 }

@@ -152,6 +152,7 @@ export class AdmissionServer {
 
   /** Prometheus text of this server (and of its workers). */
   async renderMetrics(): Promise<string> {
+    this.metrics.collect();
     if (!this.pool) return this.metrics.registry.render({ exposure: this.metrics.exposure });
     return this.pool.renderMetrics();
   }

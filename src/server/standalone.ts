@@ -17,6 +17,8 @@ import { StaticDiscovery } from './sources/discovery.ts';
 import { StaticClusterState } from './sources/static-cluster.ts';
 import { StaticConfigSource } from './sources/static-config.ts';
 import { StaticPolicySource } from './sources/static-policies.ts';
+import { observePolicyRuleInfo, recordPolicyChange, snapshotChanges } from './admission/policy-info-metrics.ts';
+import type { KyvernoPolicy } from '../engine/api/policy.ts';
 import { DirCertStore } from './tls/dir-store.ts';
 import { WorkerPool } from './workers/pool.ts';
 import type { KeyAlgorithm } from './tls/keypair.ts';
@@ -97,6 +99,16 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
     });
   }
   const metrics = new KyvernoMetrics({ version: SERVER_VERSION });
+  // policy metrics as the admission controller's informers would give them: every loaded policy `created`
+  // at start, then what each reload changed; every loaded policy is served (status_ready true)
+  let loaded: readonly KyvernoPolicy[] | undefined;
+  const countChanges = (current: readonly KyvernoPolicy[]): void => {
+    for (const c of snapshotChanges(loaded, current)) recordPolicyChange(metrics, c);
+    loaded = current;
+  };
+  countChanges(snapshot.policies);
+  policies.onChange((s) => countChanges(s.policies));
+  metrics.onCollect(() => observePolicyRuleInfo(metrics, policies.current().policies, () => true));
   const reports = new MemoryReportSink(STANDALONE_REPORT_RECORDS);
   let pool: WorkerPool | undefined;
   if ((opts.workers ?? 0) > 0) {

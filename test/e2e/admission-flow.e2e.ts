@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 
 import { dump as dumpYaml, load as loadYaml } from 'js-yaml';
@@ -201,6 +202,25 @@ describe('admission server in cluster (kyverno serve --kubeconfig --serverIP, we
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /pod\/compliant created/);
     assert.equal(r.stderr, '', 'no warnings');
+  });
+
+  test('metrics: /metrics counts the denied admission and every policy (kyverno_policy_changes_total, kyverno_policy_rule_info_total)', async () => {
+    const caPem = Buffer.from((await kubectl(['get', 'secret', '-n', KYVERNO_NS, 'kyverno-svc.kyverno.svc.kyverno-tls-ca', '-o', 'jsonpath={.data.tls\\.crt}'])).stdout, 'base64').toString('utf8');
+    const text = await new Promise<string>((resolve, reject) => {
+      httpsGet({ host: '127.0.0.1', port, path: '/metrics', ca: caPem }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve(body));
+      }).on('error', reject);
+    });
+    assert.match(text, new RegExp(`kyverno_admission_requests_total\\{resource_kind="Pod",resource_namespace="${ns}",resource_request_operation="create",request_allowed="false",request_webhook="ValidatingWebhookConfiguration"\\} [1-9]`));
+    for (const p of policies) {
+      const name = String((p['metadata'] as JsonObject)['name']);
+      // every policy was seen by the informers (created), and each of its rules is observed, Ready
+      assert.match(text, new RegExp(`kyverno_policy_changes_total\\{policy_validation_mode="enforce",policy_type="cluster",policy_background_mode="[a-z]+",policy_namespace="-",policy_name="${name}",policy_change_type="created"\\} 1\\n`), name);
+      const rule = String(((((p['spec'] as JsonObject)['rules'] as JsonObject[])[0] as JsonObject)['name']));
+      assert.match(text, new RegExp(`kyverno_policy_rule_info_total\\{rule_name="${rule}",rule_type="validate",policy_namespace="-",policy_name="${name}",status_ready="true",`), `${name}/${rule}`);
+    }
   });
 
   test('autogen: a Deployment whose pod template breaks the restricted profile is denied (autogen rules)', async () => {

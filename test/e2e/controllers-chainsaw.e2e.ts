@@ -49,7 +49,7 @@ import {
   REPO_ROOT,
   SERVICE_ACCOUNTS,
   serviceAccountKubeconfig,
-  spawnRunner,
+  spawnRunnerAsPod,
   uninstallChartRbac,
   until,
   VWC,
@@ -305,9 +305,21 @@ describe('controllers: Kyverno chainsaw conformance (reports, background, genera
       // policy status (Ready once registered in the webhooks) belongs to the admission server here, as in
       // Kyverno: a status controller that does not know the webhooks would mark policies Ready too early
       for (const group of CONTROLLER_GROUPS) {
-        const kubeconfig = group === 'background' ? cluster().kubeconfigFile : await serviceAccountKubeconfig(SERVICE_ACCOUNTS[group]);
+        const kubeconfig = group === 'background' && process.env['E2E_BACKGROUND_ADMIN'] ? cluster().kubeconfigFile : await serviceAccountKubeconfig(SERVICE_ACCOUNTS[group]);
         const extra = group === 'reports' ? ['--backgroundScanInterval', '1m'] : [];
-        controllers.push(spawnRunner(['controllers', '--kubeconfig', kubeconfig, '--controllers', group, ...common, ...extra]));
+        // each group as a Pod of its Deployment (lease/ asserts the background controller's container
+        // restarts after it loses its Lease): kwok marks the Pod Running, the harness restarts the process
+        // when it exits and counts the restart in the Pod's status, as a kubelet (spawnRunnerAsPod)
+        const component = `${group}-controller`;
+        controllers.push(
+          await spawnRunnerAsPod(['controllers', '--kubeconfig', kubeconfig, '--controllers', group, ...common, ...extra], {
+            name: `kyverno-${component}-0`,
+            namespace: KYVERNO_NS,
+            component,
+            serviceAccount: SERVICE_ACCOUNTS[group],
+            nodeName: cluster().nodeName as string,
+          }),
+        );
       }
       await until('the controllers to lead their groups', async () => {
         for (const c of controllers) if (c.child.exitCode !== null) throw new Error(`kyverno controllers exited:\n${c.output()}`);

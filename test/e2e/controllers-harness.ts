@@ -329,6 +329,88 @@ export function spawnRunner(args: readonly string[], env: NodeJS.ProcessEnv = {}
   };
 }
 
+/**
+ * A controller process run as a Pod of the chart's Deployment would run it, for tests that look at that Pod
+ * (lease/background-controller asserts its container restarted after the controller lost its Lease).
+ *
+ * The Pod object (the component's labels, a `controller` container, the component's ServiceAccount) is
+ * bound to the control plane's Node, where kwok marks it Running and Ready; the process runs on this host
+ * with POD_NAME set (its leader election identity, as in the chart). What a kubelet does for a container
+ * with `restartPolicy: Always`, the harness does for the process: when it exits, it is started again and
+ * the Pod's status counts the restart (restartCount, lastState.terminated with the exit code). No container
+ * runs: the restart is the real process's exit (Kyverno's controllers exit when they lose their Lease).
+ */
+export async function spawnRunnerAsPod(
+  args: readonly string[],
+  pod: { name: string; namespace: string; component: string; serviceAccount: string; nodeName: string },
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunnerProcess> {
+  const manifest = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: pod.name,
+      namespace: pod.namespace,
+      labels: { 'app.kubernetes.io/component': pod.component, 'app.kubernetes.io/instance': 'kyverno', 'app.kubernetes.io/part-of': 'kyverno', 'app.kubernetes.io/name': `kyverno-${pod.component}` },
+    },
+    spec: {
+      nodeName: pod.nodeName,
+      serviceAccountName: pod.serviceAccount,
+      automountServiceAccountToken: false,
+      restartPolicy: 'Always',
+      containers: [{ name: 'controller', image: 'kyverno-ts:e2e (runs on the host)' }],
+    },
+  };
+  const created = await kubectl(['apply', '-f', '-'], JSON.stringify(manifest));
+  if (created.code !== 0) throw new Error(`creating Pod ${pod.namespace}/${pod.name}: ${created.stderr}`);
+  let stopping = false;
+  let restarts = 0;
+  let log = '';
+  let current = spawnRunner(args, { ...env, POD_NAME: pod.name });
+  let resolveExited: (code: number | null) => void = () => undefined;
+  const exited = new Promise<number | null>((resolve) => (resolveExited = resolve));
+  const countRestart = async (exitCode: number | null): Promise<void> => {
+    const got = await kubectl(['get', 'pod', '-n', pod.namespace, pod.name, '-o', 'json']);
+    if (got.code !== 0) return;
+    const status = (JSON.parse(got.stdout) as { status?: { containerStatuses?: Array<Record<string, unknown>> } }).status ?? {};
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const containerStatuses = (status.containerStatuses ?? []).map((c) =>
+      c['name'] === 'controller'
+        ? { ...c, ready: true, started: true, restartCount: restarts, state: { running: { startedAt: now } }, lastState: { terminated: { exitCode: exitCode ?? 137, reason: 'Error', finishedAt: now } } }
+        : c,
+    );
+    await kubectl(['patch', 'pod', '-n', pod.namespace, pod.name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { containerStatuses } })]);
+  };
+  const watch = (p: RunnerProcess): void => {
+    void p.exited.then(async (code) => {
+      log += p.output();
+      if (stopping) return resolveExited(code);
+      // the kubelet's restart (its first back-off is 10 s; sooner here, the tests wait for the Lease anyway)
+      await new Promise((r) => setTimeout(r, 1000));
+      if (stopping) return resolveExited(code);
+      restarts++;
+      log += `\n--- restarted after exit code ${code} (restart ${restarts}) ---\n`;
+      current = spawnRunner(args, { ...env, POD_NAME: pod.name });
+      watch(current);
+      await countRestart(code);
+    });
+  };
+  watch(current);
+  return {
+    get child() {
+      return current.child;
+    },
+    output: () => log + current.output(),
+    exited,
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      stopping = true;
+      await current.kill(signal);
+      await kubectl(['delete', 'pod', '-n', pod.namespace, pod.name, '--wait=false', '--ignore-not-found']);
+      return exited;
+    },
+  };
+}
+
 /** The ServiceAccount of each component, as the chart names them under the release name `kyverno`. */
 export const SERVICE_ACCOUNTS = {
   admission: 'kyverno-admission-controller',

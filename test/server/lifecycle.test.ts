@@ -209,6 +209,9 @@ test('worker threads evaluate reviews; metrics merge; a worker that dies is repl
     assert.match(metrics.body, /kyverno_admission_requests_total\{resource_kind="Pod",resource_namespace="default",resource_request_operation="create",request_allowed="false",request_webhook="ValidatingWebhookConfiguration"\} 10\n/);
     assert.match(metrics.body, /kyverno_http_requests_total\{http_method="POST",http_url="\/validate\/fail",request_webhook="ValidatingWebhookConfiguration"\} 21\n/);
     assert.match(metrics.body, /kyverno_info\{version="0\.1\.0"\} 1/);
+    // the admission controller's policy metrics (the server thread's, with the workers' series merged)
+    assert.match(metrics.body, /kyverno_policy_changes_total\{policy_validation_mode="enforce",policy_type="cluster",policy_background_mode="false",policy_namespace="-",policy_name="strict",policy_change_type="created"\} 1\n/);
+    assert.match(metrics.body, /kyverno_policy_rule_info_total\{rule_name="check-team",rule_type="validate",policy_namespace="-",policy_name="strict",status_ready="true",policy_validation_mode="enforce",policy_type="cluster",policy_background_mode="false"\} 1\n/);
     // kill one worker: its replacement serves the next reviews
     const pool = (h.server as unknown as { pool: { slots: Array<{ worker: { terminate(): Promise<number> } }> } }).pool;
     await pool.slots[0]!.worker.terminate();
@@ -233,6 +236,9 @@ test('reload re-reads the policy files; an invalid change keeps the previous pol
     writeFileSync(file, ENFORCE('strict').replace('kinds: [Pod]', 'kinds: [ConfigMap]'));
     h.reload();
     assert.equal(await verdict(), true);
+    const metrics = (await httpCall(h.address.port, 'GET', '/metrics')).body;
+    assert.match(metrics, /kyverno_policy_changes_total\{[^}]*policy_name="strict",policy_change_type="created"\} 1\n/);
+    assert.match(metrics, /kyverno_policy_changes_total\{[^}]*policy_name="strict",policy_change_type="updated"\} 1\n/);
     writeFileSync(file, 'kind: ClusterPolicy\napiVersion: kyverno.io/v1\nmetadata: {name: broken}\nspec: {rules: [{name: r}]}\n');
     h.reload();
     assert.ok(log.lines.some((l) => l.message === 'policy reload failed; keeping the previous policies'));

@@ -10,7 +10,7 @@ import { EventRecorder } from '../../controllers/events/recorder.ts';
 import { AdmissionBackgroundSink } from '../../controllers/generate/admission-sink.ts';
 import { UpdateRequestGenerator } from '../../controllers/generate/ur-generator.ts';
 import { LeaderElector } from '../../controllers/leader-election/elector.ts';
-import { PolicyInformers } from '../../controllers/policies/policy-informers.ts';
+import { PolicyInformers, type PolicyChange } from '../../controllers/policies/policy-informers.ts';
 import { CelPolicyInformers } from '../../controllers/policies/cel-policy-informers.ts';
 import { CelPolicyStatusController } from '../../controllers/policy-status/cel-status.ts';
 import { PolicyStatusController } from '../../controllers/policy-status/controller.ts';
@@ -26,7 +26,7 @@ import { startInCluster, type InClusterOptions } from '../../server/in-cluster.t
 import { WithCelPolicies } from '../../server/sources/with-cel.ts';
 import type { Logger } from '../../server/logging.ts';
 
-export interface ServeClusterOptions extends Omit<InClusterOptions, 'api' | 'onBlocked' | 'policies' | 'allPolicies' | 'onPoliciesChange' | 'namespaces' | 'roleBindings' | 'config' | 'reports' | 'background' | 'log' | 'refreshResources' | 'onRegistered'> {
+export interface ServeClusterOptions extends Omit<InClusterOptions, 'api' | 'onBlocked' | 'policies' | 'allPolicies' | 'onPoliciesChange' | 'onPolicyChanges' | 'namespaces' | 'roleBindings' | 'config' | 'reports' | 'background' | 'log' | 'refreshResources' | 'onRegistered'> {
   kubeconfig?: string;
   context?: string;
   qps: number;
@@ -78,6 +78,11 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
   const celPolicies = new CelPolicyInformers(api, o.exceptions ?? { enabled: false, namespace: '' }, log, (r) => served.has(`${r.group}/${r.version}/${r.resource}`));
   const state = new ClusterState(api, ns, o.configMapName ?? 'kyverno', log);
   const roleBindings = new ClusterRoleBindings(api);
+  // policy changes from the first informer event on (kyverno_policy_changes_total counts the initial
+  // adds as `created`, as Kyverno's informer handlers do), held until the server's metrics exist
+  const heldChanges: PolicyChange[] = [];
+  let onPolicyChange = (c: PolicyChange): void => void heldChanges.push(c);
+  policies.onChange((c) => onPolicyChange(c));
   policies.start();
   celPolicies.start();
   state.start();
@@ -126,6 +131,10 @@ export async function serveInCluster(o: ServeClusterOptions): Promise<ServeClust
       },
       policies: source,
       allPolicies: () => policies.all(),
+      onPolicyChanges: (cb) => {
+        for (const c of heldChanges.splice(0)) cb(c);
+        onPolicyChange = cb;
+      },
       onPoliciesChange: (cb) => {
         policies.onChange(cb);
         celPolicies.onChange(() => cb());

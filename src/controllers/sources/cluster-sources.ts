@@ -26,11 +26,8 @@ import type { ConfigSource, NamespaceLabelsSource, PolicySnapshot, PolicySource,
 import type { PolicyInformers } from '../policies/policy-informers.ts';
 import type { ClusterState } from '../runtime/cluster-state.ts';
 
-/** `PolicyStatus.IsReady` */
-export function isReady(p: KyvernoPolicy): boolean {
-  const status = (p as unknown as { status?: { conditions?: Array<{ type?: string; status?: string }> } }).status;
-  return (status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-}
+export { isReady } from '../../server/admission/policy-info-metrics.ts';
+import { isReady } from '../../server/admission/policy-info-metrics.ts';
 
 function debounce(ms: number, f: () => void): () => void {
   let timer: NodeJS.Timeout | undefined;

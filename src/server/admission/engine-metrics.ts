@@ -37,6 +37,21 @@ function hasValidateEnforce(p: KyvernoPolicy): boolean {
   return isEnforce(p.spec?.validationFailureAction);
 }
 
+/**
+ * `GetPolicyInfos`: a policy's validation mode (enforce/audit), type (cluster/namespaced), background mode
+ * (true unless `background: false`), namespace (`-` for a cluster policy) and name, in that order.
+ */
+export function policyInfoLabels(policy: KyvernoPolicy): [string, string, string, string, string] {
+  const namespaced = policy.kind === 'Policy';
+  return [
+    hasValidateEnforce(policy) ? 'enforce' : 'audit',
+    namespaced ? 'namespaced' : 'cluster',
+    policy.spec?.background === false ? 'false' : 'true',
+    namespaced ? (policy.metadata.namespace ?? '') : '-',
+    policy.metadata.name ?? '',
+  ];
+}
+
 /** The resource's labels and their joined key (a flat string, hashed once). */
 interface ResourceLabels {
   resource: object;
@@ -85,17 +100,7 @@ export function recordPolicyResults(
   // the policy's own labels are computed once per policy object
   let cache = metrics.policySeries.get(policy);
   if (!cache) {
-    const namespaced = policy.kind === 'Policy';
-    cache = {
-      labels: [
-        hasValidateEnforce(policy) ? 'enforce' : 'audit',
-        namespaced ? 'namespaced' : 'cluster',
-        policy.spec?.background === false ? 'false' : 'true',
-        namespaced ? (policy.metadata.namespace ?? '') : '-',
-        policy.metadata.name ?? '',
-      ],
-      byResource: new Map(),
-    };
+    cache = { labels: policyInfoLabels(policy), byResource: new Map() };
     metrics.policySeries.set(policy, cache);
   }
   const [validationMode, policyType, background, namespace, name] = cache.labels;
