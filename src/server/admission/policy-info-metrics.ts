@@ -12,6 +12,7 @@
  *
  * Both skip the namespaces the `kyverno-metrics` ConfigMap leaves out (a cluster policy counts as `-`).
  */
+import { deepEqual } from '../../engine/api/json.ts';
 import type { KyvernoPolicy, Rule } from '../../engine/api/policy.ts';
 import { computeRules } from '../../engine/autogen/index.ts';
 import type { KyvernoMetrics } from '../metrics.ts';
@@ -41,18 +42,6 @@ export function ruleTypeLabel(rule: Rule): string {
 export function isReady(p: KyvernoPolicy): boolean {
   const status = (p as unknown as { status?: { conditions?: Array<{ type?: string; status?: string }> } }).status;
   return (status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
-/** Go's reflect.DeepEqual on decoded JSON (key order does not matter). */
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  return true;
 }
 
 function count(metrics: KyvernoMetrics, policy: KyvernoPolicy, changeType: string): void {
