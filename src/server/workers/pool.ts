@@ -7,6 +7,7 @@
  * A worker that dies answers its pending reviews with 503 (the API server then applies the webhook's
  * failure policy) and is replaced. `/metrics` merges every worker's series with the server thread's.
  */
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { AdmissionOutcome } from '../http/admission-endpoint.ts';
 import type { Logger } from '../logging.ts';
@@ -28,6 +29,9 @@ const fromSource = import.meta.url.endsWith('.ts');
 const bundled = !/\/workers\/pool\.(ts|js)$/.test(new URL(import.meta.url).pathname);
 const workerUrl = bundled ? new URL(import.meta.url) : new URL(fromSource ? './worker-entry.ts' : './worker-entry.js', import.meta.url);
 
+/** Semi-space size of an evaluation worker's young generation, MB (see createWorker). */
+export const WORKER_SEMI_SPACE_MB = 4;
+
 /** `workerData.entry` of an evaluation worker started from the bundle (checked by the bundle's entry). */
 export const EVALUATION_WORKER_ENTRY = 'kyverno-evaluation-worker';
 
@@ -36,8 +40,14 @@ export const EVALUATION_WORKER_ENTRY = 'kyverno-evaluation-worker';
  * TypeScript loader itself before loading the worker module.
  */
 function createWorker(workerData: WorkerSetup): Worker {
-  // a small young generation keeps each worker's memory close to its live heap
-  const resourceLimits = { maxYoungGenerationSizeMb: 8 };
+  // The worker's young generation: semi-spaces of WORKER_SEMI_SPACE_MB whatever the server thread's. V8 sizes
+  // a new isolate's heap from its flags when the isolate is created, and a `--max-semi-space-size` given to
+  // node (as recommended for the server thread, to keep its memory small) would override `resourceLimits`;
+  // so the flag is set just before the worker starts. The server thread's heap, created earlier, keeps its
+  // own size. Measured (2 cores, c16, three paired runs): with 1 MB the worker spent ~15 % of its time in GC;
+  // 4 MB served 6-29 % more requests for 3-8 MB more peak RSS.
+  setFlagsFromString(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
+  const resourceLimits = { maxYoungGenerationSizeMb: 3 * WORKER_SEMI_SPACE_MB };
   if (bundled) return new Worker(workerUrl, { workerData: { ...workerData, entry: EVALUATION_WORKER_ENTRY }, resourceLimits });
   if (!fromSource) return new Worker(workerUrl, { workerData, resourceLimits });
   const tsxApi = import.meta.resolve('tsx/esm/api');
