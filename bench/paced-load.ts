@@ -74,6 +74,8 @@ let opening = 0;
 const statuses: Record<number, number> = {};
 /** responses that arrived on a connection with no request in flight (the server's own, e.g. a 408) */
 let unsolicited = 0;
+/** requests in flight on a connection that closed (the server closed it, or the connection broke) */
+let lostOnClose = 0;
 
 function onResponse(c: Conn, status: number, body: Buffer): void {
   statuses[status] = (statuses[status] ?? 0) + 1;
@@ -128,6 +130,11 @@ function open(): void {
     if (c.busy) c.busy = false;
   });
   socket.on('close', () => {
+    // a request in flight on a connection that closed without an error never gets its answer
+    if (c.busy) {
+      lostOnClose++;
+      c.busy = false;
+    }
     const i = idle.indexOf(c);
     if (i >= 0) idle.splice(i, 1);
     const j = all.indexOf(c);
@@ -181,7 +188,7 @@ async function main(): Promise<void> {
   });
   // wait for the answers (at most 30 s)
   const end = performance.now() + 30_000;
-  while (latencies.length + errors < total && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
+  while (latencies.length + errors + lostOnClose < total && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
   const elapsed = (performance.now() - t0) / 1000;
   if (sampler) clearInterval(sampler);
   for (const c of all) c.socket.destroy();
@@ -208,6 +215,7 @@ async function main(): Promise<void> {
       connections: all.length,
       statuses,
       unsolicited,
+      lostOnClose,
       rss,
     })}\n`,
   );

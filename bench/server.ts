@@ -276,6 +276,10 @@ interface PacedResult extends LoadResult {
   lateP99: number;
   /** requests that waited for a free connection (measured from their scheduled time) */
   queued: number;
+  socketErrors: number;
+  lostOnClose: number;
+  unsolicited: number;
+  statuses: Record<string, number>;
   rss: number[];
 }
 
@@ -335,7 +339,9 @@ const fmt = (r: LoadResult) =>
   `${r.cpuUs !== undefined ? `server CPU ${r.cpuUs.toFixed(0)} µs/req, ` : ''}${r.rps.toFixed(0)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s), p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, errors ${r.errors}, non-2xx ${r.non2xx}, denied ${r.denied}`;
 
 const fmtPaced = (r: PacedResult) =>
-  `${fmt(r)}, p99.9 ${r.p999.toFixed(2)} ms; queued for a connection ${r.queued}; generator lateness p99 ${r.lateP99.toFixed(2)} ms, p99 from the schedule (lateness included) ${r.fromScheduleP99.toFixed(2)} ms`;
+  `${fmt(r)}, p99.9 ${r.p999.toFixed(2)} ms; queued for a connection ${r.queued}; generator lateness p99 ${r.lateP99.toFixed(2)} ms, p99 from the schedule (lateness included) ${r.fromScheduleP99.toFixed(2)} ms` +
+  // why requests went unanswered, when some did
+  (r.errors > 0 ? `; unanswered: ${r.socketErrors} socket errors, ${r.lostOnClose} lost on a closed connection, ${r.unsolicited} answers with no request (statuses ${JSON.stringify(r.statuses)})` : '');
 
 function hasWrk(): boolean {
   return spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
