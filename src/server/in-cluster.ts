@@ -182,7 +182,7 @@ export async function startInCluster(opts: InClusterOptions): Promise<InClusterH
     namespaces: initialMetricsConfig.namespaces,
     exposure: initialMetricsConfig.metricsExposure,
   });
-  metrics.onCollect(() => observePolicyRuleInfo(metrics, opts.allPolicies()));
+  metrics.addCollector(() => observePolicyRuleInfo(metrics, opts.allPolicies()));
   opts.onPolicyChanges?.((c) => recordPolicyChange(metrics, c));
   metricsConfig.onChange((c) => {
     metrics.namespaces = c.namespaces;

@@ -439,7 +439,7 @@ export class KyvernoMetrics {
   /** the resource labels of the last recorded response (engine-metrics.ts) */
   lastResourceLabels: unknown;
   /** observations made at scrape time (asynchronous instruments, e.g. kyverno_policy_rule_info_total) */
-  private readonly collectors: Array<() => void> = [];
+  private readonly collectors = new Set<() => void>();
 
   /**
    * `buckets`: the boundaries of every histogram (the ConfigMap's `bucketBoundaries`); `bucketsFor`: those
@@ -513,9 +513,10 @@ export class KyvernoMetrics {
     return checkMetricsNamespace(this.namespaces, namespace);
   }
 
-  /** Adds an observation made before each scrape (`collect`). */
-  onCollect(f: () => void): void {
-    this.collectors.push(f);
+  /** Runs `collect` before each render (gauges observed from current state); returns its removal. */
+  addCollector(collect: () => void): () => void {
+    this.collectors.add(collect);
+    return () => void this.collectors.delete(collect);
   }
 
   /** Runs the scrape-time observations; called before rendering. */

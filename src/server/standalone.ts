@@ -108,7 +108,7 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
   };
   countChanges(snapshot.policies);
   policies.onChange((s) => countChanges(s.policies));
-  metrics.onCollect(() => observePolicyRuleInfo(metrics, policies.current().policies, () => true));
+  metrics.addCollector(() => observePolicyRuleInfo(metrics, policies.current().policies, () => true));
   const reports = new MemoryReportSink(STANDALONE_REPORT_RECORDS);
   let pool: WorkerPool | undefined;
   if ((opts.workers ?? 0) > 0) {

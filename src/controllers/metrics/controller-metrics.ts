@@ -95,7 +95,6 @@ export class ControllerMetrics implements WorkQueueObserver {
   readonly ttl: TtlMetrics;
   /** cleanup policy deletions, for `CleanupPolicyControllerOptions.metrics` */
   readonly cleanup: CleanupMetrics;
-  private readonly collectors = new Set<() => void>();
 
   constructor(opts: ControllerMetricsOptions) {
     const config = opts.config ?? defaultMetricsConfig();
@@ -141,8 +140,7 @@ export class ControllerMetrics implements WorkQueueObserver {
 
   /** Runs `collect` before each render (gauges observed from current state); returns its removal. */
   addCollector(collect: () => void): () => void {
-    this.collectors.add(collect);
-    return () => void this.collectors.delete(collect);
+    return this.kyverno.addCollector(collect);
   }
 
   reconciled(queue: string, key: string): void {
@@ -166,7 +164,7 @@ export class ControllerMetrics implements WorkQueueObserver {
 
   /** The Prometheus text exposition of what has been recorded. */
   render(): string {
-    for (const collect of this.collectors) collect();
+    this.kyverno.collect();
     return this.registry.render({ omitEmpty: true, exposure: this.kyverno.exposure });
   }
 }

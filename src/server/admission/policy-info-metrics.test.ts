@@ -84,7 +84,7 @@ test('policy rule info: one series per rule, autogen rules included, readiness f
   const gen = pol('team-a', 'default-deny', {
     rules: [{ name: 'netpol', match: { any: [{ resources: { kinds: ['Namespace'] } }] }, generate: { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'y', data: {} } }],
   });
-  m.onCollect(() => observePolicyRuleInfo(m, [ready, gen]));
+  m.addCollector(() => observePolicyRuleInfo(m, [ready, gen]));
   m.collect();
   const common = 'policy_namespace="-",policy_name="require-labels",status_ready="true",policy_validation_mode="enforce",policy_type="cluster",policy_background_mode="true"';
   assert.deepEqual(series(m, 'kyverno_policy_rule_info_total'), [
@@ -94,7 +94,6 @@ test('policy rule info: one series per rule, autogen rules included, readiness f
     'kyverno_policy_rule_info_total{rule_name="netpol",rule_type="generate",policy_namespace="team-a",policy_name="default-deny",status_ready="false",policy_validation_mode="audit",policy_type="namespaced",policy_background_mode="true"} 1',
   ]);
   // a deleted policy's rules are gone at the next scrape
-  m.onCollect(() => undefined);
   const only = new KyvernoMetrics({ version: 'v1' });
   observePolicyRuleInfo(only, [gen]);
   observePolicyRuleInfo(only, []);

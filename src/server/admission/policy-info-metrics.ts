@@ -17,6 +17,7 @@ import type { KyvernoPolicy, Rule } from '../../engine/api/policy.ts';
 import { computeRules } from '../../engine/autogen/index.ts';
 import type { KyvernoMetrics } from '../metrics.ts';
 import { policyInfoLabels } from './engine-metrics.ts';
+import { hasGenerate, hasMutate, hasValidate } from './policy-cache.ts';
 
 /** A change of a ClusterPolicy or Policy, as an informer reports it. */
 export interface PolicyChangeEvent {
@@ -27,13 +28,11 @@ export interface PolicyChangeEvent {
 
 const CHANGE_TYPES = { add: 'created', update: 'updated', delete: 'deleted' } as const;
 
-const nonEmpty = (v: unknown): boolean => v !== undefined && v !== null && (typeof v !== 'object' || Object.keys(v as object).length > 0);
-
-/** `ParseRuleType` */
+/** `ParseRuleType` (a zero struct counts as absent; any verifyImages entry counts, as `len > 0`) */
 export function ruleTypeLabel(rule: Rule): string {
-  if (nonEmpty(rule.validate)) return 'validate';
-  if (nonEmpty(rule.mutate)) return 'mutate';
-  if (nonEmpty(rule.generate)) return 'generate';
+  if (hasValidate(rule)) return 'validate';
+  if (hasMutate(rule)) return 'mutate';
+  if (hasGenerate(rule)) return 'generate';
   if (Array.isArray(rule.verifyImages) && rule.verifyImages.length > 0) return 'imageVerify';
   return '-';
 }

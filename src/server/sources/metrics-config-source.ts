@@ -15,7 +15,6 @@ import { CONFIGMAPS, type KubeApi, type KubeObject } from '../../k8s/client/type
 import type { Logger } from '../logging.ts';
 import { defaultMetricsConfig, parseMetricsConfig, type MetricsConfiguration } from '../metrics-config.ts';
 
-
 function dataOf(o: KubeObject): Record<string, string> {
   const d = o['data'];
   const out: Record<string, string> = {};
