@@ -24,7 +24,7 @@ import { validatePodSecurityRule } from './handlers/validate-pss.ts';
 import { validateCel } from './handlers/validate-cel.ts';
 import { createJmesPath, type JmesPath } from './jmespath/index.ts';
 import { isExcludedUser, policyGate, type RequestFilterConfig } from './rule-match.ts';
-import { compileMatch, type MatchInfo, type RuleMatcher } from './match/index.ts';
+import { compileMatch, readObjectMeta, type MatchInfo, type ObjectMetaView, type RuleMatcher } from './match/index.ts';
 import { compilePattern, type CompiledPattern, type PatternResult } from './pattern/validate.ts';
 import { gvkOf, resourceKind, type PolicyContext } from './policy-context.ts';
 import { defaultImageConfig, type ImageConfig } from './utils/image.ts';
@@ -70,6 +70,9 @@ export interface PolicyContextInput {
   /** variables to add to the context (dotted keys), e.g. values for the CLI */
   variables?: Record<string, JsonValue>;
 }
+
+/** No rule response (shared: callers copy responses out, never push into it). */
+const NO_RESPONSES: RuleResponse[] = Object.freeze([]) as unknown as RuleResponse[];
 
 export class Engine implements RuleRuntime {
   readonly jp: JmesPath;
@@ -207,6 +210,7 @@ export class Engine implements RuleRuntime {
       jsonContext: ctx,
       exceptions: input.exceptions ?? [],
       admissionRequest: input.admissionRequest,
+      objectMeta: { resource: null, meta: undefined },
     };
   }
 
@@ -229,6 +233,7 @@ export class Engine implements RuleRuntime {
 
   loadContext(pc: PolicyContext, rule: Rule, entries: readonly ContextEntry[] | undefined): void {
     this.options.contextInitializer?.(pc.policy, rule, pc.jsonContext);
+    if (!entries || entries.length === 0) return;
     addContextEntries(pc.jsonContext, entries, {
       jp: this.jp,
       ports: this.ports,
@@ -292,6 +297,19 @@ export class Engine implements RuleRuntime {
   }
 
   /** Validate rules (validate.pattern/anyPattern/deny/foreach/podSecurity/cel). */
+  /** The validate handler of a rule (one function for every rule: no closure per rule and request). */
+  private readonly validateHandler = (exceptions: PolicyException[], pc: PolicyContext, rule: Rule): RuleResponse[] => {
+    const v = rule.validate!;
+    let r: RuleResponse | undefined;
+    if (v.manifests && Array.isArray(v.manifests['attestors']) && v.manifests['attestors'].length > 0) {
+      return [ruleError(rule.name, 'Validation', 'verifying signed manifests is not supported offline')];
+    }
+    if (v.podSecurity && Object.keys(v.podSecurity).length > 0) r = validatePodSecurityRule(this, pc, rule, exceptions);
+    else if (v.cel && Object.keys(v.cel).length > 0) r = validateCel(this, pc, rule, exceptions);
+    else r = validateResource(this, pc, rule, exceptions);
+    return r ? [r] : NO_RESPONSES;
+  };
+
   validate(pc: PolicyContext): EngineResponse {
     const out: RuleResponse[] = [];
     if (!policyGate(pc, this.config.requestFilters, this)) return this.response(pc, out);
@@ -301,23 +319,8 @@ export class Engine implements RuleRuntime {
     try {
       const { gvk } = resourceKind(pc);
       for (const rule of this.validateRules(pc.policy, gvk.kind)) {
-        const resps = this.invokeRule(pc, rule, 'Validation', pc.newResource, (exceptions) => {
-          const v = rule.validate!;
-          if (v.manifests && Array.isArray(v.manifests['attestors']) && v.manifests['attestors'].length > 0) {
-            return [ruleError(rule.name, 'Validation', 'verifying signed manifests is not supported offline')];
-          }
-          if (v.podSecurity && Object.keys(v.podSecurity).length > 0) {
-            const r = validatePodSecurityRule(this, pc, rule, exceptions);
-            return r ? [r] : [];
-          }
-          if (v.cel && Object.keys(v.cel).length > 0) {
-            const r = validateCel(this, pc, rule, exceptions);
-            return r ? [r] : [];
-          }
-          const r = validateResource(this, pc, rule, exceptions);
-          return r ? [r] : [];
-        });
-        out.push(...resps);
+        const resps = this.invokeRule(pc, rule, 'Validation', pc.newResource, this.validateHandler);
+        for (const r of resps) out.push(r);
         if (applyOne && out.some((r) => r.status === 'pass' || r.status === 'fail')) break;
       }
     } finally {
@@ -452,9 +455,9 @@ export class Engine implements RuleRuntime {
     rule: Rule,
     ruleType: RuleType,
     resource: Resource | null,
-    handler: (exceptions: PolicyException[]) => RuleResponse[],
+    handler: (exceptions: PolicyException[], pc: PolicyContext, rule: Rule) => RuleResponse[],
   ): RuleResponse[] {
-    if (!this.matches(pc, rule, resource)) return [];
+    if (!this.matches(pc, rule, resource)) return NO_RESPONSES;
     const ctx = pc.jsonContext;
     ctx.checkpoint();
     try {
@@ -476,8 +479,8 @@ export class Engine implements RuleRuntime {
         return [withProperties(ruleSkip(rule.name, ruleType, msg), undefined)];
       }
       const properties = this.substituteProperties(pc, rule);
-      const exceptions = findExceptions(pc.exceptions, policyKey(pc.policy), rule.name);
-      const responses = handler(exceptions);
+      const exceptions = pc.exceptions.length === 0 ? [] : findExceptions(pc.exceptions, policyKey(pc.policy), rule.name);
+      const responses = handler(exceptions, pc, rule);
       for (const r of responses) withProperties(r, properties);
       return responses;
     } finally {
@@ -513,12 +516,7 @@ export class Engine implements RuleRuntime {
 
   /** Match/exclude of one rule against one object (compiled once per rule object). */
   ruleMatches(rule: Rule, resource: Resource, info: MatchInfo): boolean {
-    let m = this.matcherCache.get(rule);
-    if (!m) {
-      m = compileMatch(rule.match, rule.exclude);
-      this.matcherCache.set(rule, m);
-    }
-    return m.matches(resource, info).matched;
+    return this.matcher(rule).matches(resource, info).matched;
   }
 
   /** Rule match on the new object, retried on the old object when the new one is absent. */
@@ -533,9 +531,19 @@ export class Engine implements RuleRuntime {
       admissionInfo: pc.admissionInfo,
       policyNamespace: pc.policy.kind === 'Policy' ? (pc.policy.metadata.namespace ?? '') : '',
     };
-    if (resource && this.ruleMatches(rule, resource, info)) return true;
-    if (!resource && pc.oldResource) return this.ruleMatches(rule, pc.oldResource, info);
+    // a present object that is not a map never matches (`resource is empty`)
+    if (resource) return isObject(resource) && this.matcher(rule).matchesMeta(objectMetaOf(pc, resource), info).matched;
+    if (pc.oldResource) return isObject(pc.oldResource) && this.matcher(rule).matchesMeta(objectMetaOf(pc, pc.oldResource), info).matched;
     return false;
+  }
+
+  private matcher(rule: Rule): RuleMatcher {
+    let m = this.matcherCache.get(rule);
+    if (!m) {
+      m = compileMatch(rule.match, rule.exclude);
+      this.matcherCache.set(rule, m);
+    }
+    return m;
   }
 }
 
@@ -557,6 +565,22 @@ class ImagesLoader {
     const doc = this.engine.imagesDocument(this.resource);
     if (Object.keys(doc).length > 0) this.ctx.addToContext(doc, false, 'images');
   }
+}
+
+/**
+ * The match view of the context's new or old object, read once for every rule and policy evaluated with
+ * the context (`withPolicy` copies share the cache); other objects are read each time.
+ */
+function objectMetaOf(pc: PolicyContext, resource: Resource): ObjectMetaView {
+  const cache = pc.objectMeta;
+  if (cache !== undefined && (resource === pc.newResource || resource === pc.oldResource)) {
+    if (cache.resource === resource && cache.meta !== undefined) return cache.meta;
+    const meta = readObjectMeta(resource);
+    cache.resource = resource;
+    cache.meta = meta;
+    return meta;
+  }
+  return readObjectMeta(resource);
 }
 
 function withProperties(r: RuleResponse, props: Record<string, string> | undefined): RuleResponse {

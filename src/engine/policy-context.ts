@@ -6,6 +6,7 @@ import type { JsonObject, Resource } from './api/json.ts';
 import type { AdmissionOperation, KyvernoPolicy, PolicyException } from './api/policy.ts';
 import type { GroupVersionKind, RequestUserInfo } from './api/request.ts';
 import type { JsonContext } from './context/context.ts';
+import type { ObjectMetaView } from './match/object-meta.ts';
 
 export interface PolicyContext {
   policy: KyvernoPolicy;
@@ -31,6 +32,8 @@ export interface PolicyContext {
   exceptions: readonly PolicyException[];
   /** extra request data (for CEL `request`), when evaluating an admission request */
   admissionRequest?: JsonObject;
+  /** the match view of the new or old object, read once per context (engine.ts `objectMetaOf`) */
+  objectMeta?: { resource: Resource | null; meta: ObjectMetaView | undefined };
 }
 
 /** Replaces new/old resources, updating the JSON context too (PolicyContext.SetResources). */

@@ -413,6 +413,9 @@ export interface PolicySeriesCache {
   labels: readonly [string, string, string, string, string];
   /** resource labels → rule name → series by result and rule type (`policySeriesSlot`) */
   byResource: Map<string, Map<string, Array<PolicyResultSeries | undefined>>>;
+  /** the last resource labels looked up and their entry of `byResource` */
+  lastLocal: string | undefined;
+  lastByRule: Map<string, Array<PolicyResultSeries | undefined>> | undefined;
 }
 
 export interface PolicyResultSeries {

@@ -29,10 +29,6 @@ export class ConditionError extends EngineError {
   }
 }
 
-function joinNonEmpty(parts: string[], sep: string): string {
-  return parts.filter((p) => p !== '').join(sep);
-}
-
 /** A condition's key and value, prepared once for substitution (policy conditions do not change). */
 interface PreparedCondition {
   key: PreparedSubstitution;
@@ -72,35 +68,39 @@ export function evaluateCondition(ctx: JsonContext, c: Condition): [boolean, str
   return [evaluateOperator(op, key, value), c.message ?? ''];
 }
 
+const NO_CONDITIONS: ConditionsResult = Object.freeze({ result: true, message: '' });
+
 /** Evaluates preconditions / deny conditions in either form. Undefined or null -> true. */
 export function evaluateConditions(ctx: JsonContext, conditions: ConditionsWrapper | null | undefined): ConditionsResult {
-  if (conditions === undefined || conditions === null) return { result: true, message: '' };
+  if (conditions === undefined || conditions === null) return NO_CONDITIONS;
   if (Array.isArray(conditions)) {
-    const trueMessages: string[] = [];
+    // the messages of the true conditions, joined with ';' (most conditions have none)
+    let message = '';
     for (const c of conditions) {
       const [val, msg] = evaluateCondition(ctx, c);
       if (!val) return { result: false, message: msg };
-      trueMessages.push(msg);
+      if (msg !== '') message = message === '' ? msg : `${message};${msg}`;
     }
-    return { result: true, message: joinNonEmpty(trueMessages, ';') };
+    return message === '' ? NO_CONDITIONS : { result: true, message };
   }
   if (typeof conditions !== 'object') throw new ConditionError('invalid preconditions');
   const anyConds = conditions.any;
   const allConds = conditions.all;
   let anyResult = true;
   let allResult = true;
-  const falseMessages: string[] = [];
-  const trueMessages: string[] = [];
+  // the non-empty messages of the false and of the true conditions, each joined with '; '
+  let falseMessage = '';
+  let trueMessage = '';
   if (Array.isArray(anyConds)) {
     anyResult = false;
     for (const c of anyConds) {
       const [val, msg] = evaluateCondition(ctx, c);
       if (val) {
         anyResult = true;
-        trueMessages.push(msg);
+        trueMessage = joinMessage(trueMessage, msg);
         break;
       }
-      falseMessages.push(msg);
+      falseMessage = joinMessage(falseMessage, msg);
     }
   }
   if (Array.isArray(allConds)) {
@@ -108,14 +108,19 @@ export function evaluateConditions(ctx: JsonContext, conditions: ConditionsWrapp
       const [val, msg] = evaluateCondition(ctx, c);
       if (!val) {
         allResult = false;
-        falseMessages.push(msg);
+        falseMessage = joinMessage(falseMessage, msg);
         break;
       }
-      trueMessages.push(msg);
+      trueMessage = joinMessage(trueMessage, msg);
     }
   }
-  const result = anyResult && allResult;
-  return { result, message: joinNonEmpty(result ? trueMessages : falseMessages, '; ') };
+  if (anyResult && allResult) return trueMessage === '' ? NO_CONDITIONS : { result: true, message: trueMessage };
+  return { result: false, message: falseMessage };
+}
+
+function joinMessage(joined: string, msg: string): string {
+  if (msg === '') return joined;
+  return joined === '' ? msg : `${joined}; ${msg}`;
 }
 
 /**

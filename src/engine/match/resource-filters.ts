@@ -94,19 +94,28 @@ export function compileResourceFilters(filters: string | readonly ConfigResource
     namespace: compileWildcard(f.namespace),
     name: compileWildcard(f.name),
   }));
-  return {
-    filters: list,
-    toFilter(gvk, subresource, namespace, name) {
-      const isNamespace = gvk.group === '' && gvk.version === 'v1' && gvk.kind === 'Namespace';
-      for (const f of compiled) {
-        if (f.group(gvk.group) && f.version(gvk.version) && f.kind(gvk.kind) && f.subresource(subresource)) {
-          if (f.namespace(namespace) && f.name(name)) return true;
-          if (isNamespace && f.namespace(name)) return true;
-        }
-      }
-      return false;
-    },
+  // the policies of one request ask the same question one after the other: the last answer is kept
+  let last: { group: string; version: string; kind: string; subresource: string; namespace: string; name: string; filtered: boolean } | undefined;
+  const toFilter = (gvk: GroupVersionKind, subresource: string, namespace: string, name: string): boolean => {
+    const l = last;
+    if (l !== undefined && l.name === name && l.namespace === namespace && l.kind === gvk.kind && l.group === gvk.group && l.version === gvk.version && l.subresource === subresource) {
+      return l.filtered;
+    }
+    const filtered = evaluate(gvk, subresource, namespace, name);
+    last = { group: gvk.group, version: gvk.version, kind: gvk.kind, subresource, namespace, name, filtered };
+    return filtered;
   };
+  const evaluate = (gvk: GroupVersionKind, subresource: string, namespace: string, name: string): boolean => {
+    const isNamespace = gvk.group === '' && gvk.version === 'v1' && gvk.kind === 'Namespace';
+    for (const f of compiled) {
+      if (f.group(gvk.group) && f.version(gvk.version) && f.kind(gvk.kind) && f.subresource(subresource)) {
+        if (f.namespace(namespace) && f.name(name)) return true;
+        if (isNamespace && f.namespace(name)) return true;
+      }
+    }
+    return false;
+  };
+  return { filters: list, toFilter };
 }
 
 /**
@@ -121,8 +130,10 @@ export function passesResourceFilters(
 ): boolean {
   for (const r of resources) {
     if (!isObject(r)) continue;
-    const meta = readObjectMeta(r);
-    if (filters.toFilter(gvk, subresource, meta.namespace, meta.name)) return false;
+    const md = r['metadata'];
+    const namespace = isObject(md) && typeof md['namespace'] === 'string' ? md['namespace'] : '';
+    const name = isObject(md) && typeof md['name'] === 'string' ? md['name'] : '';
+    if (filters.toFilter(gvk, subresource, namespace, name)) return false;
   }
   return true;
 }

@@ -54,6 +54,26 @@ function eachField(obj: JsonObject, fields: readonly string[], set: (field: stri
   }
 }
 
+/**
+ * `parent.field` for the error messages of a known field (the names are fixed: joined once, not for every
+ * field of every request).
+ */
+const fieldPaths = new Map<string, Map<string, string>>();
+
+function fieldPath(parent: string, field: string): string {
+  let byField = fieldPaths.get(parent);
+  if (!byField) {
+    byField = new Map();
+    fieldPaths.set(parent, byField);
+  }
+  let p = byField.get(field);
+  if (p === undefined) {
+    p = `${parent}.${field}`;
+    byField.set(field, p);
+  }
+  return p;
+}
+
 interface Ctx {
   /** first type error, as Go keeps it and goes on */
   err?: TypeError_;
@@ -74,7 +94,7 @@ function gvk(ctx: Ctx, v: JsonValue, struct: string, path: string): GroupVersion
     return out;
   }
   eachField(v, ['group', 'version', 'kind'], (f, x) => {
-    out[f as keyof GroupVersionKind] = str(ctx, x, 'GroupVersionKind', `${path}.${f}`);
+    out[f as keyof GroupVersionKind] = str(ctx, x, 'GroupVersionKind', fieldPath(path, f));
   });
   return out;
 }
@@ -87,7 +107,7 @@ function gvr(ctx: Ctx, v: JsonValue, struct: string, path: string): GroupVersion
     return out;
   }
   eachField(v, ['group', 'version', 'resource'], (f, x) => {
-    out[f as keyof GroupVersionResource] = str(ctx, x, 'GroupVersionResource', `${path}.${f}`);
+    out[f as keyof GroupVersionResource] = str(ctx, x, 'GroupVersionResource', fieldPath(path, f));
   });
   return out;
 }
@@ -115,7 +135,7 @@ function userInfo(ctx: Ctx, v: JsonValue, path: string): AdmissionUserInfo {
     return out;
   }
   eachField(v, ['username', 'uid', 'groups', 'extra'], (f, x) => {
-    const p = `${path}.${f}`;
+    const p = fieldPath(path, f);
     if (f === 'username' || f === 'uid') out[f] = str(ctx, x, 'UserInfo', p);
     else if (f === 'groups') out.groups = stringList(ctx, x, 'UserInfo', p, '[]string');
     else if (x === null) out.extra = null;
@@ -172,7 +192,7 @@ function admissionRequest(ctx: Ctx, v: JsonObject): AdmissionRequest {
       'options',
     ],
     (f, x) => {
-      const p = `request.${f}`;
+      const p = fieldPath('request', f);
       switch (f) {
         case 'uid':
           r.uid = str(ctx, x, S, p, 'types.UID');

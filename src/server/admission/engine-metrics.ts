@@ -15,19 +15,45 @@ import type { KyvernoMetrics } from '../metrics.ts';
 import { metaString } from './resources.ts';
 import { hasValidate } from './policy-cache.ts';
 
-const RULE_TYPES = ['Validation', 'Mutation', 'Generation', 'ImageVerify'] as const;
 const RULE_TYPE_LABELS = ['validate', 'mutate', 'generate', 'imageVerify', '-'];
-const STATUSES = ['pass', 'fail', 'warn', 'error', 'skip'] as const;
 
 /** The position of a rule type: 0–3 for Kyverno's types, 4 for any other (label `-`). */
 function ruleTypeIndex(t: RuleType): number {
-  const i = (RULE_TYPES as readonly string[]).indexOf(t);
-  return i < 0 ? 4 : i;
+  switch (t) {
+    case 'Validation':
+      return 0;
+    case 'Mutation':
+      return 1;
+    case 'Generation':
+      return 2;
+    case 'ImageVerify':
+      return 3;
+    default:
+      return 4;
+  }
+}
+
+/** The position of a result among Kyverno's five; -1 for any other. */
+function statusIndex(status: string): number {
+  switch (status) {
+    case 'pass':
+      return 0;
+    case 'fail':
+      return 1;
+    case 'warn':
+      return 2;
+    case 'error':
+      return 3;
+    case 'skip':
+      return 4;
+    default:
+      return -1;
+  }
 }
 
 /** The slot of a (result, rule type) pair in a rule's series array; -1 for a result outside Kyverno's five. */
 function seriesSlot(status: string, type: RuleType): number {
-  const s = (STATUSES as readonly string[]).indexOf(status);
+  const s = statusIndex(status);
   return s < 0 ? -1 : s * RULE_TYPE_LABELS.length + ruleTypeIndex(type);
 }
 
@@ -100,19 +126,23 @@ export function recordPolicyResults(
   // the policy's own labels are computed once per policy object
   let cache = metrics.policySeries.get(policy);
   if (!cache) {
-    cache = { labels: policyInfoLabels(policy), byResource: new Map() };
+    cache = { labels: policyInfoLabels(policy), byResource: new Map(), lastLocal: undefined, lastByRule: undefined };
     metrics.policySeries.set(policy, cache);
   }
-  const [validationMode, policyType, background, namespace, name] = cache.labels;
+  const labels = cache.labels;
+  const namespace = labels[3];
   if (!metrics.checkNamespace(namespace)) return;
   const res = resourceLabels(metrics, response.resource, operation, admissionOperation, dryRun);
-  const { kind, resourceNamespace, op, cause, dry, local } = res;
-  let byRule = cache.byResource.get(local);
+  const local = res.local;
+  let byRule = cache.lastLocal === local ? cache.lastByRule : cache.byResource.get(local);
   if (!byRule) {
     byRule = new Map();
     cache.byResource.set(local, byRule);
   }
-  for (const r of rules) {
+  cache.lastLocal = local;
+  cache.lastByRule = byRule;
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i] as (typeof rules)[number];
     let slots = byRule.get(r.name);
     if (!slots) {
       slots = [];
@@ -123,8 +153,9 @@ export function recordPolicyResults(
     if (!series) {
       const type = RULE_TYPE_LABELS[ruleTypeIndex(r.ruleType)] as string;
       // the registry's key: every label value
+      const [validationMode, policyType, background, , name] = labels;
       const key = [validationMode, policyType, background, namespace, name, local, r.name, r.status, type].join('\u0001');
-      const values = () => [validationMode, policyType, background, namespace, name, kind, resourceNamespace, op, r.name, r.status, type, cause, dry];
+      const values = () => [validationMode, policyType, background, namespace, name, res.kind, res.resourceNamespace, res.op, r.name, r.status, type, res.cause, res.dry];
       series = { counter: metrics.policyResults.handle(key, values), histogram: metrics.policyExecutionDuration.handle(key, values) };
       if (slot >= 0) slots[slot] = series;
     }

@@ -307,10 +307,24 @@ function codePoints(s: string): number[] {
   return out;
 }
 
+/** Code points of the keys compared lately (policy and rule names come back with every request). */
+const codePointCache = new Map<string, number[]>();
+const CODE_POINT_CACHE_MAX = 1024;
+
+function cachedCodePoints(s: string): number[] {
+  let cps = codePointCache.get(s);
+  if (cps === undefined) {
+    cps = codePoints(s);
+    if (codePointCache.size >= CODE_POINT_CACHE_MAX) codePointCache.clear();
+    codePointCache.set(s, cps);
+  }
+  return cps;
+}
+
 /** go-yaml's "natural" key order. */
 export function goYamlKeyLess(a: string, b: string): boolean {
-  const ar = codePoints(a);
-  const br = codePoints(b);
+  const ar = cachedCodePoints(a);
+  const br = cachedCodePoints(b);
   let digits = false;
   for (let i = 0; i < ar.length && i < br.length; i++) {
     const ai0 = ar[i] as number;
@@ -354,7 +368,22 @@ function isSimpleKey(s: string): boolean {
   return Buffer.byteLength(s, 'utf8') <= 128 && !/[\r\n\u0085\u2028\u2029]/.test(s);
 }
 
+/** Keys emitted lately, by indent and text. */
+const keyCache = new Map<string, { text: string; simple: boolean }>();
+const KEY_CACHE_MAX = 1024;
+
 function emitKey(k: string, indent: number): { text: string; simple: boolean } {
+  const cacheKey = `${indent}\u0000${k}`;
+  let hit = keyCache.get(cacheKey);
+  if (hit === undefined) {
+    hit = encodeKey(k, indent);
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+    keyCache.set(cacheKey, hit);
+  }
+  return hit;
+}
+
+function encodeKey(k: string, indent: number): { text: string; simple: boolean } {
   const pad = ' '.repeat(indent);
   if (isSimpleKey(k)) return { text: `${pad}${scalar(k, true, indent).text}:`, simple: true };
   return { text: `${pad}? ${endLine(scalar(k, false, indent + 2).text)}${pad}:`, simple: false };

@@ -166,7 +166,11 @@ export class PolicyCache {
   private index = new Map<string, Map<PolicyType, Set<string>>>();
   private readonly memo = new WeakMap<KyvernoPolicy, Map<string, KyvernoPolicy | null>>();
   /** sorted results of getRaw, dropped on every change */
-  private lookups = new Map<string, KyvernoPolicy[]>();
+  /** resource key -> namespace -> policy type -> policies (cleared on every change) */
+  private lookups = new Map<string, Map<string, Map<PolicyType, KyvernoPolicy[]>>>();
+  private lastGvr: GroupVersionResource | undefined;
+  private lastSubresource = '';
+  private lastResourceKey = '';
   /** problems met while indexing (kinds discovery does not know), by policy key */
   readonly indexErrors = new Map<string, string[]>();
 
@@ -274,9 +278,31 @@ export class PolicyCache {
 
   /** `store.get`: policies of a type for a resource, cluster-wide (`namespace === ''`) or of one namespace. */
   private getRaw(type: PolicyType, gvr: GroupVersionResource, subresource: string, namespace: string): readonly KyvernoPolicy[] {
-    const res = resourceKey(gvr.group, gvr.version, gvr.resource, subresource);
-    const lookupKey = `${type}\u0001${res}\u0001${namespace}`;
-    const hit = this.lookups.get(lookupKey);
+    // a request asks several times for the same resource: its key (and the key's hash) is computed once
+    let res: string;
+    const last = this.lastGvr;
+    if (last !== undefined && last.resource === gvr.resource && last.version === gvr.version && last.group === gvr.group && this.lastSubresource === subresource) {
+      res = this.lastResourceKey;
+    } else {
+      res = resourceKey(gvr.group, gvr.version, gvr.resource, subresource);
+      this.lastGvr = { group: gvr.group, version: gvr.version, resource: gvr.resource };
+      this.lastSubresource = subresource;
+      this.lastResourceKey = res;
+    }
+    let byNamespace = this.lookups.get(res);
+    if (!byNamespace) {
+      if (this.lookups.size >= LOOKUP_LIMIT) this.lookups = new Map();
+      byNamespace = new Map();
+      this.lookups.set(res, byNamespace);
+    }
+    let byType = byNamespace.get(namespace);
+    if (!byType) {
+      // namespaces come from requests: bound what they can make us remember
+      if (byNamespace.size >= LOOKUP_LIMIT) byNamespace.clear();
+      byType = new Map();
+      byNamespace.set(namespace, byType);
+    }
+    const hit = byType.get(type);
     if (hit) return hit;
     const set = this.index.get(res)?.get(type);
     const out: KyvernoPolicy[] = [];
@@ -288,9 +314,7 @@ export class PolicyCache {
         if (p && ns === namespace) out.push(p);
       }
     }
-    // namespaces come from requests: bound what they can make us remember
-    if (this.lookups.size >= LOOKUP_LIMIT) this.lookups = new Map();
-    this.lookups.set(lookupKey, out);
+    byType.set(type, out);
     return out;
   }
 

@@ -27,7 +27,7 @@ import { policyFailurePolicy, specHasGenerate, specHasMutate, specHasValidate, s
 import { buildPolicyContext } from './policy-context.ts';
 import type { ReportSink } from './reports.ts';
 import { admissionResponse, isDryRun, mutationResponse, responseSuccess, type AdmissionAttributes, type AdmissionResponse } from './types.ts';
-import { DeadlineExceededError, handleValidationAudit, handleValidationEnforce } from './validation.ts';
+import { auditPolicies, DeadlineExceededError, handleValidationAudit, handleValidationEnforce } from './validation.ts';
 
 /** The path's failure policy: `fail`, `ignore`, or `all` (the bare `/validate`, `/mutate`). */
 export type PathFailurePolicy = 'fail' | 'ignore' | 'all';
@@ -196,9 +196,13 @@ export function validateResource(deps: ResourceHandlerDeps, a: AdmissionAttribut
     a.log.v(4).info('admission request denied');
     return admissionResponse(a.request.uid, outcome.message);
   }
-  deps.audit.submit(() => {
-    handleValidationAudit(deps, a);
-  });
+  // queued only when there is Audit work: the queued pass keeps the whole request alive until it runs
+  const audit = auditPolicies(deps, a);
+  if (audit.length > 0) {
+    deps.audit.submit(() => {
+      handleValidationAudit(deps, a, audit);
+    });
+  }
   return responseSuccess(a.request.uid, outcome.warnings);
 }
 

@@ -101,10 +101,17 @@ export function handleValidationEnforce(
   return { ok: true, message: '', warnings: getWarningMessages(withWarn), responses: withWarn };
 }
 
-/** The asynchronous Audit pass (`HandleValidationAudit`); returns the responses (tests, events). */
-export function handleValidationAudit(deps: ResourceHandlerDeps, a: AdmissionAttributes): PolicyResponse[] {
+/** The policies of the Audit pass of a request (`GetPolicies(ValidateAudit, ...)`). */
+export function auditPolicies(deps: ResourceHandlerDeps, a: AdmissionAttributes): KyvernoPolicy[] {
   const namespace = a.request.namespace !== '' ? deps.namespaces.get(a.request.namespace) : undefined;
-  const policies = deps.policies.get('ValidateAudit', a.request.resource, a.request.subResource, namespace);
+  return deps.policies.get('ValidateAudit', a.request.resource, a.request.subResource, namespace);
+}
+
+/**
+ * The asynchronous Audit pass (`HandleValidationAudit`) with the request's Audit policies (`auditPolicies`,
+ * looked up when the pass is queued); returns the responses (tests, events).
+ */
+export function handleValidationAudit(deps: ResourceHandlerDeps, a: AdmissionAttributes, policies: readonly KyvernoPolicy[] = auditPolicies(deps, a)): PolicyResponse[] {
   if (policies.length === 0) return [];
   const engine = deps.engine();
   let built;
