@@ -16,7 +16,7 @@ import { AdmissionCore, SERVER_VERSION, type AdmissionCoreOptions, type Admissio
 import { admissionEndpoint, processAdmission, type AdmissionOutcome, type EndpointOptions, type HttpHandler } from './http/admission-endpoint.ts';
 import { Router } from './http/router.ts';
 import type { Logger } from './logging.ts';
-import { KyvernoMetrics, PROMETHEUS_CONTENT_TYPE } from './metrics.ts';
+import { KyvernoMetrics, PROMETHEUS_CONTENT_TYPE, type HistogramSeries } from './metrics.ts';
 import type { ServingPair, TlsProvider } from './tls/provider.ts';
 
 export { SERVER_VERSION };
@@ -60,6 +60,12 @@ export interface EvaluatorPool {
   close(): Promise<void>;
 }
 
+/** The kyverno_http_requests_total and kyverno_http_requests_duration_seconds series of one method, URL and webhook. */
+interface HttpSeries {
+  requests: { value: number };
+  duration: HistogramSeries;
+}
+
 export class AdmissionServer {
   readonly router = new Router();
   /** the in-process core (absent when a worker pool evaluates) */
@@ -69,6 +75,8 @@ export class AdmissionServer {
   private readonly log: Logger;
   private server: HttpServer | HttpsServer | undefined;
   private readonly sockets = new Set<Socket>();
+  /** webhook -> method -> URL -> http series (`httpSeries`) */
+  private readonly httpSeriesCache = new Map<string, Map<string, Map<string, HttpSeries>>>();
   private inFlight = 0;
   private readonly idleWaiters: Array<() => void> = [];
   private ready = false;
@@ -109,11 +117,31 @@ export class AdmissionServer {
       failurePolicy,
       log,
       onRequest: (req: IncomingMessage, res: ServerResponse, start: number) => {
-        const labels = [req.method ?? '', req.url ?? '', webhook ?? ''];
-        this.metrics.httpRequests.inc(labels);
-        res.once('finish', () => this.metrics.httpRequestsDuration.observe(labels, (performance.now() - start) / 1000));
+        const series = this.httpSeries(req.method ?? '', req.url ?? '', webhook ?? '');
+        series.requests.value++;
+        res.once('finish', () => this.metrics.httpRequestsDuration.observeHandle(series.duration, (performance.now() - start) / 1000));
       },
     };
+  }
+
+  /** The http series of a method, URL and webhook (looked up once, then by nested maps: no key to build per request). */
+  private httpSeries(method: string, url: string, webhook: string): HttpSeries {
+    let byUrl = this.httpSeriesCache.get(webhook)?.get(method);
+    if (!byUrl) {
+      let byMethod = this.httpSeriesCache.get(webhook);
+      if (!byMethod) this.httpSeriesCache.set(webhook, (byMethod = new Map()));
+      byMethod.set(method, (byUrl = new Map()));
+    }
+    let series = byUrl.get(url);
+    if (!series) {
+      const values = () => [method, url, webhook];
+      const key = values().join('\u0001');
+      series = { requests: this.metrics.httpRequests.handle(key, values), duration: this.metrics.httpRequestsDuration.handle(key, values) };
+      // URLs come from requests: bound what they can make us remember (the registry keeps the series)
+      if (byUrl.size >= 1000) byUrl.clear();
+      byUrl.set(url, series);
+    }
+    return series;
   }
 
   private registerRoutes(): void {

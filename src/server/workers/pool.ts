@@ -13,7 +13,7 @@ import type { AdmissionOutcome } from '../http/admission-endpoint.ts';
 import type { Logger } from '../logging.ts';
 import type { KyvernoMetrics } from '../metrics.ts';
 import type { EvaluatorPool } from '../server.ts';
-import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
+import { decodeResult, encodeEval, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.ts';
 
 interface Slot {
   worker: Worker;
@@ -85,7 +85,13 @@ export class WorkerPool implements EvaluatorPool {
       const worker = createWorker({ ...this.setup, index });
       const slot: Slot = { worker, pending: new Map(), alive: false };
       this.slots[index] = slot;
-      worker.on('message', (m: FromWorker) => {
+      worker.on('message', (m: FromWorker | string) => {
+        if (typeof m === 'string') {
+          const r = decodeResult(m);
+          slot.pending.get(r.id)?.resolve({ status: r.status, body: r.body });
+          slot.pending.delete(r.id);
+          return;
+        }
         switch (m.type) {
           case 'ready':
             slot.alive = true;
@@ -94,10 +100,6 @@ export class WorkerPool implements EvaluatorPool {
             break;
           case 'failed':
             reject(new Error(m.message));
-            break;
-          case 'result':
-            slot.pending.get(m.id)?.resolve({ status: m.status, body: m.body });
-            slot.pending.delete(m.id);
             break;
           case 'metrics':
             slot.pending.get(m.id)?.resolve(m.snapshot);
@@ -126,8 +128,12 @@ export class WorkerPool implements EvaluatorPool {
   }
 
   private call<T>(slot: Slot, msg: ToWorker & { id: number }): Promise<T> {
+    return this.post<T>(slot, msg.id, msg);
+  }
+
+  private post<T>(slot: Slot, id: number, msg: ToWorker | string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      slot.pending.set(msg.id, { resolve: resolve as (v: unknown) => void, reject });
+      slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       slot.worker.postMessage(msg);
     });
   }
@@ -136,7 +142,8 @@ export class WorkerPool implements EvaluatorPool {
     let best: Slot | undefined;
     for (const s of this.slots) if (s?.alive && (!best || s.pending.size < best.pending.size)) best = s;
     if (!best) return Promise.reject(new Error('no evaluation worker available'));
-    return this.call<AdmissionOutcome>(best, { type: 'eval', id: this.nextId++, path, body, contentType, urlParams });
+    const id = this.nextId++;
+    return this.post<AdmissionOutcome>(best, id, encodeEval({ id, path, body, contentType, urlParams }));
   }
 
   async renderMetrics(): Promise<string> {

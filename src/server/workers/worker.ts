@@ -14,7 +14,7 @@ import { StaticDiscovery } from '../sources/discovery.ts';
 import { StaticClusterState } from '../sources/static-cluster.ts';
 import { StaticConfigSource } from '../sources/static-config.ts';
 import { StaticPolicySource } from '../sources/static-policies.ts';
-import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
+import { decodeEval, encodeResult, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.ts';
 
 export function runEvaluationWorker(): void {
   const port = parentPort;
@@ -29,13 +29,13 @@ export function runEvaluationWorker(): void {
     const cluster = new StaticClusterState(setup.resourcePaths);
     const config = new StaticConfigSource(setup.configPath);
     const core = new AdmissionCore({ ...setup, policies, namespaces: cluster, roleBindings: cluster, config, discovery, log });
-    port.on('message', (m: ToWorker) => {
+    port.on('message', (m: ToWorker | string) => {
+      if (typeof m === 'string') {
+        const r = decodeEval(m);
+        port.postMessage(encodeResult(r.id, core.evaluate(r.path, r.body, r.contentType, r.urlParams, performance.now())));
+        return;
+      }
       switch (m.type) {
-        case 'eval': {
-          const out = core.evaluate(m.path, m.body, m.contentType, m.urlParams, performance.now());
-          send({ type: 'result', id: m.id, status: out.status, body: out.body });
-          break;
-        }
         case 'metrics':
           send({ type: 'metrics', id: m.id, snapshot: core.metrics.registry.snapshot() });
           break;
