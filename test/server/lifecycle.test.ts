@@ -223,6 +223,26 @@ test('worker threads evaluate reviews; metrics merge; a worker that dies is repl
   }
 });
 
+test('one worker under many concurrent reviews: every answer carries the uid and verdict of its own request (results come back in batches)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kyverno-serve-'));
+  writeFileSync(join(dir, 'policy.yaml'), ENFORCE('strict'));
+  const log = new MemoryLogger(0);
+  const h = await startStandalone({ policyPaths: [join(dir, 'policy.yaml')], host: '127.0.0.1', port: 0, log, workers: 1 });
+  try {
+    const { httpCall } = await import('./harness.ts');
+    const reviews = Array.from({ length: 64 }, (_, i) => admissionReview({ object: pod(`p${i}`, 'default', i % 3 === 0 ? { metadata: { labels: { team: 't' } } } : {}) }));
+    const answers = await Promise.all(reviews.map((r) => httpCall(h.address.port, 'POST', '/validate/fail', JSON.stringify(r), { 'Content-Type': 'application/json' })));
+    for (const [i, a] of answers.entries()) {
+      assert.equal(a.status, 200);
+      const response = JSON.parse(a.body).response;
+      assert.equal(response.uid, (reviews[i] as { request: { uid: string } }).request.uid, `review ${i}`);
+      assert.equal(response.allowed, i % 3 === 0, `review ${i}`);
+    }
+  } finally {
+    await h.stop();
+  }
+});
+
 test('reload re-reads the policy files; an invalid change keeps the previous policies', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kyverno-serve-'));
   const file = join(dir, 'policy.yaml');

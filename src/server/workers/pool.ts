@@ -85,11 +85,16 @@ export class WorkerPool implements EvaluatorPool {
       const worker = createWorker({ ...this.setup, index });
       const slot: Slot = { worker, pending: new Map(), alive: false };
       this.slots[index] = slot;
-      worker.on('message', (m: FromWorker | string) => {
-        if (typeof m === 'string') {
-          const r = decodeResult(m);
-          slot.pending.get(r.id)?.resolve({ status: r.status, body: r.body });
-          slot.pending.delete(r.id);
+      const result = (s: string): void => {
+        const r = decodeResult(s);
+        slot.pending.get(r.id)?.resolve({ status: r.status, body: r.body });
+        slot.pending.delete(r.id);
+      };
+      worker.on('message', (m: FromWorker | string | string[]) => {
+        // results come one by one or in batches (worker.ts `flush`)
+        if (typeof m === 'string') return result(m);
+        if (Array.isArray(m)) {
+          for (const s of m) result(s);
           return;
         }
         switch (m.type) {

@@ -6,7 +6,7 @@
  * `runEvaluationWorker()` is started by worker-entry.ts, or by the single-file bundle's entry when the
  * bundle itself is loaded as the worker (scripts/bundle.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { AdmissionCore } from '../core.ts';
 import { createLogger } from '../logging.ts';
@@ -15,6 +15,11 @@ import { StaticClusterState } from '../sources/static-cluster.ts';
 import { StaticConfigSource } from '../sources/static-config.ts';
 import { StaticPolicySource } from '../sources/static-policies.ts';
 import { decodeEval, encodeResult, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.ts';
+
+/** Results per message to the server thread (see `flush`). */
+const RESULT_BATCH = 4;
+/** Queued messages handled in one turn before the event loop gets a chance (timers, audit work). */
+const MAX_DRAIN = 64;
 
 export function runEvaluationWorker(): void {
   const port = parentPort;
@@ -29,12 +34,7 @@ export function runEvaluationWorker(): void {
     const cluster = new StaticClusterState(setup.resourcePaths);
     const config = new StaticConfigSource(setup.configPath);
     const core = new AdmissionCore({ ...setup, policies, namespaces: cluster, roleBindings: cluster, config, discovery, log });
-    port.on('message', (m: ToWorker | string) => {
-      if (typeof m === 'string') {
-        const r = decodeEval(m);
-        port.postMessage(encodeResult(r.id, core.evaluate(r.path, r.body, r.contentType, r.urlParams, performance.now())));
-        return;
-      }
+    const control = (m: ToWorker): void => {
       switch (m.type) {
         case 'metrics':
           send({ type: 'metrics', id: m.id, snapshot: core.metrics.registry.snapshot() });
@@ -52,6 +52,34 @@ export function runEvaluationWorker(): void {
           core.audit.drain().then(() => send({ type: 'closed', id: m.id }));
           break;
       }
+    };
+    // Results go back in small batches: each message to the server thread may wake it (a system call and a
+    // context switch), so the reviews already queued are evaluated first (receiveMessageOnPort) and their
+    // results sent RESULT_BATCH at a time; the last ones go as soon as the queue is empty.
+    let results: string[] = [];
+    const flush = (): void => {
+      if (results.length === 0) return;
+      port.postMessage(results.length === 1 ? results[0] : results);
+      results = [];
+    };
+    const handle = (m: ToWorker | string): void => {
+      if (typeof m === 'string') {
+        const r = decodeEval(m);
+        results.push(encodeResult(r.id, core.evaluate(r.path, r.body, r.contentType, r.urlParams, performance.now())));
+        if (results.length >= RESULT_BATCH) flush();
+        return;
+      }
+      flush();
+      control(m);
+    };
+    port.on('message', (m: ToWorker | string) => {
+      handle(m);
+      for (let n = 0; n < MAX_DRAIN; n++) {
+        const next = receiveMessageOnPort(port);
+        if (next === undefined) break;
+        handle(next.message as ToWorker | string);
+      }
+      flush();
     });
     send({
       type: 'ready',
