@@ -17,13 +17,17 @@ import { StaticDiscovery } from './sources/discovery.ts';
 import { StaticClusterState } from './sources/static-cluster.ts';
 import { StaticConfigSource } from './sources/static-config.ts';
 import { StaticPolicySource } from './sources/static-policies.ts';
-import { observePolicyRuleInfo, recordPolicyChange, snapshotChanges } from './admission/policy-info-metrics.ts';
-import type { KyvernoPolicy } from '../engine/api/policy.ts';
+import { trackPolicySource } from './admission/policy-info-metrics.ts';
+import { logStartupNotes, startupNotes } from './sources/startup-notes.ts';
+import type { PolicySource } from './sources/types.ts';
 import { DirCertStore } from './tls/dir-store.ts';
 import { WorkerPool } from './workers/pool.ts';
 import type { KeyAlgorithm } from './tls/keypair.ts';
 import { TlsProvider } from './tls/provider.ts';
 import { CertRenewer, DEFAULT_RENEW_BEFORE_MS } from './tls/renewer.ts';
+
+/** The server thread's policy source when workers evaluate (it serves no review itself). */
+const NO_POLICIES: PolicySource = { current: () => ({ policies: [], exceptions: [] }), onChange: () => undefined };
 
 export interface StandaloneOptions {
   policyPaths: readonly string[];
@@ -61,7 +65,8 @@ export interface StandaloneHandle {
   server: AdmissionServer;
   address: AddressInfo;
   metricsAddress: AddressInfo | undefined;
-  policies: StaticPolicySource;
+  /** the policies (undefined with worker threads: each worker loads its own) */
+  policies: StaticPolicySource | undefined;
   reports: MemoryReportSink;
   tls: TlsProvider | undefined;
   reload(): void;
@@ -76,40 +81,14 @@ export function servingDnsNames(service: string, namespace: string): string[] {
 export async function startStandalone(opts: StandaloneOptions): Promise<StandaloneHandle> {
   const log = opts.log;
   const discovery = new StaticDiscovery();
-  const policies = new StaticPolicySource({
-    policyPaths: opts.policyPaths,
-    exceptionPaths: opts.exceptionPaths,
-    clusterResources: discovery.clusterScopedKinds(),
-  });
-  for (const w of policies.warnings) log.child('policy').info(w);
   const cluster = new StaticClusterState(opts.resourcePaths ?? []);
   const config = new StaticConfigSource(opts.configPath);
   for (const p of config.current().problems) log.child('config').error(p, 'invalid configuration value');
-  const snapshot = policies.current();
-  for (const p of snapshot.policies) {
-    if (p.kind === 'Policy' && !cluster.get(p.metadata.namespace ?? '')) {
-      log.child('policy').info('namespace of a Policy is not declared (--resources): the policy will not apply', {
-        policy: `${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`,
-      });
-    }
-  }
-  if (snapshot.exceptions.length > 0 && !(opts.exceptions?.enabled && opts.exceptions.namespace !== '')) {
-    log.child('exception').info('PolicyExceptions were loaded but are not processed: pass --enablePolicyException and --exceptionNamespace', {
-      count: snapshot.exceptions.length,
-    });
-  }
   const metrics = new KyvernoMetrics({ version: SERVER_VERSION });
-  // policy metrics as the admission controller's informers would give them: every loaded policy `created`
-  // at start, then what each reload changed; every loaded policy is served (status_ready true)
-  let loaded: readonly KyvernoPolicy[] | undefined;
-  const countChanges = (current: readonly KyvernoPolicy[]): void => {
-    for (const c of snapshotChanges(loaded, current)) recordPolicyChange(metrics, c);
-    loaded = current;
-  };
-  countChanges(snapshot.policies);
-  policies.onChange((s) => countChanges(s.policies));
-  metrics.addCollector(() => observePolicyRuleInfo(metrics, policies.current().policies, () => true));
   const reports = new MemoryReportSink(STANDALONE_REPORT_RECORDS);
+  // With worker threads the policies are loaded (and their metrics kept) by the workers only: loading them
+  // on the server thread as well cost it ~25 MB of memory for nothing it serves.
+  let policies: StaticPolicySource | undefined;
   let pool: WorkerPool | undefined;
   if ((opts.workers ?? 0) > 0) {
     pool = await WorkerPool.start(
@@ -133,10 +112,20 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
       metrics,
       log,
     );
+    logStartupNotes(log, pool.startupNotes);
+  } else {
+    policies = new StaticPolicySource({
+      policyPaths: opts.policyPaths,
+      exceptionPaths: opts.exceptionPaths,
+      clusterResources: discovery.clusterScopedKinds(),
+    });
+    logStartupNotes(log, startupNotes(policies.warnings, policies.current(), cluster, opts.exceptions));
+    // policy metrics as the admission controller's informers would give them
+    trackPolicySource(metrics, policies);
   }
   const server = new AdmissionServer({
     pool,
-    policies,
+    policies: policies ?? NO_POLICIES,
     namespaces: cluster,
     roleBindings: cluster,
     config,
@@ -181,10 +170,15 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
     reports,
     tls,
     reload() {
+      // with workers, each re-reads the files (the first one logs as below)
+      if (pool) {
+        pool.reload();
+        return;
+      }
       const l = log.child('reload');
       try {
-        policies.reload();
-        l.info('policies reloaded', { policies: policies.current().policies.length, exceptions: policies.current().exceptions.length });
+        policies?.reload();
+        l.info('policies reloaded', { policies: policies?.current().policies.length ?? 0, exceptions: policies?.current().exceptions.length ?? 0 });
       } catch (err) {
         l.error(err, 'policy reload failed; keeping the previous policies');
       }
@@ -194,7 +188,6 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
       } catch (err) {
         l.error(err, 'configuration reload failed; keeping the previous configuration');
       }
-      pool?.reload();
     },
     async stop() {
       tls?.stop();

@@ -188,6 +188,12 @@ test('standalone: a TLS directory with a user pair is used as is; invalid polici
   assert.equal(existsSync(join(user, '.kyverno-managed')), false);
   writeFileSync(join(dir, 'bad.yaml'), ENFORCE('bad').replace('pattern:', 'patern:'));
   await assert.rejects(startStandalone({ policyPaths: [join(dir, 'bad.yaml')], host: '127.0.0.1', port: 0, tlsDir: gen, log }), /invalid policies:\n {2}.*bad\.yaml/);
+  // with worker threads the workers load the policies: the same error, with its code
+  await assert.rejects(startStandalone({ policyPaths: [join(dir, 'bad.yaml')], host: '127.0.0.1', port: 0, tlsDir: gen, log, workers: 1 }), (err: Error & { code?: string }) => {
+    assert.match(err.message, /invalid policies:\n {2}.*bad\.yaml/);
+    assert.equal(err.code, 'POLICY_LOAD');
+    return true;
+  });
 });
 
 test('worker threads evaluate reviews; metrics merge; a worker that dies is replaced', async () => {
@@ -238,6 +244,32 @@ test('one worker under many concurrent reviews: every answer carries the uid and
       assert.equal(response.uid, (reviews[i] as { request: { uid: string } }).request.uid, `review ${i}`);
       assert.equal(response.allowed, i % 3 === 0, `review ${i}`);
     }
+  } finally {
+    await h.stop();
+  }
+});
+
+test('with worker threads, reload reaches the workers; the policy metrics come from the first worker', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kyverno-serve-'));
+  const file = join(dir, 'policy.yaml');
+  writeFileSync(file, ENFORCE('strict'));
+  const h = await startStandalone({ policyPaths: [file], host: '127.0.0.1', port: 0, log: new MemoryLogger(0), workers: 2 });
+  try {
+    assert.equal(h.policies, undefined, 'the server thread does not load the policies');
+    const { httpCall } = await import('./harness.ts');
+    const verdicts = async () =>
+      Promise.all(Array.from({ length: 4 }, async () => JSON.parse((await httpCall(h.address.port, 'POST', '/validate/fail', JSON.stringify(admissionReview({ object: pod('p') })), { 'Content-Type': 'application/json' })).body).response.allowed));
+    assert.deepEqual(await verdicts(), [false, false, false, false]);
+    writeFileSync(file, ENFORCE('strict').replace('kinds: [Pod]', 'kinds: [ConfigMap]'));
+    h.reload();
+    assert.deepEqual(await verdicts(), [true, true, true, true]);
+    const metrics = (await httpCall(h.address.port, 'GET', '/metrics')).body;
+    assert.match(metrics, /kyverno_policy_changes_total\{[^}]*policy_name="strict",policy_change_type="created"\} 1\n/);
+    assert.match(metrics, /kyverno_policy_changes_total\{[^}]*policy_name="strict",policy_change_type="updated"\} 1\n/);
+    assert.match(metrics, /kyverno_policy_rule_info_total\{rule_name="check-team",[^}]*policy_name="strict",[^}]*\} 1\n/);
+    writeFileSync(file, 'kind: ClusterPolicy\napiVersion: kyverno.io/v1\nmetadata: {name: broken}\nspec: {rules: [{name: r}]}\n');
+    h.reload();
+    assert.deepEqual(await verdicts(), [true, true, true, true], 'the previous (valid) set still applies');
   } finally {
     await h.stop();
   }

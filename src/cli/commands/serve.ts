@@ -170,7 +170,8 @@ export function registerServeCommand(program: Command): void {
           log,
         });
       } catch (err) {
-        if (err instanceof PolicyLoadError) throw new CliError(err.message);
+        // invalid policies, found on this thread or by an evaluation worker (which passes the error's code)
+        if (err instanceof PolicyLoadError || (err as { code?: unknown }).code === 'POLICY_LOAD') throw new CliError((err as Error).message);
         throw new CliError(`failed to start the server: ${(err as Error).message}`);
       }
       const h = handle;

@@ -107,3 +107,19 @@ export function snapshotChanges(previous: readonly KyvernoPolicy[] | undefined, 
   for (const p of before.values()) out.push({ type: 'delete', policy: p });
   return out;
 }
+
+/**
+ * Policy metrics for a policy source that reloads (standalone mode): every policy `created` at the start,
+ * then what each reload changed, and the rule info observed at each scrape (every loaded policy is served,
+ * so `status_ready` is true).
+ */
+export function trackPolicySource(metrics: KyvernoMetrics, source: { current(): { policies: readonly KyvernoPolicy[] }; onChange(cb: (s: { policies: readonly KyvernoPolicy[] }) => void): void }): void {
+  let loaded: readonly KyvernoPolicy[] | undefined;
+  const countChanges = (current: readonly KyvernoPolicy[]): void => {
+    for (const c of snapshotChanges(loaded, current)) recordPolicyChange(metrics, c);
+    loaded = current;
+  };
+  countChanges(source.current().policies);
+  source.onChange((s) => countChanges(s.policies));
+  metrics.addCollector(() => observePolicyRuleInfo(metrics, source.current().policies, () => true));
+}

@@ -14,6 +14,7 @@ import type { Logger } from '../logging.ts';
 import type { KyvernoMetrics } from '../metrics.ts';
 import type { EvaluatorPool } from '../server.ts';
 import { decodeResult, encodeEval, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.ts';
+import type { StartupNote } from '../sources/startup-notes.ts';
 
 interface Slot {
   worker: Worker;
@@ -60,6 +61,8 @@ export class WorkerPool implements EvaluatorPool {
   private nextId = 1;
   private closing = false;
   routes: EvaluatorPool['routes'] = [];
+  /** what the first worker found in the policies at start (standalone.ts logs it) */
+  startupNotes: StartupNote[] = [];
 
   private constructor(
     private readonly setup: Omit<WorkerSetup, 'index'>,
@@ -101,10 +104,11 @@ export class WorkerPool implements EvaluatorPool {
           case 'ready':
             slot.alive = true;
             this.routes = m.routes;
+            if (index === 0) this.startupNotes = m.notes;
             resolve();
             break;
           case 'failed':
-            reject(new Error(m.message));
+            reject(Object.assign(new Error(m.message), m.code !== undefined ? { code: m.code } : {}));
             break;
           case 'metrics':
             slot.pending.get(m.id)?.resolve(m.snapshot);

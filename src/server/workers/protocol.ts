@@ -4,6 +4,7 @@
 import type { AdmissionOutcome } from '../http/admission-endpoint.ts';
 import type { MetricSnapshot } from '../metrics.ts';
 import type { ExceptionOptions } from '../admission/exceptions.ts';
+import type { StartupNote } from '../sources/startup-notes.ts';
 
 /** What a worker needs to build its own core (everything serializable). */
 export interface WorkerSetup {
@@ -81,7 +82,13 @@ export type ToWorker =
 
 /** Control messages from a worker (results are strings: `encodeResult`). */
 export type FromWorker =
-  | { type: 'ready'; routes: Array<{ path: string; catchAll: boolean; webhook: 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration' | undefined; failurePolicy: 'fail' | 'ignore' | 'all' }> }
-  | { type: 'failed'; message: string }
+  | {
+      type: 'ready';
+      routes: Array<{ path: string; catchAll: boolean; webhook: 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration' | undefined; failurePolicy: 'fail' | 'ignore' | 'all' }>;
+      /** what the server thread logs at start (the first worker's; empty for the others) */
+      notes: StartupNote[];
+    }
+  /** `code`: the error's code, e.g. POLICY_LOAD for invalid policies */
+  | { type: 'failed'; message: string; code?: string }
   | { type: 'metrics'; id: number; snapshot: MetricSnapshot[] }
   | { type: 'closed'; id: number };

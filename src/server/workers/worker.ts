@@ -14,6 +14,8 @@ import { StaticDiscovery } from '../sources/discovery.ts';
 import { StaticClusterState } from '../sources/static-cluster.ts';
 import { StaticConfigSource } from '../sources/static-config.ts';
 import { StaticPolicySource } from '../sources/static-policies.ts';
+import { startupNotes } from '../sources/startup-notes.ts';
+import { trackPolicySource } from '../admission/policy-info-metrics.ts';
 import { decodeEval, encodeResult, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.ts';
 
 /** Results per message to the server thread (see `flush`). */
@@ -28,26 +30,43 @@ export function runEvaluationWorker(): void {
   const send = (m: FromWorker): void => port.postMessage(m);
 
   try {
-    const log = createLogger({ verbosity: setup.verbosity }).child(`worker-${setup.index}`);
+    const root = createLogger({ verbosity: setup.verbosity });
+    const log = root.child(`worker-${setup.index}`);
+    const reloadLog = root.child('reload');
     const discovery = new StaticDiscovery();
     const policies = new StaticPolicySource({ policyPaths: setup.policyPaths, exceptionPaths: setup.exceptionPaths, clusterResources: discovery.clusterScopedKinds() });
     const cluster = new StaticClusterState(setup.resourcePaths);
     const config = new StaticConfigSource(setup.configPath);
     const core = new AdmissionCore({ ...setup, policies, namespaces: cluster, roleBindings: cluster, config, discovery, log });
+    // the first worker speaks for the policies (startup notes, reload lines, policy metrics): the server
+    // thread does not load them, and the pool merges every worker's metrics
+    const first = setup.index === 0;
+    if (first) trackPolicySource(core.metrics, policies);
     const control = (m: ToWorker): void => {
       switch (m.type) {
         case 'metrics':
+          core.metrics.collect();
           send({ type: 'metrics', id: m.id, snapshot: core.metrics.registry.snapshot() });
           break;
-        case 'reload':
+        case 'reload': {
+          // the lines of the server thread's reload (standalone.ts), written by the first worker only
+          const l = first ? reloadLog : undefined;
           try {
             policies.reload();
+            l?.info('policies reloaded', { policies: policies.current().policies.length, exceptions: policies.current().exceptions.length });
+          } catch (err) {
+            if (l) l.error(err, 'policy reload failed; keeping the previous policies');
+            else log.error(err, 'reload failed; keeping the previous state');
+          }
+          try {
             config.reload();
             cluster.reload();
           } catch (err) {
-            log.error(err, 'reload failed; keeping the previous state');
+            if (l) l.error(err, 'configuration reload failed; keeping the previous configuration');
+            else log.error(err, 'reload failed; keeping the previous state');
           }
           break;
+        }
         case 'close':
           core.audit.drain().then(() => send({ type: 'closed', id: m.id }));
           break;
@@ -84,8 +103,10 @@ export function runEvaluationWorker(): void {
     send({
       type: 'ready',
       routes: core.routes.map((r) => ({ path: r.path, catchAll: r.catchAll, webhook: r.webhook, failurePolicy: r.failurePolicy })),
+      notes: first ? startupNotes(policies.warnings, policies.current(), cluster, setup.exceptions) : [],
     });
   } catch (err) {
-    send({ type: 'failed', message: (err as Error).message });
+    const code = (err as { code?: unknown }).code;
+    send({ type: 'failed', message: (err as Error).message, ...(typeof code === 'string' ? { code } : {}) });
   }
 }
