@@ -116,10 +116,10 @@ export class AdmissionServer {
       deadlineMs: (this.opts.webhookTimeoutSeconds ?? 10) * 1000 * 0.8,
       failurePolicy,
       log,
-      onRequest: (req: IncomingMessage, res: ServerResponse, start: number) => {
+      onRequest: (req: IncomingMessage, start: number) => {
         const series = this.httpSeries(req.method ?? '', req.url ?? '', webhook ?? '');
         series.requests.value++;
-        res.once('finish', () => this.metrics.httpRequestsDuration.observeHandle(series.duration, (performance.now() - start) / 1000));
+        return () => this.metrics.httpRequestsDuration.observeHandle(series.duration, (performance.now() - start) / 1000);
       },
     };
   }
@@ -195,7 +195,7 @@ export class AdmissionServer {
       this.inFlight--;
       if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
     };
-    res.once('finish', finish);
+    // a response emits 'close' once it is finished (after 'finish') or its connection is gone
     res.once('close', finish);
     if (this.stopping) res.setHeader('Connection', 'close');
     this.router.handle(req, res);

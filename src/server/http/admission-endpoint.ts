@@ -28,8 +28,11 @@ export interface EndpointOptions {
   /** `fail` / `all` paths deny when the handler fails; `ignore` paths admit */
   failurePolicy: 'fail' | 'ignore' | 'all';
   log: Logger;
-  /** called once per request with the request's start time (http metrics) */
-  onRequest?: (req: IncomingMessage, res: ServerResponse, startTime: number) => void;
+  /**
+   * called once per request with the request's start time (http metrics); the callback it returns is called
+   * once the answer is written (none when the client went away first)
+   */
+  onRequest?: (req: IncomingMessage, startTime: number) => (() => void) | undefined;
 }
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse, urlParams: string) => void;
@@ -142,31 +145,31 @@ export function admissionEndpoint(handler: AdmissionHandler | AdmissionEvaluator
   const evaluate: AdmissionEvaluator = opts.evaluator
     ? (handler as AdmissionEvaluator)
     : (body, contentType, urlParams, startTime) => processAdmission(handler as AdmissionHandler, body, contentType, urlParams, startTime, opts);
-  const write = (req: IncomingMessage, res: ServerResponse, out: AdmissionOutcome): void => {
+  const write = (req: IncomingMessage, res: ServerResponse, out: AdmissionOutcome, done: (() => void) | undefined): void => {
     if (res.destroyed) return;
-    if (out.status !== 200) {
-      httpError(res, opts.log, req, out.body.replace(/\n$/, ''), out.status);
-      return;
+    if (out.status !== 200) httpError(res, opts.log, req, out.body.replace(/\n$/, ''), out.status);
+    else {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(out.body) });
+      res.end(out.body);
     }
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(out.body) });
-    res.end(out.body);
+    done?.();
   };
   return (req, res, urlParams) => {
-    const httpStart = performance.now();
-    opts.onRequest?.(req, res, httpStart);
+    const done = opts.onRequest?.(req, performance.now());
     readBody(req, opts.maxRequestBytes, opts.bodyTimeoutMs).then(
       (body) => {
         const out = evaluate(body.toString('utf8'), req.headers['content-type'], urlParams, performance.now());
         if (out instanceof Promise) {
           out.then(
-            (o) => write(req, res, o),
-            (err: Error) => write(req, res, { status: 503, body: `${err.message}\n` }),
+            (o) => write(req, res, o, done),
+            (err: Error) => write(req, res, { status: 503, body: `${err.message}\n` }, done),
           );
-        } else write(req, res, out);
+        } else write(req, res, out, done);
       },
       (err: Error & { status?: number }) => {
         if (res.destroyed || res.headersSent) return;
         httpError(res, opts.log, req, err.message, err.status ?? 400, true);
+        done?.();
       },
     );
   };
