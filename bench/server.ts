@@ -340,8 +340,9 @@ const fmt = (r: LoadResult) =>
 
 const fmtPaced = (r: PacedResult) =>
   `${fmt(r)}, p99.9 ${r.p999.toFixed(2)} ms; queued for a connection ${r.queued}; generator lateness p99 ${r.lateP99.toFixed(2)} ms, p99 from the schedule (lateness included) ${r.fromScheduleP99.toFixed(2)} ms` +
-  // why requests went unanswered, when some did
-  (r.errors > 0 ? `; unanswered: ${r.socketErrors} socket errors, ${r.lostOnClose} lost on a closed connection, ${r.unsolicited} answers with no request (statuses ${JSON.stringify(r.statuses)})` : '');
+  // why requests went unanswered, when some did, and answers the server sent with no request (a server that
+  // closes a connection with an error status: every request was answered, but such a connection may lose one)
+  (r.errors > 0 || r.unsolicited > 0 ? `; unanswered: ${r.socketErrors} socket errors, ${r.lostOnClose} lost on a closed connection, ${r.unsolicited} answers with no request (statuses ${JSON.stringify(r.statuses)})` : '');
 
 function hasWrk(): boolean {
   return spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
@@ -429,10 +430,12 @@ async function main(): Promise<void> {
     };
     // warm-up
     await saturate(16, 5);
-    if (only.has('c16')) console.log(`c16:      ${fmt(await withCpu(() => saturate(16, duration)))}`);
-    if (only.has('c64')) console.log(`c64:      ${fmt(await withCpu(() => saturate(64, duration)))}`);
+    // the server's peak RSS so far, after each scenario (where the peak is reached)
+    const peak = (): string => `; peak RSS so far ${procStatus(pid).hwmMb.toFixed(0)} MB`;
+    if (only.has('c16')) console.log(`c16:      ${fmt(await withCpu(() => saturate(16, duration)))}${peak()}`);
+    if (only.has('c64')) console.log(`c64:      ${fmt(await withCpu(() => saturate(64, duration)))}${peak()}`);
     const caFile = join(tlsDir, 'ca.crt');
-    if (only.has('rate1000')) console.log(`rate${rate}: ${fmtPaced(await withCpu(() => pacedLoad(work, port, caFile, { rate, seconds: duration })))}`);
+    if (only.has('rate1000')) console.log(`rate${rate}: ${fmtPaced(await withCpu(() => pacedLoad(work, port, caFile, { rate, seconds: duration })))}${peak()}`);
     if (only.has('soak')) {
       const r = await withCpu(() => pacedLoad(work, port, caFile, { rate, seconds: soakSeconds, samplePid: pid }));
       const samples = r.rss;
@@ -441,7 +444,7 @@ async function main(): Promise<void> {
       const first = avg(samples.slice(0, q));
       const last = avg(samples.slice(-q));
       const every5 = samples.filter((_, i) => i % 5 === 4).map((x) => x.toFixed(0));
-      console.log(`soak ${soakSeconds}s: ${fmtPaced(r)}`);
+      console.log(`soak ${soakSeconds}s: ${fmtPaced(r)}${peak()}`);
       console.log(`soak RSS (MB, every 5 s): ${every5.join(' ')}; first quarter ${first.toFixed(1)} MB, last quarter ${last.toFixed(1)} MB, growth ${(last - first).toFixed(1)} MB`);
     }
     const fin = procStatus(pid);

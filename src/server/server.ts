@@ -208,11 +208,17 @@ export class AdmissionServer {
 
   /** Starts listening (HTTPS when `tls` is given). */
   async listen(opts: { host: string; port: number; tls?: TlsProvider }): Promise<AddressInfo> {
+    // Node's own request and headers timeouts are off: on Node 20 they run from a connection's first
+    // request, not from each one, so they expired busy keep-alive connections once they were older than the
+    // timeout (a 400 answered on the connection and the review in flight lost: 28-48 per minute at 1,000
+    // req/s), which the API server would count as failed webhook calls. The body has its own deadline
+    // (admission-endpoint.ts); a connection silent for the request timeout and 5 s more, before its first
+    // request or in the middle of one, is closed (socket inactivity); between requests it may stay idle
+    // for the keep-alive timeout.
     const common = {
-      requestTimeout: this.opts.requestTimeoutMs ?? 30_000,
-      headersTimeout: Math.min(this.opts.requestTimeoutMs ?? 30_000, 30_000),
+      requestTimeout: 0,
+      headersTimeout: 0,
       keepAliveTimeout: 5 * 60_000,
-      connectionsCheckingInterval: 1000,
     };
     let server: HttpServer | HttpsServer;
     if (opts.tls) {
@@ -224,6 +230,7 @@ export class AdmissionServer {
     } else {
       server = createHttpServer(common, this.requestListener);
     }
+    server.setTimeout((this.opts.requestTimeoutMs ?? 30_000) + 5_000);
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.once('close', () => this.sockets.delete(s));

@@ -157,6 +157,65 @@ test('a slow client is cut off with 408; the server keeps serving', async () => 
   assert.equal((await s.get('/health/liveness')).status, 200);
 });
 
+test('a connection silent in the middle of its headers, or before any request, is closed', async () => {
+  const cut = (first: string) =>
+    new Promise<{ data: string; ms: number }>((resolve) => {
+      const t0 = Date.now();
+      const sock = connect(s.port, '127.0.0.1', () => {
+        if (first !== '') sock.write(first);
+      });
+      let data = '';
+      sock.on('data', (d) => (data += d.toString()));
+      sock.on('close', () => resolve({ data, ms: Date.now() - t0 }));
+      sock.on('error', () => undefined);
+    });
+  const [partial, silent] = await Promise.all([cut('POST /validate/fail HTTP/1.1\r\nHost: x\r\n'), cut('')]);
+  for (const [name, r] of [['partial headers', partial], ['nothing sent', silent]] as const) {
+    assert.equal(r.data, '', `${name}: closed without an answer, as Go's server closes a connection whose read timed out`);
+    assert.ok(r.ms >= 6500 && r.ms < 9000, `${name}: closed after ${r.ms} ms (request timeout 1,500 ms + 5 s)`);
+  }
+  assert.equal((await s.get('/health/liveness')).status, 200);
+});
+
+test('a keep-alive connection older than the request and headers deadlines keeps being served', async () => {
+  // node's own request/headers timeouts (off) answered such connections 400/408 once they were older than
+  // the timeout; here one connection carries reviews for twice the deadline and more
+  const body = JSON.stringify(admissionReview({ object: pod('p') }));
+  const request = `POST /validate/fail HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const statuses = await new Promise<string[]>((resolve, reject) => {
+    const seen: string[] = [];
+    let buf = '';
+    let sent = 0;
+    const sock = connect(s.port, '127.0.0.1', () => {
+      sock.write(request);
+      sent++;
+    });
+    sock.on('data', (d) => {
+      buf += d.toString();
+      for (;;) {
+        const head = buf.indexOf('\r\n\r\n');
+        if (head < 0) return;
+        const length = Number(/content-length: (\d+)/i.exec(buf.slice(0, head))?.[1] ?? 0);
+        if (buf.length < head + 4 + length) return;
+        seen.push(buf.slice(9, 12));
+        buf = buf.slice(head + 4 + length);
+        if (sent === 16) {
+          sock.end();
+          resolve(seen);
+          return;
+        }
+        setTimeout(() => {
+          sock.write(request);
+          sent++;
+        }, 250);
+      }
+    });
+    sock.on('error', reject);
+    sock.on('close', () => resolve(seen));
+  });
+  assert.deepEqual(statuses, Array.from({ length: 16 }, () => '200'), 'every review answered 200 over ~4 s on one connection');
+});
+
 test('unknown resources are learned from the request; an unknown subresource of an unknown resource is denied', async () => {
   const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } };
   const r = await s.review('/validate/fail', admissionReview({ object: widget, resource: { group: 'example.com', version: 'v1', resource: 'widgets' } }));
