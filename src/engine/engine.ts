@@ -24,7 +24,7 @@ import { validatePodSecurityRule } from './handlers/validate-pss.ts';
 import { validateCel } from './handlers/validate-cel.ts';
 import { createJmesPath, type JmesPath } from './jmespath/index.ts';
 import { isExcludedUser, policyGate, type RequestFilterConfig } from './rule-match.ts';
-import { compileMatch, readObjectMeta, type MatchInfo, type ObjectMetaView, type RuleMatcher } from './match/index.ts';
+import { compileMatch, metaString, readObjectMeta, type MatchInfo, type ObjectMetaView, type RuleMatcher } from './match/index.ts';
 import { compilePattern, type CompiledPattern, type PatternResult } from './pattern/validate.ts';
 import { gvkOf, resourceKind, type PolicyContext } from './policy-context.ts';
 import { defaultImageConfig, type ImageConfig } from './utils/image.ts';
@@ -296,7 +296,6 @@ export class Engine implements RuleRuntime {
     };
   }
 
-  /** Validate rules (validate.pattern/anyPattern/deny/foreach/podSecurity/cel). */
   /** The validate handler of a rule (one function for every rule: no closure per rule and request). */
   private readonly validateHandler = (exceptions: PolicyException[], pc: PolicyContext, rule: Rule): RuleResponse[] => {
     const v = rule.validate!;
@@ -310,6 +309,7 @@ export class Engine implements RuleRuntime {
     return r ? [r] : NO_RESPONSES;
   };
 
+  /** Validate rules (validate.pattern/anyPattern/deny/foreach/podSecurity/cel). */
   validate(pc: PolicyContext): EngineResponse {
     const out: RuleResponse[] = [];
     if (!policyGate(pc, this.config.requestFilters, this)) return this.response(pc, out);
@@ -531,10 +531,9 @@ export class Engine implements RuleRuntime {
       admissionInfo: pc.admissionInfo,
       policyNamespace: pc.policy.kind === 'Policy' ? (pc.policy.metadata.namespace ?? '') : '',
     };
-    // a present object that is not a map never matches (`resource is empty`)
-    if (resource) return isObject(resource) && this.matcher(rule).matchesMeta(objectMetaOf(pc, resource), info).matched;
-    if (pc.oldResource) return isObject(pc.oldResource) && this.matcher(rule).matchesMeta(objectMetaOf(pc, pc.oldResource), info).matched;
-    return false;
+    // an absent or non-map object never matches (`resource is empty`)
+    const target = resource ?? pc.oldResource;
+    return isObject(target) && this.matcher(rule).matchesMeta(objectMetaOf(pc, target), info).matched;
   }
 
   private matcher(rule: Rule): RuleMatcher {
@@ -586,12 +585,6 @@ function objectMetaOf(pc: PolicyContext, resource: Resource): ObjectMetaView {
 function withProperties(r: RuleResponse, props: Record<string, string> | undefined): RuleResponse {
   if (props) r.properties = props;
   return r;
-}
-
-function metaString(r: Resource | null | undefined, field: string): string {
-  const m = r?.['metadata'];
-  if (isObject(m) && typeof m[field] === 'string') return m[field];
-  return '';
 }
 
 export type { ImageExtractorConfig };

@@ -75,8 +75,6 @@ export class AdmissionServer {
   private readonly log: Logger;
   private server: HttpServer | HttpsServer | undefined;
   private readonly sockets = new Set<Socket>();
-  /** webhook -> method -> URL -> http series (`httpSeries`) */
-  private readonly httpSeriesCache = new Map<string, Map<string, Map<string, HttpSeries>>>();
   private inFlight = 0;
   private readonly idleWaiters: Array<() => void> = [];
   private ready = false;
@@ -110,6 +108,8 @@ export class AdmissionServer {
   }
 
   private endpointOptions(log: Logger, failurePolicy: PathFailurePolicy, webhook: WebhookType | undefined) {
+    // the http series of this endpoint by URL (its routes are POST routes: the method is always the same)
+    const series = new Map<string, HttpSeries>();
     return {
       maxRequestBytes: this.opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       bodyTimeoutMs: this.opts.requestTimeoutMs ?? 30_000,
@@ -117,31 +117,26 @@ export class AdmissionServer {
       failurePolicy,
       log,
       onRequest: (req: IncomingMessage, start: number) => {
-        const series = this.httpSeries(req.method ?? '', req.url ?? '', webhook ?? '');
-        series.requests.value++;
-        return () => this.metrics.httpRequestsDuration.observeHandle(series.duration, (performance.now() - start) / 1000);
+        const url = req.url ?? '';
+        let s = series.get(url);
+        if (!s) {
+          s = this.httpSeries(req.method ?? '', url, webhook ?? '');
+          // URLs come from requests: bound what they can make us remember (the registry keeps the series)
+          if (series.size >= 1000) series.clear();
+          series.set(url, s);
+        }
+        const handles = s;
+        handles.requests.value++;
+        return () => this.metrics.httpRequestsDuration.observeHandle(handles.duration, (performance.now() - start) / 1000);
       },
     };
   }
 
-  /** The http series of a method, URL and webhook (looked up once, then by nested maps: no key to build per request). */
+  /** The registry's http series of a method, URL and webhook. */
   private httpSeries(method: string, url: string, webhook: string): HttpSeries {
-    let byUrl = this.httpSeriesCache.get(webhook)?.get(method);
-    if (!byUrl) {
-      let byMethod = this.httpSeriesCache.get(webhook);
-      if (!byMethod) this.httpSeriesCache.set(webhook, (byMethod = new Map()));
-      byMethod.set(method, (byUrl = new Map()));
-    }
-    let series = byUrl.get(url);
-    if (!series) {
-      const values = () => [method, url, webhook];
-      const key = values().join('\u0001');
-      series = { requests: this.metrics.httpRequests.handle(key, values), duration: this.metrics.httpRequestsDuration.handle(key, values) };
-      // URLs come from requests: bound what they can make us remember (the registry keeps the series)
-      if (byUrl.size >= 1000) byUrl.clear();
-      byUrl.set(url, series);
-    }
-    return series;
+    const values = () => [method, url, webhook];
+    const key = values().join('\u0001');
+    return { requests: this.metrics.httpRequests.handle(key, values), duration: this.metrics.httpRequestsDuration.handle(key, values) };
   }
 
   private registerRoutes(): void {

@@ -176,9 +176,10 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
         return;
       }
       const l = log.child('reload');
+      const own = policies as StaticPolicySource;
       try {
-        policies?.reload();
-        l.info('policies reloaded', { policies: policies?.current().policies.length ?? 0, exceptions: policies?.current().exceptions.length ?? 0 });
+        own.reload();
+        l.info('policies reloaded', { policies: own.current().policies.length, exceptions: own.current().exceptions.length });
       } catch (err) {
         l.error(err, 'policy reload failed; keeping the previous policies');
       }

@@ -5,7 +5,7 @@
 export type { MatchInfo, MatchOutcome } from './match-info.ts';
 export { MATCHED, notMatched } from './match-info.ts';
 export type { ObjectMetaView } from './object-meta.ts';
-export { readObjectMeta, readStringMap } from './object-meta.ts';
+export { metaString, readObjectMeta, readStringMap } from './object-meta.ts';
 export type { GroupVersion, ApiResource, ApiSubresource, SubresourceMapping } from './gvk.ts';
 export {
   parseGroupVersion,

@@ -23,6 +23,12 @@ function str(v: JsonValue | undefined): string {
   return typeof v === 'string' ? v : '';
 }
 
+/** One string field of an object's metadata (`""` when missing or not a string), e.g. `metaString(pod, 'namespace')`. */
+export function metaString(resource: JsonValue | null | undefined, field: 'name' | 'namespace'): string {
+  const md = isObject(resource) ? resource['metadata'] : undefined;
+  return isObject(md) ? str(md[field]) : '';
+}
+
 /**
  * `NestedNullCoercingStringMap` semantics.
  * Example: `{a: 'x', b: null}` -> `{a: 'x', b: ''}`; `{a: 1}` -> `undefined`.

@@ -17,6 +17,7 @@ import type { GroupVersionKind } from '../api/request.ts';
 import type { Resource } from '../api/json.ts';
 import { isObject } from '../api/json.ts';
 import { parseKindSelector } from './kind-selector.ts';
+import { metaString } from './object-meta.ts';
 import { readObjectMeta } from './object-meta.ts';
 import { compileWildcard } from './wildcard-matcher.ts';
 import type { WildcardMatcher } from './wildcard-matcher.ts';
@@ -130,10 +131,7 @@ export function passesResourceFilters(
 ): boolean {
   for (const r of resources) {
     if (!isObject(r)) continue;
-    const md = r['metadata'];
-    const namespace = isObject(md) && typeof md['namespace'] === 'string' ? md['namespace'] : '';
-    const name = isObject(md) && typeof md['name'] === 'string' ? md['name'] : '';
-    if (filters.toFilter(gvk, subresource, namespace, name)) return false;
+    if (filters.toFilter(gvk, subresource, metaString(r, 'namespace'), metaString(r, 'name'))) return false;
   }
   return true;
 }

@@ -247,12 +247,22 @@ function writeLiteral(s: string, cps: readonly number[], indent: number): string
 }
 
 /** One scalar as it appears after `key: ` (or as a key), without the trailing line break. */
+/** A memo of recurring texts that empties itself when full (what requests can make it remember is bounded). */
+class BoundedCache<V> extends Map<string, V> {
+  constructor(private readonly max: number) {
+    super();
+  }
+  override set(key: string, value: V): this {
+    if (this.size >= this.max && !this.has(key)) this.clear();
+    return super.set(key, value);
+  }
+}
+
 /**
  * Encoded scalars by (key flag, indent, text): deny messages repeat the same policy and rule messages
  * request after request. Bounded: short texts only, cleared when full.
  */
-const scalarCache = new Map<string, { text: string; style: Style }>();
-const SCALAR_CACHE_MAX = 4096;
+const scalarCache = new BoundedCache<{ text: string; style: Style }>(4096);
 
 function scalar(s: string, simpleKey: boolean, indent: number): { text: string; style: Style } {
   if (s.length > 4096) return encodeScalar(s, simpleKey, indent);
@@ -260,7 +270,6 @@ function scalar(s: string, simpleKey: boolean, indent: number): { text: string; 
   let hit = scalarCache.get(key);
   if (hit === undefined) {
     hit = encodeScalar(s, simpleKey, indent);
-    if (scalarCache.size >= SCALAR_CACHE_MAX) scalarCache.clear();
     scalarCache.set(key, hit);
   }
   return hit;
@@ -308,14 +317,12 @@ function codePoints(s: string): number[] {
 }
 
 /** Code points of the keys compared lately (policy and rule names come back with every request). */
-const codePointCache = new Map<string, number[]>();
-const CODE_POINT_CACHE_MAX = 1024;
+const codePointCache = new BoundedCache<number[]>(1024);
 
 function cachedCodePoints(s: string): number[] {
   let cps = codePointCache.get(s);
   if (cps === undefined) {
     cps = codePoints(s);
-    if (codePointCache.size >= CODE_POINT_CACHE_MAX) codePointCache.clear();
     codePointCache.set(s, cps);
   }
   return cps;
@@ -369,15 +376,13 @@ function isSimpleKey(s: string): boolean {
 }
 
 /** Keys emitted lately, by indent and text. */
-const keyCache = new Map<string, { text: string; simple: boolean }>();
-const KEY_CACHE_MAX = 1024;
+const keyCache = new BoundedCache<{ text: string; simple: boolean }>(1024);
 
 function emitKey(k: string, indent: number): { text: string; simple: boolean } {
   const cacheKey = `${indent}\u0000${k}`;
   let hit = keyCache.get(cacheKey);
   if (hit === undefined) {
     hit = encodeKey(k, indent);
-    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
     keyCache.set(cacheKey, hit);
   }
   return hit;
